@@ -1,0 +1,80 @@
+// A multi-layer perceptron: Dense + activation per hidden layer, Dense + Softmax output,
+// trained with the fused softmax + cross-entropy gradient (P - Y) / n.
+// The network holds parameters; a Workspace holds everything per batch (activations,
+// gradients), preallocated for a capacity so a training step allocates nothing.
+#pragma once
+
+#include "architecture.h"
+#include "batch.h"
+#include "denselayer.h"
+#include "tensor.h"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace core {
+
+class Network;
+
+// Per-batch buffers for one network shape and a batch capacity.
+struct Workspace
+{
+    Workspace() = default;
+    Workspace(const Network &network, int capacity);
+
+    int capacity = 0;
+    std::vector<Matrix> activations;     // per dense layer: (units, capacity), post-activation;
+                                         // the last one holds the softmax probabilities
+    std::vector<Matrix> outputGradients; // per dense layer: dL/dZ (units, capacity)
+    std::vector<Matrix> weightGradients; // per dense layer: (out, in)
+    std::vector<Vector> biasGradients;   // per dense layer: (out)
+};
+
+struct BatchResult
+{
+    float loss = 0;   // mean cross-entropy over the batch
+    int correct = 0;  // samples whose arg-max equals the label
+};
+
+// Everything a client shows for one input.
+struct Prediction
+{
+    int digit = -1;
+    std::array<float, 10> probabilities{};
+    // One array per drawn layer: the 784 inputs, each hidden layer's post-activation values,
+    // the output probabilities.
+    std::vector<std::vector<float>> layerActivations;
+};
+
+class Network
+{
+public:
+    explicit Network(Architecture architecture, std::uint64_t seed = 42);
+
+    const Architecture &architecture() const { return m_architecture; }
+    int layerCount() const { return int(m_layers.size()); } // dense layers
+    DenseLayer &layer(int index) { return m_layers[index]; }
+    const DenseLayer &layer(int index) const { return m_layers[index]; }
+    std::int64_t parameterCount() const { return m_architecture.parameterCount(); }
+
+    // Forward pass over batch.size() samples into workspace.activations[*].leftCols(n).
+    void forward(const Batch &batch, Workspace &workspace) const;
+    // Loss and correct count for the current forward pass (needs the batch's labels).
+    BatchResult evaluateOutput(const Batch &batch, const Workspace &workspace) const;
+    // Backward pass after forward(): fills outputGradients, weightGradients, biasGradients.
+    // `lossScale` is 1/n for a whole batch; slices of a batch pass 1/(full batch size).
+    void backward(const Batch &batch, Workspace &workspace, float lossScale) const;
+
+    // Single-sample inference; `pixels` holds 784 values in [0, 1].
+    Prediction predict(const float *pixels) const;
+
+private:
+    Architecture m_architecture;
+    std::vector<DenseLayer> m_layers;
+};
+
+// Fused, numerically stable softmax over each column (subtract the column max first).
+void softmaxColumns(Eigen::Ref<Matrix> values);
+
+} // namespace core

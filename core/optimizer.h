@@ -1,0 +1,51 @@
+// Parameter updates. SGD with momentum (PyTorch convention: v = mu*v + g; w -= lr*v) and Adam
+// (Kingma & Ba 2015, with bias correction). State is allocated once per network shape.
+#pragma once
+
+#include "tensor.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace core {
+
+enum class OptimizerKind { Sgd, Adam };
+std::optional<OptimizerKind> optimizerFromName(std::string_view name); // "sgd", "adam"
+std::string optimizerName(OptimizerKind kind);
+
+struct OptimizerSettings
+{
+    OptimizerKind kind = OptimizerKind::Sgd;
+    float momentum = 0.9f; // SGD
+    float beta1 = 0.9f;    // Adam
+    float beta2 = 0.999f;  // Adam
+    float epsilon = 1e-8f; // Adam
+};
+
+class Network;
+
+class Optimizer
+{
+public:
+    Optimizer(const Network &network, OptimizerSettings settings = {});
+
+    // One update of every parameter with the gradients given layer by layer.
+    // weightGradients[i] has the shape of layer i's weights, biasGradients[i] of its bias.
+    void step(Network &network, const std::vector<Matrix> &weightGradients,
+              const std::vector<Vector> &biasGradients, float learningRate);
+
+    const OptimizerSettings &settings() const { return m_settings; }
+    long long stepCount() const { return m_steps; }
+
+private:
+    OptimizerSettings m_settings;
+    long long m_steps = 0;
+    std::vector<Matrix> m_weightMoment1; // velocity (SGD) or first moment (Adam)
+    std::vector<Vector> m_biasMoment1;
+    std::vector<Matrix> m_weightMoment2; // Adam only
+    std::vector<Vector> m_biasMoment2;
+};
+
+} // namespace core

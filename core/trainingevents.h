@@ -1,0 +1,98 @@
+// What the training loop reports, as plain value types, and the observer interface that
+// receives them. Callbacks run ON THE TRAINER THREAD and must return quickly: copy what you
+// need (the reports are reused between batches) and hand it off.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace core {
+
+using ConfusionMatrix = std::array<std::array<int, 10>, 10>; // [true label][predicted]
+
+struct WeightStatistics
+{
+    float mean = 0;
+    float standardDeviation = 0;
+    float minimum = 0;
+    float maximum = 0;
+};
+
+struct BatchReport
+{
+    int epoch = 0;           // 1-based
+    int epochs = 0;
+    int batch = 0;           // 1-based within the epoch
+    int batchesPerEpoch = 0;
+    long long globalBatch = 0; // 1-based across epochs
+    int batchSize = 0;       // samples in this batch (the last one of an epoch may be smaller)
+    float loss = 0;          // mean cross-entropy of this batch
+    float accuracy = 0;      // fraction correct in this batch, 0..1
+    float learningRate = 0;
+
+    // Visual data. One entry per DRAWN layer: index 0 = the 784 input pixels (0..1), then
+    // each hidden layer's post-activation values, last = the 10 output probabilities.
+    int focusLabel = -1;     // the first sample of the batch
+    int focusPrediction = -1;
+    std::vector<std::vector<float>> focusActivations;
+    std::vector<std::vector<float>> meanActivations; // batch mean, same shapes
+    // One entry per DENSE layer (drawn layer i+1): mean |dL/dz| over the batch per neuron,
+    // and their mean for the layer (drives the backprop particles).
+    std::vector<std::vector<float>> neuronGradients;
+    std::vector<float> layerGradients;
+    std::vector<WeightStatistics> weightStatistics; // per dense layer
+};
+
+struct EpochReport
+{
+    int epoch = 0; // 1-based
+    int epochs = 0;
+    float trainLoss = 0;     // mean batch loss over the epoch
+    float trainAccuracy = 0; // over the epoch's samples
+    float testLoss = 0;      // on the whole test set
+    float testAccuracy = 0;
+    ConfusionMatrix confusion{};
+    double trainSeconds = 0; // pure training time of this epoch (no evaluation, no pauses)
+};
+
+enum class TeachingMomentKind { FirstForward, FirstBackward, HighLoss };
+
+struct TeachingMoment
+{
+    TeachingMomentKind kind = TeachingMomentKind::FirstForward;
+    std::string reason;   // "first_forward", "first_backward", "high_loss"
+    std::string message;  // explanation with the real numbers
+    double pauseSeconds = 0; // how long the seed paused: 3, 3, 2
+};
+
+struct FinishReport
+{
+    int epochsCompleted = 0;
+    int epochs = 0;
+    bool stopped = false;      // stop() ended the run early
+    float finalLoss = 0;       // last batch loss
+    float finalAccuracy = 0;   // last batch accuracy, 0..1
+    float finalTestAccuracy = -1; // last epoch's test accuracy, -1 if none ran
+    float finalTestLoss = -1;
+    double trainSeconds = 0;   // pure training time (no evaluation, pauses or batch delays)
+    long long samplesTrained = 0;
+};
+
+class TrainingObserver
+{
+public:
+    virtual ~TrainingObserver() = default;
+    virtual void batchFinished(const BatchReport &) {}
+    // Called after batchFinished for the batch that triggered it.
+    virtual void teachingMoment(const TeachingMoment &, const BatchReport &) {}
+    virtual void epochFinished(const EpochReport &) {}
+    virtual void trainingFinished(const FinishReport &) {}
+    // Non-finite loss or similar; the run has ended.
+    virtual void trainingFailed(const std::string & /*message*/) {}
+};
+
+// Name used on the wire for a moment kind: "first_forward", ...
+std::string teachingMomentReason(TeachingMomentKind kind);
+
+} // namespace core
