@@ -1,0 +1,183 @@
+// server::Session — the ONE shared training run of the process. The desktop window and every
+// browser (through HttpApi / WebSocketHub) are clients of the same Session object.
+//
+// API summary (all methods are called on the thread that owns the Session, i.e. the main thread;
+// every signal is emitted on that thread too, so plain connects are fine):
+//   Commands   start() -> Started | Busy | Error;  stop();  pause();  resume();  step()
+//              setLearningRate / setBatchDelay / setSpeed / setTeachingMode (live, also while
+//              training); setArchitecture / setBatchSize / setEpochs / loadModel (idle only).
+//              Setters return an empty QString on success, else the error text (nothing changed).
+//   Queries    settings(), stats(), history(), weights() (snapshot, never waits on training),
+//              lastUpdate(), confusion(), dataStatus(), modelFile(). Cheap; callable any time.
+//   Signals    trainingStarted, batchReported (throttled: ~30/s normal, ~5/s fast), teaching
+//              moments (pauseMomentReached / pauseMomentEnded), epochFinished, trainingFinished,
+//              trainingFailed, paused/resumed, settingsChanged, weightsChanged,
+//              dataStatusChanged, downloadProgress, warning (autosave / model load problems).
+// Training runs on a worker thread owned by the Session, never on the event-loop thread.
+// MNIST is loaded once (downloaded first when missing) and kept for later runs.
+#pragma once
+
+#include "dataset.h"
+#include "mnistdownloader.h"
+#include "network.h"
+#include "sessiontypes.h"
+#include "trainer.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <QStringList>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace server {
+
+class TrainingRelay;
+
+struct SessionOptions
+{
+    QString mnistDirectory;          // where the four IDX files are (or get downloaded to)
+    QString modelPath;               // autosave file (…/models/last.nnjmodel); empty: no autosave
+    bool allowDownload = true;       // fetch MNIST when missing
+    QList<QUrl> mirrors;             // empty: MnistDownloader::defaultMirrors()
+    QList<MnistFile> files;          // empty: MnistDownloader::standardFiles()
+    double teachingPauseScale = 1.0; // tests shorten the seed's 3 s / 3 s / 2 s pauses
+    int weightsSnapshotMs = 1000;    // how often the live weights snapshot is refreshed
+};
+
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    enum class StartResult { Started, Busy, Error };
+    enum class StartMode { Run, Paused }; // Paused: the run waits for step()/resume()
+
+    explicit Session(SessionOptions options, QObject *parent = nullptr);
+    ~Session() override; // stops a run and joins the worker thread
+
+    // --- Commands ------------------------------------------------------------------------
+    // Started: the training lock is taken (data is loaded or downloaded first if needed).
+    // Busy: a run already holds the lock. Error: see lastError() (e.g. data missing, offline).
+    StartResult start(StartMode mode = StartMode::Run);
+    QString lastError() const { return m_lastError; }
+    void stop();   // takes effect before the next batch (also while paused); no-op when idle
+    bool pause();  // false when idle
+    bool resume(); // also ends a teaching pause early; false when idle
+    void step();   // one batch, then paused; starts a paused run when idle
+
+    QString setLearningRate(double learningRate); // finite, 0 < lr <= 10
+    QString setBatchDelay(int milliseconds);      // 0..10000
+    void setSpeed(SpeedMode mode);                // sets batch delay and update rate
+    void setTeachingMode(bool enabled);
+    QString setArchitecture(const core::Architecture &architecture); // idle only; new network
+    QString setBatchSize(int batchSize); // idle only, 1..4096
+    QString setEpochs(int epochs);       // idle only, 1..100
+    // Replaces the network by a model file after validating it completely (idle only).
+    QString loadModel(const QByteArray &bytes, const QString &sourceName);
+    // Fetches missing MNIST files without training (progress through downloadProgress).
+    void downloadData();
+
+    // --- Queries -------------------------------------------------------------------------
+    bool isTraining() const { return m_phase != Phase::Idle; }
+    bool isPaused() const;
+    SessionSettings settings() const { return m_settings; }
+    SessionStats stats() const;
+    TrainingHistory history() const;
+    // The current network: the live run's parameters (refreshed every weightsSnapshotMs and at
+    // each epoch end) or the loaded/last trained model. Never null.
+    std::shared_ptr<const core::Network> weights() const;
+    bool hasTrainedWeights() const; // false before any training and without a loaded model
+    quint64 weightsVersion() const;
+    std::shared_ptr<const BatchUpdate> lastUpdate() const; // null before the first batch
+    std::optional<core::ConfusionMatrix> confusion() const; // last epoch's, if any
+    DataStatus dataStatus() const;
+    QByteArray modelFile() const; // the current network as a model file
+    QString pauseReason() const { return m_teachingReason; } // active teaching moment or empty
+    // Problems met while loading the autosaved model at construction (corrupted file, ...).
+    QStringList startupWarnings() const { return m_startupWarnings; }
+
+signals:
+    void trainingStarted();
+    void batchReported(const server::BatchUpdate &update);
+    void pauseMomentReached(const server::PauseMoment &moment);
+    void pauseMomentEnded(const QString &reason);
+    void trainingPaused();
+    void trainingResumed();
+    void epochFinished(const core::EpochReport &report);
+    void trainingFinished(const core::FinishReport &report); // also after stop (report.stopped)
+    void trainingFailed(const QString &message);            // followed by trainingFinished
+    void settingsChanged();
+    void weightsChanged(quint64 version);
+    void dataStatusChanged();
+    void downloadProgress(const QString &file, qint64 received, qint64 total, bool done);
+    void warning(const QString &message);
+
+private:
+    friend class TrainingRelay;
+    enum class Phase { Idle, Downloading, Running };
+
+    void launchWorker();
+    void workerBody(std::shared_ptr<const core::MnistData> data);
+    void finishRun(const core::FinishReport &report, const QString &failure);
+    void endTeachingPause();
+    void autosave(int epochsTrained, float testAccuracy);
+    void loadAutosave();
+    void setSnapshot(std::shared_ptr<const core::Network> network, bool trained);
+    void onDownloadFinished(bool ok, const QString &message);
+
+    // Called by the relay on the trainer thread.
+    void relayBatch(const core::BatchReport &report);
+    void relayTeachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report);
+    void relayEpoch(const core::EpochReport &report);
+
+    SessionOptions m_options;
+    SessionSettings m_settings;
+    Phase m_phase = Phase::Idle;
+    QString m_lastError;
+    QStringList m_startupWarnings;
+    int m_modelEpochs = 0;          // metadata of the current weights, for modelFile()
+    float m_modelTestAccuracy = -1;
+    MnistDownloader *m_downloader = nullptr;
+    bool m_startAfterDownload = false;
+
+    // Run state owned by the main thread; the worker only touches it through m_mutex.
+    std::shared_ptr<const core::MnistData> m_data;
+    std::unique_ptr<core::Network> m_trainingNetwork;
+    std::unique_ptr<TrainingRelay> m_relay;
+    std::thread m_worker;
+    bool m_startPaused = false;
+    int m_pendingSteps = 0;
+    std::atomic<bool> m_stopRequested{false};
+    core::TrainerSettings m_trainerSettings; // written before the worker starts
+
+    // Trainer thread only.
+    std::chrono::steady_clock::time_point m_lastEmit;
+    std::chrono::steady_clock::time_point m_lastSnapshot;
+
+    // Shared with the trainer thread.
+    mutable std::mutex m_mutex;
+    core::Trainer *m_trainer = nullptr;
+    SessionStats m_stats;
+    TrainingHistory m_history;
+    std::shared_ptr<const core::Network> m_snapshot;
+    bool m_trained = false;
+    quint64 m_weightsVersion = 1;
+    std::shared_ptr<const BatchUpdate> m_lastUpdate;
+    std::optional<core::ConfusionMatrix> m_confusion;
+    quint64 m_sequence = 0;
+
+    // Teaching pauses: the trainer thread waits on m_teachingWake inside the callback.
+    std::condition_variable m_teachingWake;
+    bool m_teachingActive = false; // guarded by m_mutex
+    quint64 m_teachingId = 0;      // guarded by m_mutex
+    QString m_teachingReason;      // main thread
+    std::atomic<bool> m_teachingEnabled{true};
+    std::atomic<int> m_updateIntervalMs{33};
+};
+
+} // namespace server

@@ -1,0 +1,99 @@
+// Value types the shared training session hands out: settings, live stats, history and the
+// events it emits (all copyable, safe to queue across threads). No behaviour lives here.
+#pragma once
+
+#include "architecture.h"
+#include "optimizer.h"
+#include "trainingevents.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace server {
+
+// The seed UI's speed buttons. Mapped onto the batch delay and the live update rate:
+// Step 1000 ms between batches, Narrated 200 ms, Normal 0 ms (~30 updates/s), Fast 0 ms (~5/s).
+enum class SpeedMode { Step, Narrated, Normal, Fast };
+
+QString speedModeName(SpeedMode mode); // "step", "narrated", "normal", "fast"
+std::optional<SpeedMode> speedModeFromName(const QString &name);
+int speedModeBatchDelay(SpeedMode mode);     // milliseconds
+int speedModeUpdateInterval(SpeedMode mode); // milliseconds between live updates
+
+struct SessionSettings
+{
+    core::Architecture architecture;  // default 784-128-64-10, relu
+    float learningRate = 0.01f;
+    int batchDelayMs = 0;
+    int batchSize = 64;
+    int epochs = 3;
+    bool teachingMode = true;
+    SpeedMode speed = SpeedMode::Normal;
+    core::OptimizerKind optimizer = core::OptimizerKind::Sgd;
+    std::uint64_t seed = 42;
+};
+
+// What /status and the `state` snapshot show. Values are from the last finished batch.
+struct SessionStats
+{
+    bool training = false;   // a run holds the training lock (also while loading/downloading data)
+    bool paused = false;     // paused by a controller or by a teaching moment
+    int epoch = 0;
+    int epochs = 0;
+    int batch = 0;
+    int batchesPerEpoch = 0;
+    long long globalBatch = 0;
+    float loss = 0;
+    float accuracy = 0;      // batch accuracy, 0..1
+};
+
+// Loss/accuracy per batch of the current (or last) run, thinned to at most maxPoints by
+// keeping every `stride`-th batch; test figures one per finished epoch.
+struct TrainingHistory
+{
+    static constexpr int maxPoints = 2000;
+    QVector<float> loss;
+    QVector<float> accuracy;
+    QVector<float> testLoss;
+    QVector<float> testAccuracy;
+    int stride = 1;
+};
+
+// One live update: a copy of the trainer's batch report plus when the server produced it.
+struct BatchUpdate
+{
+    std::shared_ptr<const core::BatchReport> report;
+    double serverTimeMs = 0; // milliseconds since the Unix epoch
+    quint64 sequence = 0;    // increases by one per emitted update
+};
+
+// A teaching moment: the session really pauses training for `durationSeconds`.
+struct PauseMoment
+{
+    QString reason;  // "first_forward", "first_backward", "high_loss"
+    QString message; // explanation with the real numbers
+    double durationSeconds = 0;
+    BatchUpdate update; // the data of that moment
+    QVector<float> lossHistory;
+};
+
+struct DataStatus
+{
+    bool ready = false;       // the four files are present (or loaded)
+    bool loaded = false;      // parsed and kept in memory
+    bool downloading = false;
+    QString directory;
+    QString error;            // last load/download error, empty if none
+};
+
+} // namespace server
+
+Q_DECLARE_METATYPE(server::BatchUpdate)
+Q_DECLARE_METATYPE(server::PauseMoment)
+Q_DECLARE_METATYPE(core::EpochReport)
+Q_DECLARE_METATYPE(core::FinishReport)
