@@ -34,6 +34,12 @@ public:
     // Writes sample s as `inputSize` dense floats.
     void denseSample(int sample, float *out) const;
 
+    // The same entries grouped by pixel (for the first layer's weight gradient): entries of
+    // pixel p are [pixelStart(p), pixelStart(p+1)) in entrySamples()/entryValues().
+    int pixelStart(int pixel) const { return m_pixelStart[pixel]; }
+    const int *entrySamples() const { return m_entrySample.data(); }
+    const float *entryValues() const { return m_entryValue.data(); }
+
 private:
     int m_size = 0;
     int m_capacity = 0;
@@ -42,6 +48,11 @@ private:
     std::vector<int> m_pixelIndex;  // capacity * inputSize
     std::vector<float> m_pixelValue;
     std::vector<int> m_labels;
+    std::vector<int> m_pixelStart; // inputSize + 1
+    std::vector<int> m_entrySample;
+    std::vector<float> m_entryValue;
+
+    void buildPixelMajor();
 };
 
 } // namespace core

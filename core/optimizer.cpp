@@ -1,0 +1,82 @@
+// SGD with momentum and Adam over every layer's weights and biases.
+#include "optimizer.h"
+
+#include "network.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace core {
+
+std::optional<OptimizerKind> optimizerFromName(std::string_view name)
+{
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (lower == "sgd")
+        return OptimizerKind::Sgd;
+    if (lower == "adam")
+        return OptimizerKind::Adam;
+    return std::nullopt;
+}
+
+std::string optimizerName(OptimizerKind kind)
+{
+    return kind == OptimizerKind::Adam ? "adam" : "sgd";
+}
+
+Optimizer::Optimizer(const Network &network, OptimizerSettings settings) : m_settings(settings)
+{
+    for (int l = 0; l < network.layerCount(); ++l) {
+        const DenseLayer &layer = network.layer(l);
+        m_weightMoment1.push_back(Matrix::Zero(layer.outputSize(), layer.inputSize()));
+        m_biasMoment1.push_back(Vector::Zero(layer.outputSize()));
+        if (settings.kind == OptimizerKind::Adam) {
+            m_weightMoment2.push_back(Matrix::Zero(layer.outputSize(), layer.inputSize()));
+            m_biasMoment2.push_back(Vector::Zero(layer.outputSize()));
+        }
+    }
+}
+
+namespace {
+// v = mu v + g;  w -= lr v   (PyTorch's SGD momentum convention)
+template <typename Parameter, typename Gradient, typename Velocity>
+void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &velocity, float momentum, float learningRate)
+{
+    velocity = momentum * velocity + gradient;
+    parameter -= learningRate * velocity;
+}
+
+// m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + eps)
+template <typename Parameter, typename Gradient, typename Moment>
+void adamUpdate(Parameter &&parameter, const Gradient &gradient, Moment &first, Moment &second,
+                const OptimizerSettings &s, float correction1, float correction2, float learningRate)
+{
+    first = s.beta1 * first + (1.0f - s.beta1) * gradient;
+    second.array() = s.beta2 * second.array() + (1.0f - s.beta2) * gradient.array().square();
+    parameter.array() -= learningRate * (first.array() / correction1)
+                         / ((second.array() / correction2).sqrt() + s.epsilon);
+}
+} // namespace
+
+void Optimizer::step(Network &network, const std::vector<Matrix> &weightGradients,
+                     const std::vector<Vector> &biasGradients, float learningRate)
+{
+    ++m_steps;
+    const float correction1 = 1.0f - float(std::pow(double(m_settings.beta1), double(m_steps)));
+    const float correction2 = 1.0f - float(std::pow(double(m_settings.beta2), double(m_steps)));
+    for (int l = 0; l < network.layerCount(); ++l) {
+        DenseLayer &layer = network.layer(l);
+        if (m_settings.kind == OptimizerKind::Sgd) {
+            sgdUpdate(layer.weights(), weightGradients[l], m_weightMoment1[l], m_settings.momentum, learningRate);
+            sgdUpdate(layer.bias(), biasGradients[l], m_biasMoment1[l], m_settings.momentum, learningRate);
+        } else {
+            adamUpdate(layer.weights(), weightGradients[l], m_weightMoment1[l], m_weightMoment2[l], m_settings,
+                       correction1, correction2, learningRate);
+            adamUpdate(layer.bias(), biasGradients[l], m_biasMoment1[l], m_biasMoment2[l], m_settings,
+                       correction1, correction2, learningRate);
+        }
+    }
+}
+
+} // namespace core

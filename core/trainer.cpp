@@ -1,0 +1,345 @@
+// The training loop. Everything a batch touches is allocated before the first batch; the
+// per-batch path (gather, forward, backward, update, visual data) allocates nothing.
+#include "trainer.h"
+
+#include "evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <optional>
+#include <random>
+
+namespace core {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string formatNumber(double value, int decimals)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+// Weight statistics in one pass per matrix (mean, standard deviation, min, max).
+WeightStatistics statisticsOf(const Matrix &weights)
+{
+    WeightStatistics stats;
+    const auto values = weights.array();
+    const double count = double(values.size());
+    const double mean = double(values.sum()) / count;
+    const double meanSquare = double(values.square().sum()) / count;
+    stats.mean = float(mean);
+    stats.standardDeviation = float(std::sqrt(std::max(0.0, meanSquare - mean * mean)));
+    stats.minimum = values.minCoeff();
+    stats.maximum = values.maxCoeff();
+    return stats;
+}
+} // namespace
+
+class Trainer::Impl
+{
+public:
+    Impl(const Network &network, const TrainerSettings &settings, int trainCount)
+        : batch(settings.batchSize, network.architecture().sizes.front()),
+          workspace(network, settings.batchSize),
+          optimizer(network, settings.optimizer),
+          order(trainCount),
+          rng(settings.seed ^ 0x9E3779B97F4A7C15ull)
+    {
+        std::iota(order.begin(), order.end(), 0);
+        const auto &sizes = network.architecture().sizes;
+        for (int size : sizes) {
+            report.focusActivations.emplace_back(size, 0.0f);
+            report.meanActivations.emplace_back(size, 0.0f);
+        }
+        for (std::size_t l = 1; l < sizes.size(); ++l)
+            report.neuronGradients.emplace_back(sizes[l], 0.0f);
+        report.layerGradients.assign(sizes.size() - 1, 0.0f);
+        report.weightStatistics.assign(sizes.size() - 1, {});
+    }
+
+    // Fisher-Yates with the raw generator: the same order on every standard library.
+    void shuffle()
+    {
+        for (std::size_t i = order.size() - 1; i > 0; --i)
+            std::swap(order[i], order[rng() % (i + 1)]);
+    }
+
+    void collectVisuals(const Network &network)
+    {
+        const int n = batch.size();
+        // Drawn layer 0: the input pixels of the focus sample and the batch mean.
+        batch.denseSample(0, report.focusActivations[0].data());
+        std::vector<float> &inputMean = report.meanActivations[0];
+        std::fill(inputMean.begin(), inputMean.end(), 0.0f);
+        const int *index = batch.pixelIndices();
+        const float *value = batch.pixelValues();
+        for (int k = 0; k < batch.columnStart(n); ++k)
+            inputMean[index[k]] += value[k];
+        for (float &mean : inputMean)
+            mean /= float(n);
+        for (int l = 0; l < network.layerCount(); ++l) {
+            const auto activations = workspace.activations[l].leftCols(n);
+            Eigen::Map<Vector>(report.focusActivations[l + 1].data(), activations.rows()) = activations.col(0);
+            Eigen::Map<Vector>(report.meanActivations[l + 1].data(), activations.rows())
+                = activations.rowwise().sum() / float(n);
+            // outputGradients hold dL/dz / n, so the row sums of |.| are per-sample means.
+            Eigen::Map<Vector> gradients(report.neuronGradients[l].data(), activations.rows());
+            gradients = workspace.outputGradients[l].leftCols(n).cwiseAbs().rowwise().sum();
+            report.layerGradients[l] = gradients.mean();
+            report.weightStatistics[l] = statisticsOf(network.layer(l).weights());
+        }
+        Eigen::Index predicted = 0;
+        workspace.activations.back().col(0).maxCoeff(&predicted);
+        report.focusPrediction = int(predicted);
+        report.focusLabel = batch.label(0);
+    }
+
+    Batch batch;
+    Workspace workspace;
+    Optimizer optimizer;
+    std::vector<int> order;
+    std::mt19937_64 rng;
+    BatchReport report;
+};
+
+Trainer::Trainer(Network &network, const MnistData &data, TrainerSettings settings)
+    : m_network(network), m_data(data), m_settings(settings),
+      m_learningRate(settings.learningRate), m_batchDelayMs(settings.batchDelayMs)
+{
+    m_settings.batchSize = std::max(1, m_settings.batchSize);
+    m_settings.epochs = std::max(1, m_settings.epochs);
+    m_impl = std::make_unique<Impl>(network, m_settings, data.train.count());
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+}
+
+void Trainer::pause()
+{
+    std::lock_guard lock(m_mutex);
+    m_paused = true;
+}
+
+void Trainer::resume()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = false;
+        m_stepsAllowed = 0;
+    }
+    m_wake.notify_all();
+}
+
+void Trainer::step()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = true;
+        ++m_stepsAllowed;
+    }
+    m_wake.notify_all();
+}
+
+void Trainer::setLearningRate(float learningRate)
+{
+    m_learningRate = learningRate;
+}
+
+void Trainer::setBatchDelay(int milliseconds)
+{
+    m_batchDelayMs = std::max(0, milliseconds);
+    m_wake.notify_all();
+}
+
+bool Trainer::isPaused() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_paused;
+}
+
+bool Trainer::waitWhilePaused()
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return m_stop || !m_paused || m_stepsAllowed > 0; });
+    if (m_stop)
+        return false;
+    if (m_paused)
+        --m_stepsAllowed; // a single step: run one batch, stay paused
+    return true;
+}
+
+bool Trainer::sleepBatchDelay()
+{
+    const int delay = m_batchDelayMs.load();
+    if (delay <= 0)
+        return !m_stop;
+    std::unique_lock lock(m_mutex);
+    // Wakes early on stop, and when the delay is lowered (setBatchDelay notifies).
+    m_wake.wait_for(lock, std::chrono::milliseconds(delay), [this, delay] {
+        return m_stop || m_batchDelayMs.load() < delay;
+    });
+    return !m_stop;
+}
+
+namespace {
+TeachingMoment makeMoment(TeachingMomentKind kind, const BatchReport &r, const Architecture &architecture)
+{
+    TeachingMoment moment;
+    moment.kind = kind;
+    moment.reason = teachingMomentReason(kind);
+    const std::string label = std::to_string(r.focusLabel);
+    const std::string guess = std::to_string(r.focusPrediction);
+    const std::string confidence = formatNumber(100.0 * r.focusActivations.back()[r.focusPrediction], 1);
+    switch (kind) {
+    case TeachingMomentKind::FirstForward:
+        moment.pauseSeconds = 3;
+        moment.message = "First forward pass: " + std::to_string(r.batchSize) + " images flowed through "
+                         + architecture.describe() + ". For this " + label + " the untrained network guessed "
+                         + guess + " (" + confidence + "% sure). Batch loss " + formatNumber(r.loss, 3)
+                         + " — random guessing over 10 digits gives about 2.303.";
+        break;
+    case TeachingMomentKind::FirstBackward: {
+        const auto strongest = std::max_element(r.layerGradients.begin(), r.layerGradients.end());
+        const int layer = int(strongest - r.layerGradients.begin());
+        moment.pauseSeconds = 3;
+        moment.message = "First backward pass: the error flowed back from the outputs and every weight got a "
+                         "gradient. The largest mean gradient |dL/dz| is " + formatNumber(*strongest, 5)
+                         + " in layer " + std::to_string(layer + 1) + "; with learning rate "
+                         + formatNumber(r.learningRate, 4) + " each weight moves a small step downhill. "
+                         "Loss now " + formatNumber(r.loss, 3) + ".";
+        break;
+    }
+    case TeachingMomentKind::HighLoss:
+        moment.pauseSeconds = 2;
+        moment.message = "The loss is still high: " + formatNumber(r.loss, 3) + " after "
+                         + std::to_string(r.globalBatch) + " batches (batch accuracy "
+                         + formatNumber(100.0 * r.accuracy, 1) + "%). The network is still searching; if it "
+                         "stays high, the learning rate (" + formatNumber(r.learningRate, 4)
+                         + ") may be too small or too large.";
+        break;
+    }
+    return moment;
+}
+} // namespace
+
+FinishReport Trainer::run(TrainingObserver &observer)
+{
+    Impl &impl = *m_impl;
+    FinishReport finish;
+    finish.epochs = m_settings.epochs;
+    const int trainCount = m_data.train.count();
+    const int batchSize = m_settings.batchSize;
+    const int batchesPerEpoch = (trainCount + batchSize - 1) / batchSize;
+    bool sawFirstForward = false, sawFirstBackward = false, sawHighLoss = false;
+    long long globalBatch = 0;
+    BatchReport &report = impl.report;
+    report.epochs = m_settings.epochs;
+    report.batchesPerEpoch = batchesPerEpoch;
+
+    for (int epoch = 1; epoch <= m_settings.epochs; ++epoch) {
+        impl.shuffle();
+        double epochSeconds = 0, epochLoss = 0;
+        long long epochCorrect = 0, epochSamples = 0;
+        for (int b = 0; b < batchesPerEpoch; ++b) {
+            if (!waitWhilePaused()) {
+                finish.stopped = true;
+                break;
+            }
+            const auto batchStart = Clock::now();
+            const int n = std::min(batchSize, trainCount - b * batchSize);
+            impl.batch.gather(m_data.train, impl.order.data() + std::size_t(b) * batchSize, n);
+            m_network.forward(impl.batch, impl.workspace);
+            const BatchResult result = m_network.evaluateOutput(impl.batch, impl.workspace);
+            if (!std::isfinite(result.loss)) {
+                observer.trainingFailed("Training stopped: the loss became " + std::string(std::isnan(result.loss) ? "NaN" : "infinite")
+                                        + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                                        + ". The learning rate (" + formatNumber(m_learningRate.load(), 4)
+                                        + ") is probably too high.");
+                finish.stopped = true;
+                finish.finalLoss = result.loss;
+                return finish;
+            }
+            m_network.backward(impl.batch, impl.workspace, 1.0f / float(n));
+            const float learningRate = m_learningRate.load();
+            impl.optimizer.step(m_network, impl.workspace.weightGradients, impl.workspace.biasGradients, learningRate);
+
+            ++globalBatch;
+            report.epoch = epoch;
+            report.batch = b + 1;
+            report.globalBatch = globalBatch;
+            report.batchSize = n;
+            report.loss = result.loss;
+            report.accuracy = float(result.correct) / float(n);
+            report.learningRate = learningRate;
+            impl.collectVisuals(m_network);
+            observer.batchFinished(report);
+            epochSeconds += secondsSince(batchStart);
+
+            epochLoss += result.loss;
+            epochCorrect += result.correct;
+            epochSamples += n;
+            finish.samplesTrained += n;
+            finish.finalLoss = result.loss;
+            finish.finalAccuracy = report.accuracy;
+
+            if (m_settings.detectTeachingMoments) {
+                // As the seed: after batch 1, after batch 2, and the first time the loss is > 1.5 after batch 10.
+                std::optional<TeachingMomentKind> kind;
+                if (globalBatch == 1 && !sawFirstForward)
+                    kind = TeachingMomentKind::FirstForward, sawFirstForward = true;
+                else if (globalBatch == 2 && !sawFirstBackward)
+                    kind = TeachingMomentKind::FirstBackward, sawFirstBackward = true;
+                else if (globalBatch > 10 && result.loss > 1.5f && !sawHighLoss)
+                    kind = TeachingMomentKind::HighLoss, sawHighLoss = true;
+                if (kind)
+                    observer.teachingMoment(makeMoment(*kind, report, m_network.architecture()), report);
+            }
+            if (!sleepBatchDelay()) {
+                finish.stopped = true;
+                break;
+            }
+        }
+        finish.trainSeconds += epochSeconds;
+        if (finish.stopped)
+            break;
+        finish.epochsCompleted = epoch;
+
+        EpochReport epochReport;
+        epochReport.epoch = epoch;
+        epochReport.epochs = m_settings.epochs;
+        epochReport.trainLoss = float(epochLoss / batchesPerEpoch);
+        epochReport.trainAccuracy = float(double(epochCorrect) / double(std::max(1LL, epochSamples)));
+        epochReport.trainSeconds = epochSeconds;
+        if (m_settings.evaluateEachEpoch && m_data.test.count() > 0) {
+            const Evaluation evaluation = evaluate(m_network, m_data.test);
+            epochReport.testLoss = evaluation.loss;
+            epochReport.testAccuracy = evaluation.accuracy;
+            epochReport.confusion = evaluation.confusion;
+            finish.finalTestAccuracy = evaluation.accuracy;
+            finish.finalTestLoss = evaluation.loss;
+        }
+        observer.epochFinished(epochReport);
+    }
+    observer.trainingFinished(finish);
+    return finish;
+}
+
+} // namespace core
