@@ -1,0 +1,82 @@
+// Where every neuron sits in 3D: the 784 inputs as the 28x28 image, hidden layers as square-ish
+// grids, the 10 outputs as a column (a row in portrait). Pure geometry, no three.js, so it is
+// unit-tested under node. Units are arbitrary; the camera fits whatever comes out.
+
+export const INPUT_SIDE = 28;
+const LAYER_GAP = 18; // empty space between neighbouring layers, along the flow direction
+const OUTPUT_SPACING = 2.8;
+
+function gridShape( count ) {
+	const cols = Math.ceil( Math.sqrt( count ) );
+	return { cols, rows: Math.ceil( count / cols ) };
+}
+
+function layerKind( index, total ) {
+	if ( index === 0 ) return 'input';
+	return index === total - 1 ? 'output' : 'hidden';
+}
+
+// Spacing and neuron radius of a hidden layer: big layers get denser so they stay about as tall as the input.
+function hiddenSpacing( count ) {
+	const { rows } = gridShape( count );
+	return Math.min( 1.8, Math.max( 0.7, 30 / rows ) );
+}
+
+/**
+ * sizes: [784, h1, ..., 10]; orientation: 'horizontal' (flow left to right) or 'vertical' (top to bottom).
+ * Returns {layers: [{kind, count, positions: Float32Array(count*3), spacing, radius, extent: {w, h},
+ * center: [x, y, z]}], bounds: {min: [x,y,z], max: [x,y,z]}}.
+ */
+export function layoutNetwork( sizes, orientation = 'horizontal' ) {
+	const horizontal = orientation !== 'vertical';
+	const layers = sizes.map( ( count, index ) => {
+		const kind = layerKind( index, sizes.length );
+		let cols, rows, spacing, radius;
+		if ( kind === 'input' && count === INPUT_SIDE * INPUT_SIDE ) {
+			cols = rows = INPUT_SIDE;
+			spacing = 1;
+			radius = 0.46;
+		} else if ( kind === 'output' ) {
+			cols = horizontal ? 1 : count;
+			rows = horizontal ? count : 1;
+			spacing = OUTPUT_SPACING;
+			radius = 0.95;
+		} else {
+			( { cols, rows } = gridShape( count ) );
+			spacing = hiddenSpacing( count );
+			radius = spacing * 0.36;
+		}
+		return { kind, count, cols, rows, spacing, radius,
+			extent: { w: ( cols - 1 ) * spacing + 2 * radius, h: ( rows - 1 ) * spacing + 2 * radius } };
+	} );
+
+	// Place layer centres along the flow axis with a constant gap between their edges.
+	let cursor = 0;
+	for ( const layer of layers ) {
+		const depth = horizontal ? layer.extent.w : layer.extent.h;
+		const along = cursor + depth / 2;
+		layer.center = horizontal ? [ along, 0, 0 ] : [ 0, - along, 0 ];
+		cursor += depth + LAYER_GAP;
+	}
+	const total = cursor - LAYER_GAP;
+	const min = [ Infinity, Infinity, Infinity ];
+	const max = [ - Infinity, - Infinity, - Infinity ];
+	for ( const layer of layers ) {
+		// Centre the whole network on the origin.
+		if ( horizontal ) layer.center[ 0 ] -= total / 2;
+		else layer.center[ 1 ] += total / 2;
+		layer.positions = new Float32Array( layer.count * 3 );
+		for ( let k = 0; k < layer.count; ++ k ) {
+			const row = Math.floor( k / layer.cols );
+			const col = k % layer.cols;
+			const x = layer.center[ 0 ] + ( col - ( layer.cols - 1 ) / 2 ) * layer.spacing;
+			const y = layer.center[ 1 ] + ( ( layer.rows - 1 ) / 2 - row ) * layer.spacing;
+			layer.positions.set( [ x, y, 0 ], k * 3 );
+			for ( const [ axis, value ] of [ x, y, 0 ].entries() ) {
+				min[ axis ] = Math.min( min[ axis ], value - layer.radius );
+				max[ axis ] = Math.max( max[ axis ], value + layer.radius );
+			}
+		}
+	}
+	return { layers, bounds: { min, max }, orientation: horizontal ? 'horizontal' : 'vertical' };
+}

@@ -1,0 +1,419 @@
+// The 3D network (three.js only, no page DOM besides its canvas): one InstancedMesh per layer,
+// coloured by the activations of the latest update; weight-coloured connection lines; backprop
+// particles; orbit camera that fits the network. Renders on demand, and runs an animation loop
+// only while particles fly. Structure: init / onWindowResize / render (three.js manual).
+import * as THREE from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { layoutNetwork } from './layout.js';
+import { selectConnections } from './connections.js';
+import { BackpropParticles } from './particles.js';
+
+export const THEMES = {
+	dark: { background: '#0b1020', ramp: [ '#1a2336', '#1e4fa3', '#22b8f0', '#b8f3ff', '#fff2b3' ],
+		positive: '#fb923c', negative: '#38bdf8', neutral: '#5b6b86', label: '#c7d2e4', muted: '#7d8ba3',
+		particle: '#f472b6', additive: true, selection: '#fde047' },
+	light: { background: '#f4f6fb', ramp: [ '#dde3ee', '#a5c8f5', '#3b82f6', '#1e3a8a', '#0b1437' ],
+		positive: '#ea580c', negative: '#0284c7', neutral: '#9aa6b8', label: '#1f2937', muted: '#64748b',
+		particle: '#db2777', additive: false, selection: '#d97706' },
+};
+
+function rampLut( stops ) {
+	const colors = stops.map( ( c ) => new THREE.Color( c ) );
+	const lut = new Float32Array( 256 * 3 );
+	for ( let k = 0; k < 256; ++ k ) {
+		const x = ( k / 255 ) * ( colors.length - 1 );
+		const i = Math.min( colors.length - 2, Math.floor( x ) );
+		const c = colors[ i ].clone().lerp( colors[ i + 1 ], x - i );
+		lut.set( [ c.r, c.g, c.b ], k * 3 );
+	}
+	return lut;
+}
+
+function textSprite( text, color, height, weight = 600 ) {
+	const canvas = document.createElement( 'canvas' );
+	const context = canvas.getContext( '2d' );
+	const font = `${weight} 56px system-ui, "Segoe UI", Roboto, sans-serif`;
+	context.font = font;
+	canvas.width = Math.ceil( context.measureText( text ).width ) + 16;
+	canvas.height = 72;
+	context.font = font;
+	context.fillStyle = color;
+	context.textBaseline = 'middle';
+	context.fillText( text, 8, 38 );
+	const texture = new THREE.CanvasTexture( canvas );
+	texture.colorSpace = THREE.SRGBColorSpace;
+	const sprite = new THREE.Sprite( new THREE.SpriteMaterial( { map: texture, transparent: true, depthWrite: false } ) );
+	sprite.scale.set( height * canvas.width / canvas.height, height, 1 );
+	return sprite;
+}
+
+export class NetworkScene {
+	constructor( canvas, { onPick = () => {} } = {} ) {
+		this.canvas = canvas;
+		this.onPick = onPick;
+		this.sizes = [ 784, 128, 64, 10 ];
+		this.activationNames = [ 'relu', 'relu' ];
+		this.activations = null;
+		this.model = null;
+		this.connectionMode = 'strongest';
+		this.particlesEnabled = true;
+		this.animating = false;
+		this.userMovedCamera = false;
+		this.selection = null;
+		this.frameCount = 0;
+		this.frameTimes = [];
+		this.renderPending = false;
+		this.lastTime = 0;
+		this.theme = THEMES.dark;
+		this.init();
+	}
+
+	init() {
+		this.renderer = new THREE.WebGLRenderer( { canvas: this.canvas, antialias: true, powerPreference: 'high-performance' } );
+		this.renderer.setPixelRatio( Math.min( window.devicePixelRatio || 1, 2 ) );
+		this.scene = new THREE.Scene();
+		this.camera = new THREE.PerspectiveCamera( 38, 1, 0.5, 4000 );
+		this.scene.add( new THREE.HemisphereLight( 0xffffff, 0x445066, 2.2 ) );
+		const sun = new THREE.DirectionalLight( 0xffffff, 1.4 );
+		sun.position.set( 0.4, 1, 1.2 );
+		this.scene.add( sun );
+		this.network = new THREE.Group();
+		this.scene.add( this.network );
+		this.controls = new OrbitControls( this.camera, this.canvas );
+		this.controls.enableDamping = false;
+		this.controls.addEventListener( 'change', () => this.requestRender() );
+		this.controls.addEventListener( 'start', () => { this.userMovedCamera = true; } );
+		this.lineGeometry = new THREE.BufferGeometry();
+		this.lineMaterial = new THREE.LineBasicMaterial( { vertexColors: true, transparent: true, opacity: 0.75, depthWrite: false } );
+		this.lines = new THREE.LineSegments( this.lineGeometry, this.lineMaterial );
+		this.lines.frustumCulled = false;
+		this.lines.renderOrder = - 1;
+		this.scene.add( this.lines );
+		this.particles = new BackpropParticles( this.scene );
+		this.selectionRing = new THREE.Mesh( new THREE.RingGeometry( 1, 1.25, 32 ),
+			new THREE.MeshBasicMaterial( { color: this.theme.selection, side: THREE.DoubleSide, depthTest: false, transparent: true } ) );
+		this.selectionRing.visible = false;
+		this.selectionRing.renderOrder = 10;
+		this.scene.add( this.selectionRing );
+		this.raycaster = new THREE.Raycaster();
+		this.pointerDown = null;
+		this.canvas.addEventListener( 'pointerdown', ( e ) => { this.pointerDown = { x: e.clientX, y: e.clientY }; } );
+		this.canvas.addEventListener( 'pointerup', ( e ) => this.handlePointerUp( e ) );
+		new ResizeObserver( () => this.onWindowResize() ).observe( this.canvas.parentElement );
+		this.setTheme( 'dark' );
+		this.rebuild();
+		this.onWindowResize();
+	}
+
+	setTheme( name ) {
+		this.theme = THEMES[ name ] ?? THEMES.dark;
+		this.scene.background = new THREE.Color( this.theme.background );
+		this.lut = rampLut( this.theme.ramp );
+		this.particles.setLook( this.theme.particle, this.theme.additive );
+		this.selectionRing.material.color.set( this.theme.selection );
+		if ( this.layout ) {
+			this.buildLabels();
+			this.applyActivations();
+			this.buildConnections();
+		}
+		this.requestRender();
+	}
+
+	setArchitecture( sizes, activationNames = [] ) {
+		const same = sizes.join() === this.sizes.join() && activationNames.join() === this.activationNames.join();
+		this.sizes = sizes.slice();
+		this.activationNames = activationNames.slice();
+		if ( same ) return;
+		this.activations = null;
+		this.selection = null;
+		this.rebuild();
+		this.fit();
+	}
+
+	// Parsed weights (inference.parseWeights) or null.
+	setModel( model ) {
+		this.model = model;
+		this.buildConnections();
+		this.requestRender();
+	}
+
+	setConnectionMode( mode ) {
+		this.connectionMode = mode;
+		this.buildConnections();
+		this.requestRender();
+	}
+
+	setParticlesEnabled( enabled ) {
+		this.particlesEnabled = enabled;
+		if ( ! enabled ) this.particles.clear();
+		this.updateAnimation();
+		this.requestRender();
+	}
+
+	// One array per drawn layer (protocol). Missing or mis-sized layers keep their "off" colour.
+	setActivations( activations ) {
+		this.activations = activations;
+		this.applyActivations();
+		this.requestRender();
+	}
+
+	setGradients( gradients, layerGradients, { flowing } ) {
+		this.particles.setGradients( gradients, layerGradients );
+		this.flowing = flowing;
+		this.updateAnimation();
+	}
+
+	resetRun() {
+		this.particles.resetRun();
+	}
+
+	setFlowing( flowing ) {
+		this.flowing = flowing;
+		this.updateAnimation();
+	}
+
+	orientationFor( width, height ) {
+		return width >= height * 0.9 ? 'horizontal' : 'vertical';
+	}
+
+	rebuild() {
+		const { clientWidth: w, clientHeight: h } = this.canvas.parentElement;
+		this.layout = layoutNetwork( this.sizes, this.orientationFor( w || 16, h || 9 ) );
+		for ( const child of [ ...this.network.children ] ) {
+			this.network.remove( child );
+			child.geometry?.dispose();
+			child.material?.map?.dispose();
+			child.material?.dispose();
+		}
+		this.meshes = this.layout.layers.map( ( layer, index ) => {
+			const geometry = layer.kind === 'input'
+				? new THREE.PlaneGeometry( layer.radius * 2, layer.radius * 2 )
+				: new THREE.SphereGeometry( layer.radius, layer.kind === 'output' ? 24 : 12, layer.kind === 'output' ? 16 : 8 );
+			const material = layer.kind === 'input' ? new THREE.MeshBasicMaterial() : new THREE.MeshLambertMaterial();
+			const mesh = new THREE.InstancedMesh( geometry, material, layer.count );
+			const matrix = new THREE.Matrix4();
+			for ( let k = 0; k < layer.count; ++ k ) {
+				matrix.makeTranslation( layer.positions[ k * 3 ], layer.positions[ k * 3 + 1 ], layer.positions[ k * 3 + 2 ] );
+				mesh.setMatrixAt( k, matrix );
+				mesh.setColorAt( k, new THREE.Color( this.theme.ramp[ 0 ] ) );
+			}
+			mesh.instanceMatrix.needsUpdate = true;
+			mesh.computeBoundingSphere();
+			mesh.userData.layerIndex = index;
+			this.network.add( mesh );
+			return mesh;
+		} );
+		this.buildLabels();
+		this.applyActivations();
+		this.buildConnections();
+		this.updateSelectionRing();
+	}
+
+	layerTitle( index ) {
+		const layer = this.layout.layers[ index ];
+		if ( layer.kind === 'input' ) return 'Input · 28×28';
+		if ( layer.kind === 'output' ) return 'Output · digits';
+		const activation = ( this.activationNames[ index - 1 ] ?? 'relu' );
+		const pretty = { relu: 'ReLU', sigmoid: 'Sigmoid', tanh: 'Tanh' }[ activation ] ?? activation;
+		return `Hidden ${index} · ${layer.count} · ${pretty}`;
+	}
+
+	buildLabels() {
+		if ( this.labels ) {
+			for ( const sprite of this.labels.children ) {
+				sprite.material.map.dispose();
+				sprite.material.dispose();
+			}
+			this.network.remove( this.labels );
+		}
+		this.labels = new THREE.Group();
+		const horizontal = this.layout.orientation === 'horizontal';
+		this.layout.layers.forEach( ( layer, index ) => {
+			const title = textSprite( this.layerTitle( index ), this.theme.muted, 1.9, 500 );
+			const [ x, y ] = layer.center;
+			if ( horizontal ) title.position.set( x, y + layer.extent.h / 2 + 2.2, 0 );
+			else title.position.set( x - layer.extent.w / 2 - title.scale.x / 2 - 1.5, y, 0 );
+			this.labels.add( title );
+			if ( layer.kind !== 'output' ) return;
+			for ( let k = 0; k < layer.count; ++ k ) {
+				const digit = textSprite( String( k ), this.theme.label, 1.8, 700 );
+				const px = layer.positions[ k * 3 ], py = layer.positions[ k * 3 + 1 ];
+				if ( horizontal ) digit.position.set( px + layer.radius + 1.6, py, 0 );
+				else digit.position.set( px, py - layer.radius - 1.6, 0 );
+				this.labels.add( digit );
+			}
+		} );
+		this.network.add( this.labels );
+	}
+
+	applyActivations() {
+		if ( ! this.meshes ) return;
+		const color = new THREE.Color();
+		this.meshes.forEach( ( mesh, index ) => {
+			const values = this.activations?.[ index ];
+			const count = mesh.count;
+			const usable = Array.isArray( values ) || ArrayBuffer.isView( values ) ? values.length === count : false;
+			let scale = 1;
+			if ( usable && this.layout.layers[ index ].kind === 'hidden' ) {
+				// Hidden activations are unbounded (ReLU): colour relative to this layer's largest |a|.
+				let max = 1e-6;
+				for ( let k = 0; k < count; ++ k ) max = Math.max( max, Math.abs( values[ k ] ) );
+				scale = 1 / max;
+			}
+			for ( let k = 0; k < count; ++ k ) {
+				const v = usable ? Math.min( 1, Math.abs( values[ k ] ) * scale ) : 0;
+				const o = Math.round( v * 255 ) * 3;
+				color.setRGB( this.lut[ o ], this.lut[ o + 1 ], this.lut[ o + 2 ] );
+				mesh.setColorAt( k, color );
+			}
+			mesh.instanceColor.needsUpdate = true;
+		} );
+	}
+
+	buildConnections() {
+		if ( ! this.layout ) return;
+		const set = selectConnections( this.model, this.sizes, this.connectionMode === 'sampled' ? 'sampled' : 'strongest' );
+		this.connections = set;
+		const positions = new Float32Array( set.count * 6 );
+		const colors = new Float32Array( set.count * 6 );
+		const background = new THREE.Color( this.theme.background );
+		const positive = new THREE.Color( this.theme.positive );
+		const negative = new THREE.Color( this.theme.negative );
+		const neutral = new THREE.Color( this.theme.neutral );
+		const c = new THREE.Color();
+		for ( let k = 0; k < set.count; ++ k ) {
+			const d = set.layer[ k ];
+			const from = this.layout.layers[ d ].positions;
+			const to = this.layout.layers[ d + 1 ].positions;
+			positions.set( from.subarray( set.from[ k ] * 3, set.from[ k ] * 3 + 3 ), k * 6 );
+			positions.set( to.subarray( set.to[ k ] * 3, set.to[ k ] * 3 + 3 ), k * 6 + 3 );
+			if ( set.hasWeights ) {
+				const w = set.weight[ k ];
+				const strength = Math.pow( Math.min( 1, Math.abs( w ) / set.maxAbs[ d ] ), 0.6 );
+				c.copy( background ).lerp( w >= 0 ? positive : negative, 0.12 + 0.88 * strength );
+			} else {
+				c.copy( background ).lerp( neutral, 0.35 );
+			}
+			colors.set( [ c.r, c.g, c.b, c.r, c.g, c.b ], k * 6 );
+		}
+		this.lineGeometry.dispose();
+		this.lineGeometry = new THREE.BufferGeometry();
+		this.lineGeometry.setAttribute( 'position', new THREE.BufferAttribute( positions, 3 ) );
+		this.lineGeometry.setAttribute( 'color', new THREE.BufferAttribute( colors, 3 ) );
+		this.lines.geometry = this.lineGeometry;
+		this.lines.visible = this.connectionMode !== 'off';
+		this.particles.setLines( set, positions );
+	}
+
+	// Fits the whole network in view, keeping a slight 3/4 angle so depth reads.
+	fit() {
+		const { min, max } = this.layout.bounds;
+		const center = new THREE.Vector3( ( min[ 0 ] + max[ 0 ] ) / 2, ( min[ 1 ] + max[ 1 ] ) / 2, 0 );
+		const width = max[ 0 ] - min[ 0 ] + 16;
+		const height = max[ 1 ] - min[ 1 ] + 10;
+		const tan = Math.tan( THREE.MathUtils.degToRad( this.camera.fov / 2 ) );
+		const distance = Math.max( height / 2 / tan, width / 2 / ( tan * this.camera.aspect ) ) * 1.02;
+		const direction = new THREE.Vector3( 0.16, 0.1, 1 ).normalize();
+		this.camera.position.copy( center ).addScaledVector( direction, distance );
+		this.camera.near = distance / 50;
+		this.camera.far = distance * 10;
+		this.camera.updateProjectionMatrix();
+		this.controls.target.copy( center );
+		this.controls.update();
+		this.userMovedCamera = false;
+		this.requestRender();
+	}
+
+	onWindowResize() {
+		const parent = this.canvas.parentElement;
+		const width = Math.max( 1, parent.clientWidth );
+		const height = Math.max( 1, parent.clientHeight );
+		this.renderer.setSize( width, height, false );
+		this.camera.aspect = width / height;
+		this.camera.updateProjectionMatrix();
+		if ( this.orientationFor( width, height ) !== this.layout.orientation ) {
+			this.rebuild();
+			this.fit();
+		} else if ( ! this.userMovedCamera ) {
+			this.fit();
+		}
+		this.requestRender();
+	}
+
+	handlePointerUp( event ) {
+		const down = this.pointerDown;
+		this.pointerDown = null;
+		if ( ! down || Math.hypot( event.clientX - down.x, event.clientY - down.y ) > 5 ) return; // a drag, not a click
+		const rect = this.canvas.getBoundingClientRect();
+		const pointer = new THREE.Vector2( ( ( event.clientX - rect.left ) / rect.width ) * 2 - 1,
+			- ( ( event.clientY - rect.top ) / rect.height ) * 2 + 1 );
+		this.raycaster.setFromCamera( pointer, this.camera );
+		const hit = this.raycaster.intersectObjects( this.meshes, false )[ 0 ];
+		this.select( hit ? { layer: hit.object.userData.layerIndex, index: hit.instanceId } : null );
+		this.onPick( this.selection );
+	}
+
+	select( selection ) {
+		this.selection = selection;
+		this.updateSelectionRing();
+		this.requestRender();
+	}
+
+	updateSelectionRing() {
+		const s = this.selection;
+		const layer = s && this.layout.layers[ s.layer ];
+		if ( ! layer || s.index >= layer.count ) {
+			this.selectionRing.visible = false;
+			return;
+		}
+		this.selectionRing.visible = true;
+		this.selectionRing.position.fromArray( layer.positions, s.index * 3 );
+		this.selectionRing.position.z += 0.6;
+		const r = layer.radius * 1.25;
+		this.selectionRing.scale.set( r, r, r );
+	}
+
+	updateAnimation() {
+		const wanted = this.particlesEnabled && this.flowing && this.particles.hasWork();
+		if ( wanted === this.animating ) return;
+		this.animating = wanted;
+		this.lastTime = performance.now();
+		this.renderer.setAnimationLoop( wanted ? ( time ) => this.animate( time ) : null );
+		if ( ! wanted ) {
+			this.particles.clear();
+			this.requestRender();
+		}
+	}
+
+	animate( time ) {
+		const dt = Math.min( 0.1, ( time - this.lastTime ) / 1000 );
+		this.lastTime = time;
+		this.particles.update( dt );
+		this.render();
+	}
+
+	requestRender() {
+		if ( this.animating || this.renderPending ) return;
+		this.renderPending = true;
+		requestAnimationFrame( () => {
+			this.renderPending = false;
+			this.render();
+		} );
+	}
+
+	render() {
+		const start = performance.now();
+		this.renderer.render( this.scene, this.camera );
+		this.frameCount += 1;
+		this.frameTimes.push( performance.now() - start );
+		if ( this.frameTimes.length > 120 ) this.frameTimes.shift();
+	}
+
+	// For the benchmark and the tests: frames drawn so far and recent CPU time per frame.
+	perf() {
+		const times = this.frameTimes;
+		return { frames: this.frameCount, animating: this.animating,
+			meanFrameMs: times.length ? times.reduce( ( a, b ) => a + b, 0 ) / times.length : null,
+			lines: this.connections?.count ?? 0, particles: this.particles.particles.length };
+	}
+}
