@@ -128,7 +128,8 @@ void checkMagic(const std::string &bytes, const std::string &source)
 Architecture readArchitecture(Reader &reader, const std::string &source)
 {
     const std::uint32_t layerCount = reader.u32("layer count");
-    if (layerCount < std::uint32_t(ArchitectureLimits::minLayers) || layerCount > std::uint32_t(ArchitectureLimits::maxLayers))
+    if (layerCount < std::uint32_t(ArchitectureLimits::minLayers)
+        || layerCount > std::uint32_t(ArchitectureLimits::maxLayers))
         throw Error(source + ": invalid architecture: expected between " + std::to_string(ArchitectureLimits::minLayers)
                     + " and " + std::to_string(ArchitectureLimits::maxLayers) + " layers, found "
                     + std::to_string(layerCount));
@@ -216,7 +217,8 @@ Network deserializeModel(const std::string &bytes, const std::string &sourceName
     // Exact length: the header read so far, every parameter, the checksum.
     const std::uint64_t expected = reader.offset() + 4 * std::uint64_t(architecture.parameterCount()) + 4;
     if (bytes.size() != expected)
-        throw Error(sourceName + ": " + (bytes.size() < expected ? "truncated model file" : "trailing bytes in model file")
+        throw Error(sourceName + ": "
+                    + (bytes.size() < expected ? "truncated model file" : "trailing bytes in model file")
                     + ": expected " + std::to_string(expected) + " bytes for architecture " + architecture.describe()
                     + ", found " + std::to_string(bytes.size()));
     const std::size_t payloadSize = bytes.size() - 4;
@@ -292,7 +294,8 @@ void saveModelFile(const std::string &path, const Network &network, const ModelM
     }
     // Make the rename itself durable; a failure here leaves a complete file either way.
     const std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    const int directoryDescriptor = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int directoryDescriptor =
+        ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directoryDescriptor >= 0) {
         ::fsync(directoryDescriptor);
         ::close(directoryDescriptor);

@@ -194,7 +194,8 @@ private slots:
     {
         QTest::addColumn<QString>("damage");
         QTest::addColumn<QStringList>("expectedParts");
-        QTest::newRow("empty") << u"truncate 0"_s << QStringList{"not a Neural Network Journey model file", "found an empty file"};
+        QTest::newRow("empty") << u"truncate 0"_s
+                               << QStringList{"not a Neural Network Journey model file", "found an empty file"};
         QTest::newRow("cut in magic") << u"truncate 5"_s
                                       << QStringList{"truncated model file", "expected at least 8 bytes", "found 5"};
         QTest::newRow("cut in version") << u"truncate 10"_s << QStringList{"truncated", "format version", "found 10"};
@@ -214,8 +215,8 @@ private slots:
         QTest::newRow("wrong version") << u"set32 8 2"_s
             << QStringList{"unsupported model format version: expected 1, found 2", "newer version"};
         QTest::newRow("version 0") << u"set32 8 0"_s << QStringList{"expected 1, found 0"};
-        QTest::newRow("too many layers") << u"set32 12 11"_s
-                                         << QStringList{"invalid architecture: expected between 2 and 10 layers, found 11"};
+        QTest::newRow("too many layers")
+            << u"set32 12 11"_s << QStringList{"invalid architecture: expected between 2 and 10 layers, found 11"};
         QTest::newRow("input not 784") << u"set32 16 785"_s
             << QStringList{"invalid architecture: Architecture must start with 784 and end with 10"};
         QTest::newRow("hidden layer of 0") << u"set32 20 0"_s
