@@ -1,4 +1,4 @@
-// Gathering samples into the sparse column form consumed by the first dense layer.
+// Gathering samples into the sparse forms consumed by the first dense layer.
 #include "batch.h"
 
 #include <algorithm>
@@ -7,37 +7,54 @@
 
 namespace core {
 
-Batch::Batch(int capacity, int inputSize)
+Batch::Batch(int capacity, int inputSize, int parts)
 {
-    reserve(capacity, inputSize);
+    reserve(capacity, inputSize, parts);
 }
 
-void Batch::reserve(int capacity, int inputSize)
+void Batch::reserve(int capacity, int inputSize, int parts)
 {
     m_capacity = capacity;
     m_inputSize = inputSize;
     const std::size_t entries = std::size_t(capacity) * inputSize;
-    m_columnStart.assign(std::size_t(capacity) + 1, 0);
+    m_columnEnd.assign(std::size_t(capacity), 0);
     m_pixelIndex.assign(entries, 0);
     m_pixelValue.assign(entries, 0.0f);
     m_labels.assign(std::size_t(capacity), -1);
-    m_pixelStart.assign(std::size_t(inputSize) + 1, 0);
-    m_entrySample.assign(entries, 0);
-    m_entryValue.assign(entries, 0.0f);
-    m_size = 0;
+    m_parts.assign(std::size_t(std::max(1, parts)), {});
+    for (Part &part : m_parts) {
+        part.pixelStart.assign(std::size_t(inputSize) + 1, 0);
+        part.entrySample.assign(entries, 0);
+        part.entryValue.assign(entries, 0.0f);
+    }
+    setSize(0);
+}
+
+void Batch::setSize(int count)
+{
+    assert(count <= m_capacity);
+    m_size = count;
+    for (int p = 0; p < partCount(); ++p)
+        m_parts[p].samples = splitRange(count, p, partCount());
 }
 
 void Batch::gather(const Dataset &data, const int *indices, int count)
 {
-    assert(count <= m_capacity && data.pixelsPerImage() == m_inputSize);
+    setSize(count);
+    for (int p = 0; p < partCount(); ++p)
+        gatherPart(p, data, indices);
+}
+
+void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
+{
+    assert(data.pixelsPerImage() == m_inputSize);
+    Part &part = m_parts[partIndex];
     constexpr float scale = 1.0f / 255.0f;
-    int *index = m_pixelIndex.data();
-    float *value = m_pixelValue.data();
-    int used = 0;
-    for (int s = 0; s < count; ++s) {
-        m_columnStart[s] = used;
+    for (int s = part.samples.begin; s < part.samples.end; ++s) {
+        int *index = m_pixelIndex.data() + columnStart(s);
+        float *value = m_pixelValue.data() + columnStart(s);
         const std::uint8_t *pixels = data.image(indices[s]);
-        int p = 0;
+        int used = 0, p = 0;
         // Skip blank runs eight pixels at a time; digits are ~80% zeros, mostly in long runs.
         for (; p + 8 <= m_inputSize; p += 8) {
             std::uint64_t word;
@@ -55,16 +72,16 @@ void Batch::gather(const Dataset &data, const int *indices, int count)
             value[used] = float(pixels[p]) * scale;
             used += pixels[p] != 0;
         }
+        m_columnEnd[s] = columnStart(s) + used;
         m_labels[s] = data.labels[indices[s]];
     }
-    m_columnStart[count] = used;
-    m_size = count;
-    buildPixelMajor();
+    buildPixelMajor(part);
 }
 
 void Batch::setSingle(const float *pixels, int label)
 {
     assert(m_capacity >= 1);
+    setSize(1);
     int used = 0;
     for (int p = 0; p < m_inputSize; ++p) {
         if (pixels[p] != 0.0f) {
@@ -73,29 +90,28 @@ void Batch::setSingle(const float *pixels, int label)
             ++used;
         }
     }
-    m_columnStart[0] = 0;
-    m_columnStart[1] = used;
+    m_columnEnd[0] = used;
     m_labels[0] = label;
-    m_size = 1;
-    buildPixelMajor();
+    for (Part &part : m_parts)
+        buildPixelMajor(part);
 }
 
-// Counting sort of the (sample, pixel, value) entries by pixel.
-void Batch::buildPixelMajor()
+// Counting sort of the part's (sample, pixel, value) entries by pixel.
+void Batch::buildPixelMajor(Part &part)
 {
-    int *start = m_pixelStart.data();
+    int *start = part.pixelStart.data();
     std::fill(start, start + m_inputSize + 1, 0);
-    const int total = m_columnStart[m_size];
-    for (int k = 0; k < total; ++k)
-        ++start[m_pixelIndex[k] + 1];
+    for (int s = part.samples.begin; s < part.samples.end; ++s)
+        for (int k = columnStart(s); k < m_columnEnd[s]; ++k)
+            ++start[m_pixelIndex[k] + 1];
     for (int p = 0; p < m_inputSize; ++p)
         start[p + 1] += start[p];
     // Fill using start[p] as a cursor, then shift the cursors back into starts.
-    for (int s = 0; s < m_size; ++s) {
-        for (int k = m_columnStart[s]; k < m_columnStart[s + 1]; ++k) {
+    for (int s = part.samples.begin; s < part.samples.end; ++s) {
+        for (int k = columnStart(s); k < m_columnEnd[s]; ++k) {
             const int slot = start[m_pixelIndex[k]]++;
-            m_entrySample[slot] = s;
-            m_entryValue[slot] = m_pixelValue[k];
+            part.entrySample[slot] = s;
+            part.entryValue[slot] = m_pixelValue[k];
         }
     }
     for (int p = m_inputSize; p > 0; --p)
@@ -106,7 +122,7 @@ void Batch::buildPixelMajor()
 void Batch::denseSample(int sample, float *out) const
 {
     std::fill(out, out + m_inputSize, 0.0f);
-    for (int k = m_columnStart[sample]; k < m_columnStart[sample + 1]; ++k)
+    for (int k = columnStart(sample); k < m_columnEnd[sample]; ++k)
         out[m_pixelIndex[k]] = m_pixelValue[k];
 }
 

@@ -1,10 +1,13 @@
-// A gathered training/evaluation batch in the sparse form the first dense layer consumes.
+// A gathered training/evaluation batch in the sparse forms the first dense layer consumes.
 // MNIST digits are ~80% zero pixels, so the first layer's forward pass and weight gradient
 // only touch the non-zero pixels of each sample (exact same maths as the dense product).
-// Buffers are reserved once for the capacity; gather() does not allocate.
+// Sample s's non-zero entries sit in a fixed slot [s*inputSize, columnEnd(s)), so parts of the
+// batch can be gathered by different threads. Each part also keeps its entries grouped by pixel
+// (for the weight gradient). Buffers are reserved once; gathering does not allocate.
 #pragma once
 
 #include "dataset.h"
+#include "threadteam.h"
 
 #include <cstdint>
 #include <vector>
@@ -14,45 +17,58 @@ namespace core {
 class Batch
 {
 public:
-    explicit Batch(int capacity = 0, int inputSize = 784);
-    void reserve(int capacity, int inputSize);
+    explicit Batch(int capacity = 0, int inputSize = 784, int parts = 1);
+    void reserve(int capacity, int inputSize, int parts = 1);
 
-    // Gathers samples `indices[0..count)` of `data`, pixel values scaled to [0, 1].
+    // Serial: gathers samples `indices[0..count)` of `data`, pixel values scaled to [0, 1].
     void gather(const Dataset &data, const int *indices, int count);
+    // Parallel: setSize(count) once, then gatherPart(p, ...) for every part p (any thread each).
+    void setSize(int count);
+    void gatherPart(int part, const Dataset &data, const int *indices);
     // One dense sample of `inputSize` floats in [0, 1] (drawn digits, /predict).
     void setSingle(const float *pixels, int label = -1);
 
     int size() const { return m_size; }
     int capacity() const { return m_capacity; }
     int inputSize() const { return m_inputSize; }
-    // Non-zero entries of sample s are [columnStart(s), columnStart(s+1)).
-    int columnStart(int sample) const { return m_columnStart[sample]; }
+    int partCount() const { return int(m_parts.size()); }
+    RowRange partSamples(int part) const { return m_parts[part].samples; }
+
+    // Sample-major: non-zero entries of sample s are [columnStart(s), columnEnd(s)).
+    int columnStart(int sample) const { return sample * m_inputSize; }
+    int columnEnd(int sample) const { return m_columnEnd[sample]; }
+    int nonZeroCount(int sample) const { return m_columnEnd[sample] - sample * m_inputSize; }
     const int *pixelIndices() const { return m_pixelIndex.data(); }
     const float *pixelValues() const { return m_pixelValue.data(); }
     int label(int sample) const { return m_labels[sample]; }
-    const int *labels() const { return m_labels.data(); }
     // Writes sample s as `inputSize` dense floats.
     void denseSample(int sample, float *out) const;
 
-    // The same entries grouped by pixel (for the first layer's weight gradient): entries of
-    // pixel p are [pixelStart(p), pixelStart(p+1)) in entrySamples()/entryValues().
-    int pixelStart(int pixel) const { return m_pixelStart[pixel]; }
-    const int *entrySamples() const { return m_entrySample.data(); }
-    const float *entryValues() const { return m_entryValue.data(); }
+    // Pixel-major, per part: entries of pixel p in part q are [pixelStart(q, p), pixelStart(q, p+1))
+    // in entrySamples(q) / entryValues(q).
+    int pixelStart(int part, int pixel) const { return m_parts[part].pixelStart[pixel]; }
+    const int *entrySamples(int part) const { return m_parts[part].entrySample.data(); }
+    const float *entryValues(int part) const { return m_parts[part].entryValue.data(); }
 
 private:
+    struct Part
+    {
+        RowRange samples;
+        std::vector<int> pixelStart; // inputSize + 1
+        std::vector<int> entrySample;
+        std::vector<float> entryValue;
+    };
+
     int m_size = 0;
     int m_capacity = 0;
     int m_inputSize = 0;
-    std::vector<int> m_columnStart; // capacity + 1
-    std::vector<int> m_pixelIndex;  // capacity * inputSize
+    std::vector<int> m_columnEnd;  // capacity
+    std::vector<int> m_pixelIndex; // capacity * inputSize
     std::vector<float> m_pixelValue;
     std::vector<int> m_labels;
-    std::vector<int> m_pixelStart; // inputSize + 1
-    std::vector<int> m_entrySample;
-    std::vector<float> m_entryValue;
+    std::vector<Part> m_parts;
 
-    void buildPixelMajor();
+    void buildPixelMajor(Part &part);
 };
 
 } // namespace core

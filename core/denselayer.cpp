@@ -1,5 +1,6 @@
-// Dense layer kernels. The sparse variants walk only the non-zero inputs of each sample and
-// fuse four weight columns per pass so the output column is loaded and stored once per four.
+// Dense layer kernels. The sparse (first-layer) kernels sum in vector registers over the
+// non-zero inputs: sample by sample for the forward pass, pixel by pixel for the weight
+// gradient, so each output column is written once.
 #include "denselayer.h"
 
 #include <cassert>
@@ -22,30 +23,20 @@ float standardNormal(std::mt19937_64 &rng)
     const double u2 = double(rng() >> 11) * 0x1.0p-53;         // [0, 1)
     return float(std::sqrt(-2.0 * std::log(u1)) * std::cos(twoPi * u2));
 }
-} // namespace
 
-void DenseLayer::initialize(Initialization kind, std::mt19937_64 &rng)
+// A list of weighted columns to sum: entries [begin, end) of (index, value) pairs.
+struct Terms
 {
-    const double in = double(inputSize());
-    const double out = double(outputSize());
-    // He (Kaiming) normal: std = sqrt(2 / in), for ReLU-family hidden layers.
-    // Xavier (Glorot) normal: std = sqrt(2 / (in + out)), for the softmax output layer.
-    const float deviation = float(kind == Initialization::He ? std::sqrt(2.0 / in) : std::sqrt(2.0 / (in + out)));
-    for (Eigen::Index i = 0; i < m_weights.size(); ++i)
-        m_weights.data()[i] = deviation * standardNormal(rng);
-    m_bias.setZero();
-}
+    const int *index;
+    const float *value;
+    int begin;
+    int end;
+};
 
-void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output) const
-{
-    output.noalias() = m_weights * input;
-    output.colwise() += m_bias;
-}
-
-namespace {
-// Rows are processed in chunks of kChunk so the running sums stay in vector registers
+// Rows are summed in chunks of kChunk so the running sums stay in vector registers
 // (8 independent 8-float accumulators: enough to hide the FMA latency).
 constexpr int kChunk = 64;
+constexpr int kMaxParts = 64; // batch parts (threads) the gradient kernel merges
 
 #if defined(__GNUC__)
 typedef float Lane __attribute__((vector_size(32))); // 8 floats; one AVX register
@@ -59,94 +50,111 @@ inline Lane loadLane(const float *p)
     return v;
 }
 
-// out[0..kChunk) = sum_k value[k] * column(index[k])[0..kChunk), for k in [begin, end).
-inline void accumulateChunk(float *out, const float *base, Eigen::Index stride, const int *index,
-                            const float *value, int begin, int end)
+// out[0..kChunk) = sum over the terms of value * column(index)[0..kChunk).
+inline void sumChunk(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists)
 {
     Lane acc[kLanes] = {};
-    for (int k = begin; k < end; ++k) {
-        const float *column = base + Eigen::Index(index[k]) * stride;
-        const Lane v = Lane{} + value[k];
-        for (int lane = 0; lane < kLanes; ++lane)
-            acc[lane] += v * loadLane(column + lane * kLaneWidth);
+    for (const Terms *list = terms; list != terms + lists; ++list) {
+        for (int k = list->begin; k < list->end; ++k) {
+            const float *column = base + Eigen::Index(list->index[k]) * stride;
+            const Lane v = Lane{} + list->value[k];
+            for (int lane = 0; lane < kLanes; ++lane)
+                acc[lane] += v * loadLane(column + lane * kLaneWidth);
+        }
     }
     std::memcpy(out, acc, sizeof acc);
 }
 #else
-using Chunk = Eigen::Matrix<float, kChunk, 1>;
-inline void accumulateChunk(float *out, const float *base, Eigen::Index stride, const int *index,
-                            const float *value, int begin, int end)
+inline void sumChunk(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists)
 {
+    using Chunk = Eigen::Matrix<float, kChunk, 1>;
     Chunk acc = Chunk::Zero();
-    for (int k = begin; k < end; ++k)
-        acc.noalias() += value[k] * Eigen::Map<const Chunk>(base + Eigen::Index(index[k]) * stride);
+    for (const Terms *list = terms; list != terms + lists; ++list)
+        for (int k = list->begin; k < list->end; ++k)
+            acc.noalias() += list->value[k] * Eigen::Map<const Chunk>(base + Eigen::Index(list->index[k]) * stride);
     Eigen::Map<Chunk> result(out);
     result = acc;
 }
 #endif
 
-// The same for a remainder of `rows` < kChunk rows.
-inline void accumulateRemainder(float *out, const float *base, Eigen::Index stride, const int *index,
-                                const float *value, int begin, int end, int rows)
+// out[0..rows) = sum over the terms, any row count.
+void sumRows(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists, int rows)
 {
-    Eigen::Map<Vector> result(out, rows);
+    int r = 0;
+    for (; r + kChunk <= rows; r += kChunk)
+        sumChunk(out + r, base + r, stride, terms, lists);
+    if (r == rows)
+        return;
+    Eigen::Map<Vector> result(out + r, rows - r);
     result.setZero();
-    for (int k = begin; k < end; ++k)
-        result.noalias() += value[k] * Eigen::Map<const Vector>(base + Eigen::Index(index[k]) * stride, rows);
+    for (const Terms *list = terms; list != terms + lists; ++list)
+        for (int k = list->begin; k < list->end; ++k)
+            result.noalias() += list->value[k] * Eigen::Map<const Vector>(base + r + Eigen::Index(list->index[k]) * stride, rows - r);
 }
 } // namespace
 
-void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output) const
+void DenseLayer::initialize(Initialization kind, std::mt19937_64 &rng)
 {
-    // Sample-major: Z(:, s) = b + sum over the lit pixels p of value * W(:, p), in register chunks.
+    const double in = double(inputSize());
+    const double out = double(outputSize());
+    const float deviation = float(kind == Initialization::He ? std::sqrt(2.0 / in) : std::sqrt(2.0 / (in + out)));
+    for (Eigen::Index i = 0; i < m_weights.size(); ++i)
+        m_weights.data()[i] = deviation * standardNormal(rng);
+    m_bias.setZero();
+}
+
+void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output, RowRange rows) const
+{
+    auto block = output.middleRows(rows.begin, rows.size());
+    block.noalias() = m_weights.middleRows(rows.begin, rows.size()) * input;
+    block.colwise() += m_bias.segment(rows.begin, rows.size());
+}
+
+void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange rows) const
+{
+    // Sample-major: Z(rows, s) = b(rows) + sum over the lit pixels p of value * W(rows, p).
     assert(input.inputSize() == inputSize() && output.cols() == input.size());
-    const int *pixel = input.pixelIndices();
-    const float *value = input.pixelValues();
-    const int rows = outputSize();
     const Eigen::Index stride = m_weights.outerStride();
     for (int s = 0; s < input.size(); ++s) {
-        float *out = output.col(s).data();
-        const int begin = input.columnStart(s), end = input.columnStart(s + 1);
-        int r = 0;
-        for (; r + kChunk <= rows; r += kChunk)
-            accumulateChunk(out + r, m_weights.data() + r, stride, pixel, value, begin, end);
-        if (r < rows)
-            accumulateRemainder(out + r, m_weights.data() + r, stride, pixel, value, begin, end, rows - r);
-        output.col(s) += m_bias;
+        const Terms terms[1] = {{input.pixelIndices(), input.pixelValues(), input.columnStart(s), input.columnEnd(s)}};
+        float *out = output.col(s).data() + rows.begin;
+        sumRows(out, m_weights.data() + rows.begin, stride, terms, 1, rows.size());
+        Eigen::Map<Vector>(out, rows.size()) += m_bias.segment(rows.begin, rows.size());
     }
 }
 
 void DenseLayer::backward(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient) const
+                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
 {
-    weightGradient.noalias() = outputGradient * input.transpose();
-    biasGradient.noalias() = outputGradient.rowwise().sum();
+    const auto gradient = outputGradient.middleRows(rows.begin, rows.size());
+    weightGradient.middleRows(rows.begin, rows.size()).noalias() = gradient * input.transpose();
+    biasGradient.segment(rows.begin, rows.size()).noalias() = gradient.rowwise().sum();
 }
 
 void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient) const
+                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
 {
-    // Pixel-major: each gradient column dW(:, p) = sum over the samples where pixel p is lit
-    // of value * dZ(:, s), summed in registers chunk by chunk and written once.
-    const int *sample = input.entrySamples();
-    const float *value = input.entryValues();
-    const int rows = outputSize();
+    // Pixel-major: dW(rows, p) = sum over the samples where pixel p is lit of value * dZ(rows, s),
+    // summed in registers and written once (dZ stays in cache).
     const Eigen::Index stride = outputGradient.outerStride();
+    const float *base = outputGradient.data() + rows.begin;
+    const int parts = input.partCount();
+    assert(parts <= kMaxParts);
     for (int p = 0; p < inputSize(); ++p) {
-        float *out = weightGradient.col(p).data();
-        const int begin = input.pixelStart(p), end = input.pixelStart(p + 1);
-        int r = 0;
-        for (; r + kChunk <= rows; r += kChunk)
-            accumulateChunk(out + r, outputGradient.data() + r, stride, sample, value, begin, end);
-        if (r < rows)
-            accumulateRemainder(out + r, outputGradient.data() + r, stride, sample, value, begin, end, rows - r);
+        float *out = weightGradient.col(p).data() + rows.begin;
+        Terms terms[kMaxParts];
+        for (int q = 0; q < parts; ++q)
+            terms[q] = {input.entrySamples(q), input.entryValues(q), input.pixelStart(q, p), input.pixelStart(q, p + 1)};
+        sumRows(out, base, stride, terms, parts, rows.size());
     }
-    biasGradient.noalias() = outputGradient.rowwise().sum();
+    biasGradient.segment(rows.begin, rows.size()).noalias() = outputGradient.middleRows(rows.begin, rows.size()).rowwise().sum();
 }
 
-void DenseLayer::inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result) const
+void DenseLayer::inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,
+                               RowRange inputRows) const
 {
-    result.noalias() = m_weights.transpose() * outputGradient;
+    result.middleRows(inputRows.begin, inputRows.size()).noalias()
+        = m_weights.middleCols(inputRows.begin, inputRows.size()).transpose() * outputGradient;
 }
 
 } // namespace core

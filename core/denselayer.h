@@ -1,10 +1,12 @@
 // A fully connected layer: Z = W * X + b with W (out, in) and b (out). Holds parameters only;
-// per-batch buffers live in the caller's Workspace so one network can be evaluated by several
-// threads on their own workspaces.
+// per-batch buffers live in the caller's Workspace. Every kernel works on a range of output
+// rows (or, for the input gradient, of input rows) so a team of threads can split a layer
+// without sharing any written memory.
 #pragma once
 
 #include "batch.h"
 #include "tensor.h"
+#include "threadteam.h"
 
 #include <random>
 
@@ -19,23 +21,26 @@ public:
 
     int inputSize() const { return int(m_weights.cols()); }
     int outputSize() const { return int(m_weights.rows()); }
+    RowRange allRows() const { return {0, outputSize()}; }
 
-    // He: N(0, 2/in) (hidden layers, as the seed); Xavier: N(0, 1/in)... see .cpp. Bias = 0.
+    // He: N(0, 2/in) for hidden layers; Xavier (Glorot): N(0, 2/(in+out)) for the output layer,
+    // as the seed. Bias = 0. Same numbers on every platform for a given generator state.
     void initialize(Initialization kind, std::mt19937_64 &rng);
 
-    // output (out, n) = W * input (in, n) + b
-    void forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output) const;
+    // output(rows, :) (out, n) = W(rows, :) * input (in, n) + b(rows)
+    void forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output, RowRange rows) const;
     // Same, reading the input from the sparse batch (first layer).
-    void forward(const Batch &input, Eigen::Ref<Matrix> output) const;
+    void forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange rows) const;
 
-    // Given dL/dZ (out, n): weightGradient = dZ * input^T, biasGradient = rowsum(dZ).
-    // Overwrites (does not accumulate) the gradient buffers.
+    // Given dL/dZ (out, n): weightGradient(rows, :) = dZ(rows, :) * input^T and
+    // biasGradient(rows) = rowsum(dZ(rows, :)). Overwrites those rows.
     void backward(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
-                  Matrix &weightGradient, Vector &biasGradient) const;
+                  Matrix &weightGradient, Vector &biasGradient, RowRange rows) const;
     void backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                  Matrix &weightGradient, Vector &biasGradient) const;
-    // dL/dX (in, n) = W^T * dZ
-    void inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result) const;
+                  Matrix &weightGradient, Vector &biasGradient, RowRange rows) const;
+    // dL/dX(inputRows, :) = W(:, inputRows)^T * dZ   (result is (in, n); only those rows written)
+    void inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,
+                       RowRange inputRows) const;
 
     Matrix &weights() { return m_weights; } // (out, in)
     const Matrix &weights() const { return m_weights; }

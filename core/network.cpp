@@ -41,20 +41,37 @@ void softmaxColumns(Eigen::Ref<Matrix> values)
 
 void Network::forward(const Batch &batch, Workspace &workspace) const
 {
-    const int n = batch.size();
-    const int count = layerCount();
-    assert(n <= workspace.capacity);
-    for (int l = 0; l < count; ++l) {
-        auto output = workspace.activations[l].leftCols(n);
-        if (l == 0)
-            m_layers[0].forward(batch, output);
-        else
-            m_layers[l].forward(workspace.activations[l - 1].leftCols(n), output);
-        if (l + 1 < count)
-            applyActivation(m_architecture.activations[l], output);
-        else
-            softmaxColumns(output);
-    }
+    assert(batch.size() <= workspace.capacity);
+    for (int l = 0; l + 1 < layerCount(); ++l)
+        forwardHidden(l, batch, workspace, m_layers[l].allRows());
+    forwardOutput(batch, workspace);
+}
+
+namespace {
+// Layer l's output block for this batch, and its input: the sparse batch for layer 0.
+template <typename Function>
+void withInput(int layer, const Batch &batch, const Workspace &workspace, Function &&function)
+{
+    if (layer == 0)
+        function(batch);
+    else
+        function(workspace.activations[layer - 1].leftCols(batch.size()));
+}
+} // namespace
+
+void Network::forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
+{
+    auto output = workspace.activations[layer].leftCols(batch.size());
+    withInput(layer, batch, workspace, [&](const auto &input) { m_layers[layer].forward(input, output, rows); });
+    applyActivation(m_architecture.activations[layer], output.middleRows(rows.begin, rows.size()));
+}
+
+void Network::forwardOutput(const Batch &batch, Workspace &workspace) const
+{
+    const int last = layerCount() - 1;
+    auto output = workspace.activations[last].leftCols(batch.size());
+    withInput(last, batch, workspace, [&](const auto &input) { m_layers[last].forward(input, output, m_layers[last].allRows()); });
+    softmaxColumns(output);
 }
 
 BatchResult Network::evaluateOutput(const Batch &batch, const Workspace &workspace) const
@@ -76,27 +93,38 @@ BatchResult Network::evaluateOutput(const Batch &batch, const Workspace &workspa
 
 void Network::backward(const Batch &batch, Workspace &workspace, float lossScale) const
 {
+    outputGradient(batch, workspace, lossScale);
+    for (int l = layerCount() - 1; l >= 0; --l)
+        backwardLayer(l, batch, workspace, m_layers[l].allRows(), {0, m_layers[l].inputSize()});
+}
+
+void Network::outputGradient(const Batch &batch, Workspace &workspace, float lossScale) const
+{
+    // Fused softmax + cross-entropy: dL/dz = (P - onehot(label)) * lossScale.
     const int n = batch.size();
     const int last = layerCount() - 1;
-    // Fused softmax + cross-entropy: dL/dz = (P - onehot(label)) * lossScale.
-    auto outputGradient = workspace.outputGradients[last].leftCols(n);
-    outputGradient = workspace.activations[last].leftCols(n);
+    auto gradient = workspace.outputGradients[last].leftCols(n);
+    gradient = workspace.activations[last].leftCols(n);
     for (int s = 0; s < n; ++s)
-        outputGradient(batch.label(s), s) -= 1.0f;
-    outputGradient *= lossScale;
+        gradient(batch.label(s), s) -= 1.0f;
+    gradient *= lossScale;
+}
 
-    for (int l = last; l >= 0; --l) {
-        const auto gradient = workspace.outputGradients[l].leftCols(n);
-        if (l == 0) {
-            m_layers[0].backward(batch, gradient, workspace.weightGradients[0], workspace.biasGradients[0]);
-            break; // no gradient with respect to the input pixels is needed
-        }
-        const auto input = workspace.activations[l - 1].leftCols(n);
-        m_layers[l].backward(input, gradient, workspace.weightGradients[l], workspace.biasGradients[l]);
-        auto previous = workspace.outputGradients[l - 1].leftCols(n);
-        m_layers[l].inputGradient(gradient, previous);
-        multiplyByDerivative(m_architecture.activations[l - 1], input, previous);
-    }
+void Network::backwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows,
+                            RowRange inputRows) const
+{
+    const int n = batch.size();
+    const auto gradient = workspace.outputGradients[layer].leftCols(n);
+    withInput(layer, batch, workspace, [&](const auto &input) {
+        m_layers[layer].backward(input, gradient, workspace.weightGradients[layer], workspace.biasGradients[layer], rows);
+    });
+    if (layer == 0 || inputRows.size() == 0)
+        return; // no gradient with respect to the input pixels is needed
+    auto previous = workspace.outputGradients[layer - 1].leftCols(n);
+    m_layers[layer].inputGradient(gradient, previous, inputRows);
+    multiplyByDerivative(m_architecture.activations[layer - 1],
+                         workspace.activations[layer - 1].leftCols(n).middleRows(inputRows.begin, inputRows.size()),
+                         previous.middleRows(inputRows.begin, inputRows.size()));
 }
 
 Prediction Network::predict(const float *pixels) const

@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "denselayer.h"
 #include "tensor.h"
+#include "threadteam.h"
 
 #include <array>
 #include <cstdint>
@@ -63,8 +64,21 @@ public:
     // Loss and correct count for the current forward pass (needs the batch's labels).
     BatchResult evaluateOutput(const Batch &batch, const Workspace &workspace) const;
     // Backward pass after forward(): fills outputGradients, weightGradients, biasGradients.
-    // `lossScale` is 1/n for a whole batch; slices of a batch pass 1/(full batch size).
+    // `lossScale` is 1/n: the loss is the batch mean.
     void backward(const Batch &batch, Workspace &workspace, float lossScale) const;
+
+    // The same passes in pieces a thread team can split by rows (forward/backward above are
+    // these over all rows):
+    // - hidden layer `layer` (not the output layer): Z(rows) and its activation;
+    void forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const;
+    // - the output layer and its softmax (needs every output row: one thread);
+    void forwardOutput(const Batch &batch, Workspace &workspace) const;
+    // - dL/dZ of the output layer, the fused softmax + cross-entropy gradient (one thread);
+    void outputGradient(const Batch &batch, Workspace &workspace, float lossScale) const;
+    // - layer `layer`'s weight and bias gradient rows, and (layer > 0) rows `inputRows` of the
+    //   previous layer's dL/dZ.
+    void backwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows,
+                       RowRange inputRows) const;
 
     // Single-sample inference; `pixels` holds 784 values in [0, 1].
     Prediction predict(const float *pixels) const;

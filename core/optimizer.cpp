@@ -41,7 +41,7 @@ Optimizer::Optimizer(const Network &network, OptimizerSettings settings) : m_set
 namespace {
 // v = mu v + g;  w -= lr v   (PyTorch's SGD momentum convention)
 template <typename Parameter, typename Gradient, typename Velocity>
-void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &velocity, float momentum, float learningRate)
+void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&velocity, float momentum, float learningRate)
 {
     velocity = momentum * velocity + gradient;
     parameter -= learningRate * velocity;
@@ -49,7 +49,7 @@ void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &veloci
 
 // m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + eps)
 template <typename Parameter, typename Gradient, typename Moment>
-void adamUpdate(Parameter &&parameter, const Gradient &gradient, Moment &first, Moment &second,
+void adamUpdate(Parameter &&parameter, const Gradient &gradient, Moment &&first, Moment &&second,
                 const OptimizerSettings &s, float correction1, float correction2, float learningRate)
 {
     first = s.beta1 * first + (1.0f - s.beta1) * gradient;
@@ -62,20 +62,39 @@ void adamUpdate(Parameter &&parameter, const Gradient &gradient, Moment &first, 
 void Optimizer::step(Network &network, const std::vector<Matrix> &weightGradients,
                      const std::vector<Vector> &biasGradients, float learningRate)
 {
+    beginStep();
+    for (int l = 0; l < network.layerCount(); ++l)
+        update(network, l, network.layer(l).allRows(), weightGradients[l], biasGradients[l], learningRate);
+}
+
+void Optimizer::beginStep()
+{
     ++m_steps;
-    const float correction1 = 1.0f - float(std::pow(double(m_settings.beta1), double(m_steps)));
-    const float correction2 = 1.0f - float(std::pow(double(m_settings.beta2), double(m_steps)));
-    for (int l = 0; l < network.layerCount(); ++l) {
-        DenseLayer &layer = network.layer(l);
-        if (m_settings.kind == OptimizerKind::Sgd) {
-            sgdUpdate(layer.weights(), weightGradients[l], m_weightMoment1[l], m_settings.momentum, learningRate);
-            sgdUpdate(layer.bias(), biasGradients[l], m_biasMoment1[l], m_settings.momentum, learningRate);
-        } else {
-            adamUpdate(layer.weights(), weightGradients[l], m_weightMoment1[l], m_weightMoment2[l], m_settings,
-                       correction1, correction2, learningRate);
-            adamUpdate(layer.bias(), biasGradients[l], m_biasMoment1[l], m_biasMoment2[l], m_settings,
-                       correction1, correction2, learningRate);
-        }
+    m_correction1 = 1.0f - float(std::pow(double(m_settings.beta1), double(m_steps)));
+    m_correction2 = 1.0f - float(std::pow(double(m_settings.beta2), double(m_steps)));
+}
+
+void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &weightGradient,
+                       const Vector &biasGradient, float learningRate)
+{
+    DenseLayer &layer = network.layer(l);
+    const Eigen::Index begin = rows.begin, count = rows.size();
+    auto weights = layer.weights().middleRows(begin, count);
+    auto weightGradientRows = weightGradient.middleRows(begin, count);
+    auto weightMoment = m_weightMoment1[l].middleRows(begin, count);
+    auto bias = layer.bias().segment(begin, count);
+    auto biasGradientRows = biasGradient.segment(begin, count);
+    auto biasMoment = m_biasMoment1[l].segment(begin, count);
+    if (m_settings.kind == OptimizerKind::Sgd) {
+        sgdUpdate(weights, weightGradientRows, weightMoment, m_settings.momentum, learningRate);
+        sgdUpdate(bias, biasGradientRows, biasMoment, m_settings.momentum, learningRate);
+    } else {
+        auto weightMoment2 = m_weightMoment2[l].middleRows(begin, count);
+        auto biasMoment2 = m_biasMoment2[l].segment(begin, count);
+        adamUpdate(weights, weightGradientRows, weightMoment, weightMoment2, m_settings, m_correction1,
+                   m_correction2, learningRate);
+        adamUpdate(bias, biasGradientRows, biasMoment, biasMoment2, m_settings, m_correction1, m_correction2,
+                   learningRate);
     }
 }
 

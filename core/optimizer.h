@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tensor.h"
+#include "threadteam.h"
 
 #include <optional>
 #include <string>
@@ -36,12 +37,20 @@ public:
     void step(Network &network, const std::vector<Matrix> &weightGradients,
               const std::vector<Vector> &biasGradients, float learningRate);
 
+    // The same in pieces: beginStep() once, then update() for every layer's rows (row ranges
+    // may be updated by different threads).
+    void beginStep();
+    void update(Network &network, int layer, RowRange rows, const Matrix &weightGradient,
+                const Vector &biasGradient, float learningRate);
+
     const OptimizerSettings &settings() const { return m_settings; }
     long long stepCount() const { return m_steps; }
 
 private:
     OptimizerSettings m_settings;
     long long m_steps = 0;
+    float m_correction1 = 1; // Adam bias corrections for the current step
+    float m_correction2 = 1;
     std::vector<Matrix> m_weightMoment1; // velocity (SGD) or first moment (Adam)
     std::vector<Vector> m_biasMoment1;
     std::vector<Matrix> m_weightMoment2; // Adam only

@@ -49,7 +49,8 @@ class Trainer::Impl
 {
 public:
     Impl(const Network &network, const TrainerSettings &settings, int trainCount)
-        : batch(settings.batchSize, network.architecture().sizes.front()),
+        : team(settings.threads),
+          batch(settings.batchSize, network.architecture().sizes.front(), settings.threads),
           workspace(network, settings.batchSize),
           optimizer(network, settings.optimizer),
           order(trainCount),
@@ -83,8 +84,9 @@ public:
         std::fill(inputMean.begin(), inputMean.end(), 0.0f);
         const int *index = batch.pixelIndices();
         const float *value = batch.pixelValues();
-        for (int k = 0; k < batch.columnStart(n); ++k)
-            inputMean[index[k]] += value[k];
+        for (int s = 0; s < n; ++s)
+            for (int k = batch.columnStart(s); k < batch.columnEnd(s); ++k)
+                inputMean[index[k]] += value[k];
         for (float &mean : inputMean)
             mean /= float(n);
         for (int l = 0; l < network.layerCount(); ++l) {
@@ -104,6 +106,42 @@ public:
         report.focusLabel = batch.label(0);
     }
 
+    // One training step split over the team: every layer by rows, the gather by samples.
+    // Returns the batch result; the step is complete (parameters updated) unless the loss is
+    // not finite, in which case nothing was updated.
+    BatchResult trainStep(Network &network, const Dataset &train, const int *indices, int n, float learningRate)
+    {
+        const int members = team.size();
+        const int layers = network.layerCount();
+        batch.setSize(n);
+        team.run([&](int t) { batch.gatherPart(t, train, indices); });
+        for (int l = 0; l + 1 < layers; ++l) {
+            const int rows = network.layer(l).outputSize();
+            team.run([&](int t) { network.forwardHidden(l, batch, workspace, splitRange(rows, t, members)); });
+        }
+        network.forwardOutput(batch, workspace);
+        const BatchResult result = network.evaluateOutput(batch, workspace);
+        if (!std::isfinite(result.loss))
+            return result;
+        network.outputGradient(batch, workspace, 1.0f / float(n));
+        for (int l = layers - 1; l >= 1; --l) {
+            const int rows = network.layer(l).outputSize(), inputs = network.layer(l).inputSize();
+            team.run([&](int t) {
+                network.backwardLayer(l, batch, workspace, splitRange(rows, t, members), splitRange(inputs, t, members));
+            });
+        }
+        optimizer.beginStep();
+        team.run([&](int t) {
+            network.backwardLayer(0, batch, workspace, splitRange(network.layer(0).outputSize(), t, members), {});
+            // Every weight has been read by now: each member updates its own rows of every layer.
+            for (int l = 0; l < layers; ++l)
+                optimizer.update(network, l, splitRange(network.layer(l).outputSize(), t, members),
+                                 workspace.weightGradients[l], workspace.biasGradients[l], learningRate);
+        });
+        return result;
+    }
+
+    ThreadTeam team;
     Batch batch;
     Workspace workspace;
     Optimizer optimizer;
@@ -265,21 +303,17 @@ FinishReport Trainer::run(TrainingObserver &observer)
             }
             const auto batchStart = Clock::now();
             const int n = std::min(batchSize, trainCount - b * batchSize);
-            impl.batch.gather(m_data.train, impl.order.data() + std::size_t(b) * batchSize, n);
-            m_network.forward(impl.batch, impl.workspace);
-            const BatchResult result = m_network.evaluateOutput(impl.batch, impl.workspace);
+            const float learningRate = m_learningRate.load();
+            const BatchResult result = impl.trainStep(m_network, m_data.train, impl.order.data() + std::size_t(b) * batchSize, n, learningRate);
             if (!std::isfinite(result.loss)) {
                 observer.trainingFailed("Training stopped: the loss became " + std::string(std::isnan(result.loss) ? "NaN" : "infinite")
                                         + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                                        + ". The learning rate (" + formatNumber(m_learningRate.load(), 4)
+                                        + ". The learning rate (" + formatNumber(learningRate, 4)
                                         + ") is probably too high.");
                 finish.stopped = true;
                 finish.finalLoss = result.loss;
                 return finish;
             }
-            m_network.backward(impl.batch, impl.workspace, 1.0f / float(n));
-            const float learningRate = m_learningRate.load();
-            impl.optimizer.step(m_network, impl.workspace.weightGradients, impl.workspace.biasGradients, learningRate);
 
             ++globalBatch;
             report.epoch = epoch;

@@ -209,8 +209,11 @@ int main(int argc, char **argv)
                  finish.samplesTrained, finish.trainSeconds, samplesPerSecond, 100.0 * finish.finalTestAccuracy);
     if (options.json) {
         std::string layers = "[";
-        for (std::size_t i = 0; i < architecture.sizes.size(); ++i)
-            layers += (i ? "," : "") + std::to_string(architecture.sizes[i]);
+        for (std::size_t i = 0; i < architecture.sizes.size(); ++i) {
+            if (i)
+                layers += ',';
+            layers += std::to_string(architecture.sizes[i]);
+        }
         layers += "]";
         std::printf("{\"samples_per_second\": %.1f, \"train_seconds\": %.4f, \"test_accuracy\": %.6f, "
                     "\"test_loss\": %.6f, \"epochs\": %d, \"batch\": %d, \"layers\": %s, \"threads\": %d, "

@@ -1,0 +1,275 @@
+// The training loop on small synthetic data: the loss falls, reports carry the visual data in
+// the drawn-layer shapes, teaching moments fire as the seed's, and stop / pause / step /
+// resume / live learning rate / batch delay behave; a non-finite loss ends the run.
+#include "trainer.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <functional>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <thread>
+
+using namespace core;
+
+namespace {
+// Label k lights a 4x4 block at a position that depends on k, plus noise: easily learnable.
+Dataset blocksDataset(int count, std::uint64_t seed, bool randomLabels = false)
+{
+    Dataset data;
+    data.rows = data.columns = 28;
+    data.images.assign(std::size_t(count) * 784, 0);
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < count; ++i) {
+        const int label = int(rng() % 10);
+        std::uint8_t *image = data.images.data() + std::size_t(i) * 784;
+        const int top = 2 + (label / 5) * 12, left = 2 + (label % 5) * 5;
+        for (int y = top; y < top + 4; ++y)
+            for (int x = left; x < left + 4; ++x)
+                image[y * 28 + x] = std::uint8_t(180 + rng() % 76);
+        for (int k = 0; k < 20; ++k)
+            image[rng() % 784] = std::uint8_t(rng() % 256);
+        data.labels.push_back(std::uint8_t(randomLabels ? rng() % 10 : label));
+    }
+    return data;
+}
+
+MnistData blocks(int train = 640, int test = 200, bool randomLabels = false)
+{
+    return {blocksDataset(train, 1, randomLabels), blocksDataset(test, 2, randomLabels)};
+}
+
+struct Recorder : TrainingObserver
+{
+    std::vector<BatchReport> batches;
+    std::vector<EpochReport> epochs;
+    std::vector<std::pair<std::string, long long>> moments;
+    std::vector<std::string> failures;
+    int finished = 0;
+    std::function<void(const BatchReport &)> onBatch;
+
+    void batchFinished(const BatchReport &report) override
+    {
+        batches.push_back(report);
+        if (onBatch)
+            onBatch(report);
+    }
+    void teachingMoment(const TeachingMoment &moment, const BatchReport &report) override
+    {
+        moments.emplace_back(moment.reason, report.globalBatch);
+        QVERIFY(!moment.message.empty());
+    }
+    void epochFinished(const EpochReport &report) override { epochs.push_back(report); }
+    void trainingFinished(const FinishReport &) override { ++finished; }
+    void trainingFailed(const std::string &message) override { failures.push_back(message); }
+};
+
+TrainerSettings quickSettings(int epochs = 3)
+{
+    TrainerSettings settings;
+    settings.epochs = epochs;
+    settings.batchSize = 32;
+    settings.learningRate = 0.05f;
+    return settings;
+}
+} // namespace
+
+class TestTrainer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void lossFallsAndReportsHaveDrawnLayerShapes()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 3);
+        Trainer trainer(network, data, quickSettings());
+        Recorder recorder;
+        const FinishReport finish = trainer.run(recorder);
+
+        QVERIFY(!finish.stopped);
+        QCOMPARE(finish.epochsCompleted, 3);
+        QCOMPARE(int(recorder.batches.size()), 3 * 20);
+        QCOMPARE(recorder.finished, 1);
+        QCOMPARE(int(recorder.epochs.size()), 3);
+        QVERIFY2(recorder.epochs.back().trainLoss < 0.5f * recorder.epochs.front().trainLoss,
+                 qPrintable(QStringLiteral("loss %1 -> %2").arg(recorder.epochs.front().trainLoss).arg(recorder.epochs.back().trainLoss)));
+        QVERIFY(recorder.epochs.back().testAccuracy > 0.9f);
+        QCOMPARE(finish.samplesTrained, 3LL * 640);
+        QVERIFY(finish.trainSeconds > 0);
+
+        const BatchReport &report = recorder.batches.back();
+        QCOMPARE(report.epoch, 3);
+        QCOMPARE(report.batch, 20);
+        QCOMPARE(report.batchesPerEpoch, 20);
+        const std::vector<std::size_t> shapes{784, 128, 64, 10};
+        QCOMPARE(report.focusActivations.size(), shapes.size());
+        for (std::size_t i = 0; i < shapes.size(); ++i) {
+            QCOMPARE(report.focusActivations[i].size(), shapes[i]);
+            QCOMPARE(report.meanActivations[i].size(), shapes[i]);
+        }
+        QCOMPARE(report.neuronGradients.size(), std::size_t(3));
+        QCOMPARE(report.neuronGradients[0].size(), std::size_t(128));
+        QCOMPARE(report.weightStatistics.size(), std::size_t(3));
+        float sum = 0;
+        for (float p : report.focusActivations.back())
+            sum += p;
+        QVERIFY(std::abs(sum - 1.0f) < 1e-4f); // output probabilities
+        QVERIFY(report.focusLabel >= 0 && report.focusLabel <= 9);
+        QVERIFY(report.weightStatistics[0].standardDeviation > 0);
+        QVERIFY(report.layerGradients[2] > 0);
+
+        int confusionTotal = 0;
+        for (const auto &row : recorder.epochs.back().confusion)
+            for (int count : row)
+                confusionTotal += count;
+        QCOMPARE(confusionTotal, 200);
+    }
+
+    void deterministicAndThreadCountIndependent()
+    {
+        const MnistData data = blocks();
+        auto train = [&](int threads) {
+            Network network(Architecture{}, 11);
+            TrainerSettings settings = quickSettings(1);
+            settings.threads = threads;
+            Trainer trainer(network, data, settings);
+            Recorder recorder;
+            trainer.run(recorder);
+            return network.layer(0).weights();
+        };
+        const Matrix first = train(1);
+        QVERIFY(first == train(1));
+        // Two threads split every layer by rows; Eigen's kernels may then round differently at
+        // the block edges, so the result is equal up to float rounding, not bit for bit.
+        const Matrix second = train(2);
+        QVERIFY(second == train(2));
+        QVERIFY2((first - second).cwiseAbs().maxCoeff() < 1e-4f,
+                 qPrintable(QString::number((first - second).cwiseAbs().maxCoeff())));
+    }
+
+    void teachingMomentsFireOnceEachAsTheSeed()
+    {
+        const MnistData data = blocks(640, 50, /*randomLabels=*/true); // loss stays ~2.3
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(2);
+        settings.learningRate = 0.001f;
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        trainer.run(recorder);
+        QCOMPARE(int(recorder.moments.size()), 3);
+        QCOMPARE(recorder.moments[0], std::make_pair(std::string("first_forward"), 1LL));
+        QCOMPARE(recorder.moments[1], std::make_pair(std::string("first_backward"), 2LL));
+        QCOMPARE(recorder.moments[2], std::make_pair(std::string("high_loss"), 11LL));
+    }
+
+    void noTeachingMomentsWhenDisabled()
+    {
+        const MnistData data = blocks(640, 50, true);
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(1);
+        settings.detectTeachingMoments = false;
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        trainer.run(recorder);
+        QVERIFY(recorder.moments.empty());
+    }
+
+    void stopEndsWithinOneBatch()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        Trainer trainer(network, data, quickSettings());
+        Recorder recorder;
+        recorder.onBatch = [&](const BatchReport &report) {
+            if (report.globalBatch == 5)
+                trainer.stop();
+        };
+        const FinishReport finish = trainer.run(recorder);
+        QVERIFY(finish.stopped);
+        QCOMPARE(int(recorder.batches.size()), 5);
+        QCOMPARE(finish.samplesTrained, 5LL * 32);
+        QVERIFY(recorder.epochs.empty());
+    }
+
+    void pauseStepResumeFromAnotherThread()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        Trainer trainer(network, data, quickSettings(1));
+        Recorder recorder;
+        std::atomic<long long> seen{0};
+        recorder.onBatch = [&](const BatchReport &report) {
+            seen = report.globalBatch;
+            if (report.globalBatch == 3)
+                trainer.pause(); // as a teaching moment does, from the trainer thread
+        };
+        std::thread worker([&] { trainer.run(recorder); });
+        QTRY_VERIFY_WITH_TIMEOUT(trainer.isPaused() && seen == 3, 5000);
+        QTest::qWait(50);
+        QCOMPARE(seen.load(), 3LL); // really paused
+        trainer.step();
+        QTRY_COMPARE_WITH_TIMEOUT(seen.load(), 4LL, 5000);
+        QTest::qWait(50);
+        QCOMPARE(seen.load(), 4LL); // exactly one batch
+        QVERIFY(trainer.isPaused());
+        trainer.resume();
+        worker.join();
+        QCOMPARE(seen.load(), 20LL);
+        QCOMPARE(recorder.finished, 1);
+    }
+
+    void stopWakesPausedAndDelayedRuns()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(1);
+        settings.batchDelayMs = 10000;
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        std::thread worker([&] { trainer.run(recorder); });
+        QTRY_COMPARE_WITH_TIMEOUT(int(recorder.batches.size()) >= 1, true, 5000);
+        const auto start = std::chrono::steady_clock::now();
+        trainer.stop();
+        worker.join();
+        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+        QCOMPARE(int(recorder.batches.size()), 1);
+    }
+
+    void liveLearningRateAndDelay()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        Trainer trainer(network, data, quickSettings(1));
+        Recorder recorder;
+        recorder.onBatch = [&](const BatchReport &report) {
+            if (report.globalBatch == 2)
+                trainer.setLearningRate(0.02f);
+        };
+        trainer.run(recorder);
+        QCOMPARE(recorder.batches[1].learningRate, 0.05f);
+        QCOMPARE(recorder.batches[2].learningRate, 0.02f);
+        trainer.setBatchDelay(-5);
+        QCOMPARE(trainer.batchDelay(), 0);
+    }
+
+    void nonFiniteLossEndsTheRunWithAnError()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(1);
+        settings.learningRate = 1e30f;
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        const FinishReport finish = trainer.run(recorder);
+        QVERIFY(finish.stopped);
+        QCOMPARE(int(recorder.failures.size()), 1);
+        QVERIFY2(recorder.failures[0].find("loss became") != std::string::npos, recorder.failures[0].c_str());
+        QCOMPARE(recorder.finished, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
