@@ -174,7 +174,8 @@ export class ApiClient extends Emitter {
 		return headers;
 	}
 
-	// Resolves to {ok, status, data}; network failures resolve too (status 0) with a message.
+	// Resolves to {ok, status, data}; ok is false for HTTP errors, "error" and "busy" answers.
+	// Network failures resolve too (status 0) with a message.
 	async request( method, path, { query = null, body = undefined } = {} ) {
 		const url = new URL( path, this.pageUrl );
 		if ( query ) for ( const [ key, value ] of Object.entries( query ) ) url.searchParams.set( key, String( value ) );
@@ -192,7 +193,9 @@ export class ApiClient extends Emitter {
 			} catch {
 				data = { status: 'error', message: `server sent non-JSON (HTTP ${response.status})` };
 			}
-			return { ok: response.ok && data?.status !== 'error', status: response.status, data };
+			// The seed answers "busy" with HTTP 200: it is still a refusal.
+			const refused = data?.status === 'error' || data?.status === 'busy';
+			return { ok: response.ok && ! refused, status: response.status, data };
 		} catch ( error ) {
 			return { ok: false, status: 0, data: { status: 'error', message: `server unreachable: ${error.message}` } };
 		}

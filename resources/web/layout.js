@@ -3,11 +3,13 @@
 // unit-tested under node. Units are arbitrary; the camera fits whatever comes out.
 
 export const INPUT_SIDE = 28;
-const LAYER_GAP = 18; // empty space between neighbouring layers, along the flow direction
+// Empty space between neighbouring layers along the flow direction (tighter in portrait).
+const LAYER_GAP = { horizontal: 18, vertical: 9 };
 const OUTPUT_SPACING = 2.8;
 
-function gridShape( count ) {
-	const cols = Math.ceil( Math.sqrt( count ) );
+// Square-ish grids; in portrait about three times as wide as tall, to use the screen's width.
+function gridShape( count, horizontal = true ) {
+	const cols = Math.ceil( Math.sqrt( horizontal ? count : count * 3 ) );
 	return { cols, rows: Math.ceil( count / cols ) };
 }
 
@@ -17,9 +19,9 @@ function layerKind( index, total ) {
 }
 
 // Spacing and neuron radius of a hidden layer: big layers get denser so they stay about as tall as the input.
-function hiddenSpacing( count ) {
-	const { rows } = gridShape( count );
-	return Math.min( 1.8, Math.max( 0.7, 30 / rows ) );
+function hiddenSpacing( count, horizontal ) {
+	const { rows, cols } = gridShape( count, horizontal );
+	return Math.min( 1.8, Math.max( 0.6, 30 / ( horizontal ? rows : cols ) ) );
 }
 
 /**
@@ -42,8 +44,8 @@ export function layoutNetwork( sizes, orientation = 'horizontal' ) {
 			spacing = OUTPUT_SPACING;
 			radius = 0.95;
 		} else {
-			( { cols, rows } = gridShape( count ) );
-			spacing = hiddenSpacing( count );
+			( { cols, rows } = gridShape( count, horizontal ) );
+			spacing = hiddenSpacing( count, horizontal );
 			radius = spacing * 0.36;
 		}
 		return { kind, count, cols, rows, spacing, radius,
@@ -51,14 +53,15 @@ export function layoutNetwork( sizes, orientation = 'horizontal' ) {
 	} );
 
 	// Place layer centres along the flow axis with a constant gap between their edges.
+	const gap = LAYER_GAP[ horizontal ? 'horizontal' : 'vertical' ];
 	let cursor = 0;
 	for ( const layer of layers ) {
 		const depth = horizontal ? layer.extent.w : layer.extent.h;
 		const along = cursor + depth / 2;
 		layer.center = horizontal ? [ along, 0, 0 ] : [ 0, - along, 0 ];
-		cursor += depth + LAYER_GAP;
+		cursor += depth + gap;
 	}
-	const total = cursor - LAYER_GAP;
+	const total = cursor - gap;
 	const min = [ Infinity, Infinity, Infinity ];
 	const max = [ - Infinity, - Infinity, - Infinity ];
 	for ( const layer of layers ) {

@@ -367,4 +367,4 @@ api.on( 'protocol-error', ( e ) => console.warn( `ignored server message: ${e.me
 api.connect();
 
 // Read-only hooks for the benchmark and the end-to-end tests.
-window.__nnj = { state, scene, weights, perf: () => scene.perf() };
+window.__nnj = { state, scene, weights, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };

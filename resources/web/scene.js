@@ -231,8 +231,7 @@ export class NetworkScene {
 		this.layout.layers.forEach( ( layer, index ) => {
 			const title = textSprite( this.layerTitle( index ), this.theme.muted, 1.9, 500 );
 			const [ x, y ] = layer.center;
-			if ( horizontal ) title.position.set( x, y + layer.extent.h / 2 + 2.2, 0 );
-			else title.position.set( x - layer.extent.w / 2 - title.scale.x / 2 - 1.5, y, 0 );
+			title.position.set( x, y + layer.extent.h / 2 + ( horizontal ? 2.2 : 1.8 ), 0 );
 			this.labels.add( title );
 			if ( layer.kind !== 'output' ) return;
 			for ( let k = 0; k < layer.count; ++ k ) {
@@ -308,9 +307,12 @@ export class NetworkScene {
 	// Fits the whole network in view, keeping a slight 3/4 angle so depth reads.
 	fit() {
 		const { min, max } = this.layout.bounds;
-		const center = new THREE.Vector3( ( min[ 0 ] + max[ 0 ] ) / 2, ( min[ 1 ] + max[ 1 ] ) / 2, 0 );
-		const width = max[ 0 ] - min[ 0 ] + 16;
-		const height = max[ 1 ] - min[ 1 ] + 10;
+		// Margins leave room for the digit labels (right / below) and the layer titles (above).
+		const horizontal = this.layout.orientation === 'horizontal';
+		const center = new THREE.Vector3( ( min[ 0 ] + max[ 0 ] ) / 2 + ( horizontal ? 2.5 : 0 ),
+			( min[ 1 ] + max[ 1 ] ) / 2 + 1.2, 0 );
+		const width = max[ 0 ] - min[ 0 ] + ( horizontal ? 14 : 6 );
+		const height = max[ 1 ] - min[ 1 ] + ( horizontal ? 8 : 10 );
 		const tan = Math.tan( THREE.MathUtils.degToRad( this.camera.fov / 2 ) );
 		const distance = Math.max( height / 2 / tan, width / 2 / ( tan * this.camera.aspect ) ) * 1.02;
 		const direction = new THREE.Vector3( 0.16, 0.1, 1 ).normalize();
@@ -407,6 +409,22 @@ export class NetworkScene {
 		this.frameCount += 1;
 		this.frameTimes.push( performance.now() - start );
 		if ( this.frameTimes.length > 120 ) this.frameTimes.shift();
+	}
+
+	// For the tests: renders once and counts the pixels that differ from the background (reading
+	// right after the draw, so no preserveDrawingBuffer is needed).
+	drawnPixels() {
+		this.render();
+		const gl = this.renderer.getContext();
+		const width = gl.drawingBufferWidth, height = gl.drawingBufferHeight;
+		const pixels = new Uint8Array( width * height * 4 );
+		gl.readPixels( 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels );
+		const ref = [ pixels[ 0 ], pixels[ 1 ], pixels[ 2 ] ]; // a corner: background
+		let differing = 0;
+		for ( let k = 0; k < pixels.length; k += 4 ) {
+			if ( Math.abs( pixels[ k ] - ref[ 0 ] ) + Math.abs( pixels[ k + 1 ] - ref[ 1 ] ) + Math.abs( pixels[ k + 2 ] - ref[ 2 ] ) > 24 ) ++ differing;
+		}
+		return { width, height, differing };
 	}
 
 	// For the benchmark and the tests: frames drawn so far and recent CPU time per frame.

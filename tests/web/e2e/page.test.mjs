@@ -1,0 +1,276 @@
+// End to end: headless Chromium against a real nnjourney-server training on real MNIST.
+// One shared run, checked from several pages in order: connect + first render, teaching pause,
+// training stats, a second page and a late joiner, a LAN viewer without the token, drawing
+// with mouse and touch after one epoch, the architecture builder, theme, server restart;
+// throughout: no console errors and no request outside the server's origin.
+// Screenshots go to $NNJ_WEB_ARTIFACTS (the build tree) to be looked at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser } from '../lib/browser.mjs';
+import { startServer, missingPrerequisite, api, lanAddress, artifactsDir, TOKEN } from '../lib/server.mjs';
+
+const skip = missingPrerequisite( { needMnist: true } );
+const shots = artifactsDir();
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+let server, desktop, main;
+const browsers = [];
+
+async function browser( options ) {
+	const b = await launchBrowser( options );
+	browsers.push( b );
+	return b;
+}
+
+const text = ( page, id ) => page.getByTestId( id ).textContent();
+const waitFor = ( page, fn, arg, timeout = 15000 ) => page.waitForFunction( fn, arg, { timeout, polling: 100 } );
+const connected = ( page, timeout ) => waitFor( page, () =>
+	document.querySelector( '[data-testid=connection-status]' )?.dataset.state === 'connected', null, timeout );
+const shot = ( page, name ) => page.screenshot( { path: join( shots, `${name}.png` ) } );
+
+before( async () => {
+	if ( skip ) return;
+	server = await startServer( { lan: true, name: 'server-e2e' } );
+	desktop = await browser( { viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' } );
+	main = await desktop.newPage();
+} );
+
+after( async () => {
+	for ( const b of browsers ) await b.close();
+	await server?.dispose();
+} );
+
+test( 'the page connects, shows the state and draws the 3D network within 1 s', { skip: skip ?? false }, async () => {
+	const started = Date.now();
+	await main.goto( server.url );
+	await connected( main, 5000 );
+	await waitFor( main, () => window.__nnj?.state.snapshotReceived && window.__nnj.perf().frames > 0 );
+	const firstRenderMs = Date.now() - started;
+	const drawn = await main.evaluate( () => window.__nnj.scene.drawnPixels() );
+	console.log( `# first render ${firstRenderMs} ms; ${drawn.differing} of ${drawn.width * drawn.height} pixels drawn` );
+	assert.ok( drawn.differing > drawn.width * drawn.height * 0.01, 'the canvas shows the network' );
+	assert.ok( firstRenderMs < 5000, `first render took ${firstRenderMs} ms` );
+	assert.equal( await main.evaluate( () => window.__nnj.state.role ), 'controller', 'loopback page is the teacher' );
+	assert.equal( await main.getByTestId( 'play-pause' ).isEnabled(), true );
+	await shot( main, 'desktop-dark-idle' );
+} );
+
+test( 'play trains: a teaching pause explains the first forward pass, then the stats move', { skip: skip ?? false }, async () => {
+	await api( server, 'POST', '/set-teaching-mode?enabled=true' );
+	await main.getByTestId( 'play-pause' ).click();
+	await waitFor( main, () => ! document.getElementById( 'teaching' ).hidden, null, 60000 );
+	const title = await main.locator( '#teaching-title' ).textContent();
+	assert.match( title, /first forward pass/i );
+	assert.match( await main.locator( '#teaching-caption' ).textContent(), /focus sample is a \d/ );
+	await shot( main, 'desktop-dark-teaching' );
+	// Skip the remaining pauses: the controller turns teaching mode off for the run.
+	await main.locator( '#teaching-skip' ).check();
+	await main.locator( '#teaching-continue' ).click();
+	await waitFor( main, () => document.getElementById( 'teaching' ).hidden );
+	await waitFor( main, () => window.__nnj.state.settings.teaching_mode === false );
+	await api( server, 'POST', '/set-speed?mode=fast' );
+
+	const before = Number( ( await text( main, 'stat-batch' ) ).split( '/' )[ 0 ] );
+	await waitFor( main, ( b ) => Number( document.querySelector( '[data-testid=stat-batch]' ).textContent.split( '/' )[ 0 ] ) > b + 20, before, 30000 );
+	const loss = Number( await text( main, 'stat-loss' ) );
+	assert.ok( Number.isFinite( loss ) && loss > 0 && loss < 5, `loss ${loss}` );
+	assert.match( await text( main, 'stat-accuracy' ), /^\d+(\.\d)?%$/ );
+	assert.match( await text( main, 'stat-epoch' ), /^1 \/ \d+$/ );
+	assert.equal( await main.getByTestId( 'play-pause' ).getAttribute( 'data-state' ), 'running' );
+	const perf = await main.evaluate( () => window.__nnj.perf() );
+	assert.ok( perf.lines > 0, 'connections are drawn' );
+	await shot( main, 'desktop-dark-training' );
+} );
+
+test( 'a second page and a late joiner see the same run at once', { skip: skip ?? false }, async () => {
+	const other = await browser( { viewport: { width: 1366, height: 768 }, colorScheme: 'light' } );
+	const late = await other.newPage();
+	const started = Date.now();
+	await late.goto( server.url );
+	await waitFor( late, () => window.__nnj?.state.snapshotReceived && window.__nnj.perf().frames > 0 );
+	const joinMs = Date.now() - started;
+	console.log( `# late joiner: state + first frame after ${joinMs} ms` );
+	assert.equal( await late.evaluate( () => window.__nnj.state.training ), true );
+	assert.ok( ( await late.evaluate( () => window.__nnj.state.history.loss.length ) ) > 0, 'the loss history came with the snapshot' );
+	assert.match( await text( late, 'stat-epoch' ), /^1 \/ \d+$/ );
+	// Both pages follow the same batches of the one shared run.
+	const status = ( await api( server, 'GET', '/status' ) ).data;
+	for ( const page of [ main, late ] ) {
+		await waitFor( page, ( b ) => window.__nnj.state.stats.batch >= b, status.batch );
+	}
+	const viewers = await late.evaluate( () => window.__nnj.state.viewers );
+	assert.ok( viewers >= 2, `viewer count ${viewers}` );
+	await late.waitForTimeout( 500 );
+	await shot( late, 'laptop-light-late-join' );
+} );
+
+test( 'a LAN page without the token is a viewer; with ?token= it controls', { skip: skip ?? false }, async ( t ) => {
+	const address = lanAddress();
+	if ( ! address ) {
+		if ( process.env.CI ) assert.fail( 'no non-loopback IPv4 address to test the viewer role' );
+		t.skip( 'no non-loopback IPv4 address' );
+		return;
+	}
+	const lanUrl = `http://${address}:${server.port}/`;
+	const phone = await browser( { ...PHONE, colorScheme: 'dark' } );
+	const viewer = await phone.newPage();
+	await viewer.goto( lanUrl );
+	await connected( viewer );
+	await waitFor( viewer, () => window.__nnj?.state.snapshotReceived );
+	assert.equal( await viewer.evaluate( () => window.__nnj.state.role ), 'viewer' );
+	assert.equal( await viewer.getByTestId( 'play-pause' ).isDisabled(), true );
+	assert.equal( await viewer.locator( '#viewer-note' ).isVisible(), true );
+	// Going around the UI does not help either: the server refuses the command.
+	const refused = await viewer.evaluate( async () => ( await fetch( '/stop-training', { method: 'POST' } ) ).status );
+	assert.ok( refused === 401 || refused === 403, `stop without token answered ${refused}` );
+	assert.equal( ( await api( server, 'GET', '/status' ) ).data.training, true, 'the run goes on' );
+	await viewer.waitForTimeout( 400 );
+	await viewer.screenshot( { path: join( shots, 'phone-dark-viewer.png' ) } );
+
+	const controller = await phone.newPage();
+	await controller.goto( `${lanUrl}?token=${TOKEN}` );
+	await connected( controller );
+	await waitFor( controller, () => window.__nnj?.state.role === 'controller' );
+	assert.equal( await controller.getByTestId( 'play-pause' ).isEnabled(), true );
+	await controller.close();
+	await viewer.close();
+} );
+
+test( 'after an epoch the test accuracy and confusion matrix show; stop ends the run', { skip: skip ?? false }, async () => {
+	await waitFor( main, () => window.__nnj.state.epochResults.length >= 1, null, 240000 );
+	const accuracy = await main.evaluate( () => window.__nnj.state.epochResults[ 0 ].test_accuracy );
+	console.log( `# epoch 1 test accuracy ${accuracy}` );
+	assert.ok( accuracy > 0.9, `test accuracy after one epoch ${accuracy}` );
+	assert.equal( await main.locator( '#confusion table td' ).count(), 100 );
+	await main.locator( '#stop-button' ).click();
+	await waitFor( main, () => window.__nnj.state.training === false, null, 30000 );
+	await waitFor( main, () => window.__nnj.weights.model !== null );
+	await shot( main, 'desktop-dark-after-epoch' );
+} );
+
+// Strokes in pad coordinates (0..1) for digits a person would draw.
+const STROKES = {
+	1: [ [ [ 0.52, 0.15 ], [ 0.5, 0.5 ], [ 0.48, 0.85 ] ] ],
+	0: [ Array.from( { length: 33 }, ( _, i ) => [ 0.5 + 0.24 * Math.sin( i / 32 * 2 * Math.PI ), 0.5 - 0.33 * Math.cos( i / 32 * 2 * Math.PI ) ] ) ],
+	7: [ [ [ 0.25, 0.2 ], [ 0.72, 0.2 ], [ 0.45, 0.85 ] ] ],
+};
+
+async function drawWithMouse( page, strokes ) {
+	const box = await page.getByTestId( 'drawing-canvas' ).boundingBox();
+	for ( const stroke of strokes ) {
+		const at = ( [ x, y ] ) => [ box.x + x * box.width, box.y + y * box.height ];
+		await page.mouse.move( ...at( stroke[ 0 ] ) );
+		await page.mouse.down();
+		for ( let i = 1; i < stroke.length; ++ i ) await page.mouse.move( ...at( stroke[ i ] ), { steps: 8 } );
+		await page.mouse.up();
+	}
+}
+
+async function predicted( page ) {
+	await page.getByTestId( 'predict-button' ).click();
+	await waitFor( page, () => document.querySelector( '[data-testid=prediction-result]' ).dataset.digit !== '' );
+	return Number( await page.getByTestId( 'prediction-result' ).getAttribute( 'data-digit' ) );
+}
+
+test( 'a drawn digit is predicted correctly in the browser, matching the server', { skip: skip ?? false }, async () => {
+	await main.getByTestId( 'open-drawing' ).click();
+	for ( const digit of [ 1, 0, 7 ] ) {
+		await main.getByTestId( 'clear-drawing' ).click();
+		await drawWithMouse( main, STROKES[ digit ] );
+		const got = await predicted( main );
+		const pixels = await main.evaluate( () => window.__nnj.drawingInput() );
+		const answer = ( await api( server, 'POST', '/predict', { pixels } ) ).data;
+		console.log( `# drew ${digit}: browser says ${got}, server says ${answer.digit}` );
+		assert.equal( got, answer.digit, 'browser and server agree on the same 28x28 input' );
+		if ( digit !== 7 ) assert.equal( got, digit, `drawn ${digit}` );
+		if ( digit === 0 ) await shot( main, 'desktop-dark-drawing' );
+	}
+	// The 3D view shows the drawing's activations.
+	assert.equal( await main.evaluate( () => window.__nnj.scene.activations?.length ), 4 );
+} );
+
+test( 'touch drawing works on a phone', { skip: skip ?? false }, async () => {
+	const phone = await browser( { ...PHONE, colorScheme: 'light' } );
+	const page = await phone.newPage();
+	await page.goto( server.url );
+	await connected( page );
+	await waitFor( page, () => window.__nnj?.weights.model !== null );
+	await page.getByTestId( 'open-drawing' ).click();
+	const box = await page.getByTestId( 'drawing-canvas' ).boundingBox();
+	const cdp = await page.context().newCDPSession( page );
+	const point = ( x, y ) => ( { x: box.x + x * box.width, y: box.y + y * box.height } );
+	await cdp.send( 'Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [ point( 0.52, 0.15 ) ] } );
+	for ( let i = 1; i <= 12; ++ i ) {
+		await cdp.send( 'Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [ point( 0.52 - 0.04 * i / 12, 0.15 + 0.7 * i / 12 ) ] } );
+	}
+	await cdp.send( 'Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] } );
+	await waitFor( page, () => document.querySelector( '[data-testid=prediction-result]' ).dataset.digit !== '' );
+	assert.equal( Number( await page.getByTestId( 'prediction-result' ).getAttribute( 'data-digit' ) ), 1 );
+	await page.screenshot( { path: join( shots, 'phone-light-drawing.png' ) } );
+	await page.getByTestId( 'clear-drawing' ).click();
+	await page.locator( '#draw-close' ).click();
+	await page.screenshot( { path: join( shots, 'phone-light-page.png' ), fullPage: true } );
+} );
+
+test( 'the architecture builder changes the network after a confirmation', { skip: skip ?? false }, async () => {
+	await main.locator( '#draw-close' ).click();
+	await main.getByTestId( 'architecture-open' ).click();
+	const dialog = main.locator( '#architecture-dialog' );
+	await dialog.locator( '#arch-add' ).click();
+	const sizes = dialog.locator( '.arch-layers input[type=number]' );
+	assert.equal( await sizes.count(), 3 );
+	await sizes.nth( 2 ).fill( '32' );
+	await dialog.locator( 'select' ).nth( 2 ).selectOption( 'tanh' );
+	assert.equal( await dialog.locator( '#arch-params' ).textContent(), '111,146' ); // 784*128+128 + 128*64+64 + 64*32+32 + 32*10+10
+	await sizes.nth( 2 ).fill( '2000' );
+	assert.match( await dialog.locator( '#arch-error' ).textContent(), /1 to 1024/ );
+	assert.equal( await dialog.locator( '#arch-apply' ).isDisabled(), true );
+	await sizes.nth( 2 ).fill( '32' );
+	await dialog.locator( '#arch-apply' ).click();
+	assert.equal( await dialog.locator( '#arch-confirm' ).isVisible(), true, 'asks before resetting' );
+	await shot( main, 'desktop-dark-architecture' );
+	await dialog.locator( '#arch-apply' ).click();
+	await waitFor( main, () => window.__nnj.state.architecture.join() === '784,128,64,32,10' );
+	assert.equal( await dialog.isVisible(), false );
+	assert.deepEqual( ( await api( server, 'GET', '/api/state' ) ).data.activations_names, [ 'relu', 'relu', 'tanh' ] );
+	await waitFor( main, () => window.__nnj.scene.meshes.length === 5 );
+} );
+
+test( 'the theme switch is remembered', { skip: skip ?? false }, async () => {
+	await main.locator( '#theme-toggle' ).click();
+	assert.equal( await main.evaluate( () => document.documentElement.dataset.theme ), 'light' );
+	await main.reload();
+	await connected( main );
+	assert.equal( await main.evaluate( () => document.documentElement.dataset.theme ), 'light' );
+	await main.waitForTimeout( 300 );
+	await shot( main, 'desktop-light-reloaded' );
+} );
+
+test( 'the page recovers when the server restarts', { skip: skip ?? false }, async () => {
+	const errorsBefore = desktop.log.consoleErrors.length;
+	await server.stop();
+	await waitFor( main, () => document.querySelector( '[data-testid=connection-status]' ).dataset.state === 'disconnected' );
+	await shot( main, 'desktop-light-disconnected' );
+	await server.start();
+	await connected( main, 20000 );
+	await waitFor( main, () => window.__nnj.state.snapshotReceived && window.__nnj.state.architecture.length === 5 );
+	// While the server was down Chromium logs failed WebSocket handshakes: expected, and only those.
+	const during = desktop.log.consoleErrors.slice( errorsBefore );
+	for ( const line of during ) assert.match( line, /WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/ );
+	desktop.log.consoleErrors.length = errorsBefore;
+} );
+
+test( 'no console errors, and no request left the server origin', { skip: skip ?? false }, async () => {
+	const origins = new Set( [ new URL( server.url ).origin ] );
+	const address = lanAddress();
+	if ( address ) origins.add( `http://${address}:${server.port}` );
+	for ( const b of browsers ) {
+		assert.deepEqual( b.log.pageErrors, [], 'uncaught page errors' );
+		assert.deepEqual( b.log.consoleErrors, [], 'console errors' );
+		for ( const url of b.log.requests ) {
+			if ( url.startsWith( 'data:' ) || url.startsWith( 'blob:' ) ) continue;
+			const origin = new URL( url ).origin.replace( /^ws/, 'http' );
+			assert.ok( origins.has( origin ), `request outside the server's origin: ${url}` );
+		}
+	}
+} );

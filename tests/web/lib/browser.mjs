@@ -1,0 +1,50 @@
+// Launches Debian's Chromium through playwright-core (no browser download) with the flags from
+// PLATFORM-NOTES §6, in a fresh profile directory. Collects console errors and every request so
+// tests can assert "no console errors" and "no request leaves the server's origin".
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// playwright-core comes from the build tree (NNJ_WEB_TEST_MODULES: the folder holding the
+// node_modules that CMake installed from the lockfile) or, when developing, from tests/web.
+const require = createRequire( process.env.NNJ_WEB_TEST_MODULES
+	? `${process.env.NNJ_WEB_TEST_MODULES}/package.json` : new URL( '../package.json', import.meta.url ) );
+const { chromium } = require( 'playwright-core' );
+
+export const CHROMIUM = process.env.NNJ_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [ '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+	'--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage' ];
+
+export async function launchBrowser( { viewport = { width: 1920, height: 1080 }, colorScheme = 'dark', isMobile = false,
+	hasTouch = false, deviceScaleFactor = 1 } = {} ) {
+	const profile = mkdtempSync( join( tmpdir(), 'nnj-chromium-' ) );
+	const context = await chromium.launchPersistentContext( profile, { executablePath: CHROMIUM, headless: true, args: ARGS,
+		viewport, colorScheme, isMobile, hasTouch, deviceScaleFactor } );
+	const log = { consoleErrors: [], requests: [], pageErrors: [] };
+	context.on( 'page', ( page ) => watch( page, log ) );
+	for ( const page of context.pages() ) watch( page, log );
+	return {
+		context, log,
+		async newPage() {
+			const page = context.pages().find( ( p ) => p.url() === 'about:blank' && ! p.__used ) ?? await context.newPage();
+			page.__used = true;
+			return page;
+		},
+		async close() {
+			await context.close();
+			rmSync( profile, { recursive: true, force: true } );
+		},
+	};
+}
+
+function watch( page, log ) {
+	if ( page.__watched ) return;
+	page.__watched = true;
+	page.on( 'console', ( message ) => {
+		if ( message.type() === 'error' ) log.consoleErrors.push( `${page.url()}: ${message.text()}` );
+	} );
+	page.on( 'pageerror', ( error ) => log.pageErrors.push( `${page.url()}: ${error.message}` ) );
+	page.on( 'request', ( request ) => log.requests.push( request.url() ) );
+	page.on( 'websocket', ( socket ) => log.requests.push( socket.url() ) );
+}

@@ -1,0 +1,146 @@
+// The client's connection handling: URL building, backoff, automatic reconnect after the socket
+// closes (server restart), the ping watchdog, bad frames, and HTTP error handling.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient, backoffDelay, webSocketUrl, RECONNECT_MAX_MS } from '../../../resources/web/api.js';
+
+class FakeTimers {
+	constructor() { this.now = 0; this.queue = []; this.nextId = 1; }
+	setTimeout( fn, ms ) { const id = this.nextId++; this.queue.push( { id, at: this.now + ms, fn } ); return id; }
+	setInterval( fn, ms ) { const id = this.nextId++; const tick = () => { fn(); this.queue.push( { id, at: this.now + ms, fn: tick } ); };
+		this.queue.push( { id, at: this.now + ms, fn: tick } ); return id; }
+	clearTimeout( id ) { this.queue = this.queue.filter( ( t ) => t.id !== id ); }
+	clearInterval( id ) { this.clearTimeout( id ); }
+	advance( ms ) {
+		const end = this.now + ms;
+		for ( ;; ) {
+			this.queue.sort( ( a, b ) => a.at - b.at );
+			const next = this.queue[ 0 ];
+			if ( ! next || next.at > end ) break;
+			this.queue.shift();
+			this.now = next.at;
+			next.fn();
+		}
+		this.now = end;
+	}
+}
+
+function fakeSocketClass() {
+	const sockets = [];
+	class FakeSocket {
+		constructor( url ) { this.url = url; this.readyState = 0; this.sent = []; sockets.push( this ); }
+		send( text ) { this.sent.push( JSON.parse( text ) ); }
+		close() { if ( this.readyState === 3 ) return; this.readyState = 3; this.onclose?.(); }
+		serverOpen() { this.readyState = 1; this.onopen?.(); }
+		serverSend( data ) { this.onmessage?.( { data: typeof data === 'string' ? data : JSON.stringify( data ) } ); }
+	}
+	return { FakeSocket, sockets };
+}
+
+test( 'WebSocket URL follows the page and carries the token', () => {
+	assert.equal( webSocketUrl( 'http://10.0.0.5:8000/?token=abc#x', null ), 'ws://10.0.0.5:8000/ws' );
+	assert.equal( webSocketUrl( 'https://demo.example/app/', 'a b&c' ), 'wss://demo.example/ws?token=a%20b%26c' );
+} );
+
+test( 'backoff doubles from 0.5 s and is capped', () => {
+	assert.deepEqual( [ 0, 1, 2, 3 ].map( backoffDelay ), [ 500, 1000, 2000, 4000 ] );
+	assert.equal( backoffDelay( 20 ), RECONNECT_MAX_MS );
+} );
+
+test( 'reconnects with backoff after the server goes away, and resets after success', () => {
+	const timers = new FakeTimers();
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers } );
+	const statuses = [];
+	const messages = [];
+	client.on( 'status', ( s ) => statuses.push( s ) );
+	client.on( 'message', ( m ) => messages.push( m ) );
+	client.connect();
+	assert.equal( sockets.length, 1 );
+	sockets[ 0 ].serverOpen();
+	assert.equal( client.state, 'connected' );
+	sockets[ 0 ].serverSend( { type: 'connected', status: 'ready' } );
+	assert.equal( messages[ 0 ].type, 'connected' );
+
+	sockets[ 0 ].close(); // server restart
+	assert.equal( client.state, 'disconnected' );
+	assert.equal( statuses.at( - 1 ).retryInMs, 500 );
+	timers.advance( 499 );
+	assert.equal( sockets.length, 1, 'waits for the backoff' );
+	timers.advance( 1 );
+	assert.equal( sockets.length, 2 );
+	sockets[ 1 ].close(); // still down
+	assert.equal( statuses.at( - 1 ).retryInMs, 1000 );
+	timers.advance( 1000 );
+	assert.equal( sockets.length, 3 );
+	sockets[ 2 ].serverOpen();
+	assert.equal( client.state, 'connected' );
+	sockets[ 2 ].close();
+	assert.equal( statuses.at( - 1 ).retryInMs, 500, 'a success resets the backoff' );
+
+	client.close();
+	timers.advance( 60000 );
+	assert.equal( sockets.length, 3, 'no reconnect after close()' );
+} );
+
+test( 'the watchdog closes a silent connection so it gets re-established', () => {
+	const timers = new FakeTimers();
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers } );
+	client.connect();
+	sockets[ 0 ].serverOpen();
+	timers.advance( 15000 );
+	assert.deepEqual( sockets[ 0 ].sent, [ { type: 'ping' } ] );
+	sockets[ 0 ].serverSend( { type: 'pong' } );
+	timers.advance( 15000 );
+	assert.equal( sockets[ 0 ].readyState, 1, 'answered pings keep the link' );
+	timers.advance( 10000 ); // second ping unanswered
+	assert.equal( sockets[ 0 ].readyState, 3 );
+	timers.advance( 500 );
+	assert.equal( sockets.length, 2 );
+} );
+
+test( 'bad frames are reported, not thrown', () => {
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers: new FakeTimers() } );
+	const errors = [];
+	client.on( 'protocol-error', ( e ) => errors.push( e.message ) );
+	client.connect();
+	sockets[ 0 ].serverOpen();
+	sockets[ 0 ].serverSend( 'not json' );
+	sockets[ 0 ].serverSend( '[1,2]' );
+	assert.equal( errors.length, 2 );
+	assert.match( errors[ 0 ], /not JSON/ );
+	assert.match( errors[ 1 ], /without a "type"/ );
+} );
+
+test( 'HTTP commands: token header, JSON errors, network failure', async () => {
+	const calls = [];
+	const responses = [
+		{ ok: true, status: 200, text: async () => '{"status":"busy","message":"Training already in progress"}' },
+		{ ok: false, status: 400, text: async () => '{"status":"error","message":"lr must be finite"}' },
+		{ ok: false, status: 502, text: async () => '<html>bad gateway</html>' },
+	];
+	const fetchImpl = async ( url, init ) => {
+		calls.push( { url, init } );
+		if ( ! responses.length ) throw new Error( 'connection refused' );
+		return responses.shift();
+	};
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', token: 'secret', fetchImpl } );
+	let r = await client.startTraining();
+	assert.equal( r.ok, false, 'busy is a refusal even with HTTP 200' );
+	assert.equal( r.data.status, 'busy' );
+	assert.equal( calls[ 0 ].init.headers.Authorization, 'Bearer secret' );
+	assert.equal( calls[ 0 ].init.method, 'POST' );
+	r = await client.setLearningRate( 0.005 );
+	assert.equal( calls[ 1 ].url, 'http://127.0.0.1:8000/set-learning-rate?lr=0.005' );
+	assert.equal( r.ok, false );
+	assert.equal( r.data.message, 'lr must be finite' );
+	r = await client.setArchitecture( [ 784, 10 ], [] );
+	assert.equal( r.ok, false );
+	assert.match( r.data.message, /non-JSON \(HTTP 502\)/ );
+	assert.deepEqual( JSON.parse( calls[ 2 ].init.body ), { layers: [ 784, 10 ], activations: [] } );
+	r = await client.getWeights();
+	assert.equal( r.status, 0 );
+	assert.match( r.data.message, /server unreachable: connection refused/ );
+} );
