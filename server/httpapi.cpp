@@ -1,0 +1,473 @@
+#include "httpapi.h"
+
+#include "jsonwriter.h"
+#include "messages.h"
+#include "session.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+using StatusCode = QHttpServerResponse::StatusCode;
+using Method = QHttpServerRequest::Method;
+
+namespace server {
+
+namespace {
+QHttpServerResponse jsonResponse(const QByteArray &json, StatusCode status = StatusCode::Ok)
+{
+    return QHttpServerResponse("application/json", json, status);
+}
+
+// The single value of query parameter `name`; an error text when it is missing or repeated.
+std::optional<QString> singleParameter(const QHttpServerRequest &request, const QString &name, QString *problem)
+{
+    const QStringList values = request.query().allQueryItemValues(name, QUrl::FullyDecoded);
+    if (values.isEmpty()) {
+        *problem = u"Missing query parameter '%1'"_s.arg(name);
+        return std::nullopt;
+    }
+    if (values.size() > 1) {
+        *problem = u"Query parameter '%1' is given %2 times; give it once"_s.arg(name).arg(values.size());
+        return std::nullopt;
+    }
+    return values.first().trimmed();
+}
+
+// Parses the body as one JSON object with unique keys.
+std::optional<QJsonObject> jsonObjectBody(const QHttpServerRequest &request, QString *problem)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        *problem = u"The body is not valid JSON: %1 at offset %2"_s.arg(error.errorString()).arg(error.offset);
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *problem = u"The body must be a JSON object"_s;
+        return std::nullopt;
+    }
+    const QStringList keys = HttpApi::topLevelKeys(request.body());
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (keys.indexOf(keys[i], i + 1) > i) {
+            *problem = u"Field '%1' is given more than once"_s.arg(keys[i]);
+            return std::nullopt;
+        }
+    }
+    return document.object();
+}
+
+// An integer in [low, high] stored as a JSON number (QJsonValue::toInt silently gives 0).
+std::optional<int> strictInt(const QJsonValue &value, int low, int high)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!std::isfinite(number) || std::floor(number) != number || number < low || number > high)
+        return std::nullopt;
+    return int(number);
+}
+} // namespace
+
+HttpApi::HttpApi(Session &session, AccessPolicy &policy, std::function<int()> viewerCount, QObject *parent)
+    : QObject(parent), m_session(session), m_policy(policy), m_viewerCount(std::move(viewerCount))
+{
+}
+
+QHttpServerResponse HttpApi::errorResponse(StatusCode status, const QString &message)
+{
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, message}}, status);
+}
+
+QStringList HttpApi::topLevelKeys(const QByteArray &text)
+{
+    QStringList keys;
+    int depth = 0;
+    bool expectKey = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            qsizetype end = i + 1;
+            while (end < text.size() && text[end] != '"')
+                end += text[end] == '\\' ? 2 : 1;
+            if (depth == 1 && expectKey) {
+                const QByteArray quoted = text.mid(i, end - i + 1);
+                keys << QJsonDocument::fromJson("[" + quoted + "]").array().at(0).toString();
+                expectKey = false;
+            }
+            i = end;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            expectKey = depth == 1 && c == '{';
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expectKey = true;
+        }
+    }
+    return keys;
+}
+
+std::optional<QHttpServerResponse> HttpApi::checkAccess(const QHttpServerRequest &request, Access access,
+                                                        qint64 maxBody)
+{
+    const RequestInfo info = RequestInfo::fromHttp(request);
+    if (access != Access::Open && !m_policy.hostAllowed(info.host))
+        return errorResponse(StatusCode::Forbidden,
+                             u"Host '%1' is not allowed (DNS rebinding protection); set NNJ_ALLOWED_HOSTS"_s.arg(
+                                 QString::fromLatin1(info.host.left(100))));
+    if (request.body().size() > maxBody)
+        return errorResponse(StatusCode::PayloadTooLarge, u"Request body is larger than %1 KiB"_s.arg(maxBody / 1024));
+    if (access == Access::Predict || access == Access::Control) {
+        if (!m_policy.originAllowed(info.origin))
+            return errorResponse(StatusCode::Forbidden, u"Origin '%1' may not send requests here"_s.arg(
+                                                            QString::fromLatin1(info.origin.left(100))));
+        if (!m_policy.takeControlBudget(info))
+            return errorResponse(StatusCode::TooManyRequests, u"Too many requests; slow down"_s);
+    }
+    if (access == Access::Control) {
+        switch (m_policy.controlDecision(info)) {
+        case AccessPolicy::Decision::Allowed: break;
+        case AccessPolicy::Decision::WrongToken:
+            return errorResponse(StatusCode::Forbidden, u"The join token is not valid"_s);
+        case AccessPolicy::Decision::NeedsToken:
+        case AccessPolicy::Decision::Forbidden:
+            return errorResponse(StatusCode::Unauthorized,
+                                 u"Controlling the training needs the join token (Authorization: Bearer <token>)"_s);
+        }
+    }
+    return std::nullopt;
+}
+
+QHttpServerResponse HttpApi::handle(const QHttpServerRequest &request, Access access,
+                                    const std::function<QHttpServerResponse()> &body, qint64 maxBody)
+{
+    if (auto refusal = checkAccess(request, access, maxBody))
+        return std::move(*refusal);
+    return body();
+}
+
+void HttpApi::registerRoutes(QHttpServer &server)
+{
+    const auto get = [&](const QString &path, Access access, std::function<QHttpServerResponse()> body) {
+        server.route(path, Method::Get, [this, access, body](const QHttpServerRequest &request) -> QHttpServerResponse {
+            return handle(request, access, body);
+        });
+    };
+    const auto post = [&](const QString &path, Access access,
+                          std::function<QHttpServerResponse(const QHttpServerRequest &)> body,
+                          qint64 maxBody = kMaxBodyBytes) {
+        server.route(path, Method::Post,
+                     [this, access, body, maxBody](const QHttpServerRequest &request) -> QHttpServerResponse {
+                         return handle(request, access, [&] { return body(request); }, maxBody);
+                     });
+    };
+
+    get(u"/health"_s, Access::Open, [] { return QHttpServerResponse(QJsonObject{{u"status"_s, u"ok"_s}}); });
+    get(u"/api/status"_s, Access::Read, [this] {
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"healthy"_s},
+                                               {u"training_in_progress"_s, m_session.isTraining()},
+                                               {u"environment"_s, m_policy.settings().production
+                                                                      ? u"production"_s : u"development"_s}});
+    });
+    get(u"/status"_s, Access::Read, [this] { return QHttpServerResponse(messages::seedStatus(m_session.stats())); });
+    get(u"/api/state"_s, Access::Read,
+        [this] { return jsonResponse(messages::state(m_session, m_viewerCount(), false)); });
+    get(u"/get-weights"_s, Access::Read, [this] { return getWeights(); });
+    get(u"/model"_s, Access::Read, [this] { return downloadModel(); });
+
+    post(u"/start-training"_s, Access::Control, [this](const QHttpServerRequest &) { return startTraining(); });
+    post(u"/stop-training"_s, Access::Control, [this](const QHttpServerRequest &) {
+        m_session.stop();
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"stopped"_s}});
+    });
+    post(u"/pause-training"_s, Access::Control, [this](const QHttpServerRequest &) {
+        if (!m_session.pause())
+            return errorResponse(StatusCode::Conflict, u"No training in progress"_s);
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"paused"_s}});
+    });
+    post(u"/resume-training"_s, Access::Control, [this](const QHttpServerRequest &) {
+        if (!m_session.resume())
+            return errorResponse(StatusCode::Conflict, u"No training in progress"_s);
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"resumed"_s}});
+    });
+    post(u"/step-training"_s, Access::Control, [this](const QHttpServerRequest &) {
+        m_session.step();
+        if (!m_session.isTraining())
+            return errorResponse(StatusCode::ServiceUnavailable, m_session.lastError());
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"stepped"_s}});
+    });
+    post(u"/set-learning-rate"_s, Access::Control, [this](const QHttpServerRequest &r) { return setLearningRate(r); });
+    post(u"/set-batch-delay"_s, Access::Control, [this](const QHttpServerRequest &r) { return setBatchDelay(r); });
+    post(u"/set-architecture"_s, Access::Control, [this](const QHttpServerRequest &r) { return setArchitecture(r); });
+    post(u"/set-teaching-mode"_s, Access::Control, [this](const QHttpServerRequest &r) { return setTeachingMode(r); });
+    post(u"/set-speed"_s, Access::Control, [this](const QHttpServerRequest &r) { return setSpeed(r); });
+    post(u"/predict"_s, Access::Predict, [this](const QHttpServerRequest &r) { return predict(r); });
+    post(u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
+
+    // The WebSocket endpoint: an upgrade must get NO response here (PLATFORM-NOTES §2).
+    server.route(u"/ws"_s, Method::Get, [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return;
+        responder.write(QJsonDocument(QJsonObject{{u"status"_s, u"error"_s},
+                                                  {u"message"_s, u"/ws expects a WebSocket upgrade"_s}}),
+                        QHttpServerResponder::StatusCode::UpgradeRequired);
+    });
+
+    // Known paths with the wrong method: 405 rather than the router's 404.
+    const QStringList getPaths{u"/health"_s, u"/api/status"_s, u"/status"_s, u"/api/state"_s, u"/get-weights"_s};
+    const QStringList postPaths{u"/start-training"_s,  u"/stop-training"_s,    u"/pause-training"_s,
+                                u"/resume-training"_s, u"/step-training"_s,    u"/set-learning-rate"_s,
+                                u"/set-batch-delay"_s, u"/set-architecture"_s, u"/set-teaching-mode"_s,
+                                u"/set-speed"_s,       u"/predict"_s};
+    const auto wrongMethod = [&](const QString &path, const QString &allowed) {
+        server.route(path, Method::Get | Method::Post | Method::Put | Method::Delete | Method::Patch | Method::Head,
+                     [allowed](const QHttpServerRequest &) -> QHttpServerResponse {
+                         auto response = errorResponse(StatusCode::MethodNotAllowed, u"Use %1"_s.arg(allowed));
+                         response.setHeader("Allow", allowed.toLatin1());
+                         return response;
+                     });
+    };
+    for (const QString &path : getPaths)
+        wrongMethod(path, u"GET"_s);
+    for (const QString &path : postPaths)
+        wrongMethod(path, u"POST"_s);
+    wrongMethod(u"/model"_s, u"GET, POST"_s);
+
+    // CORS preflight for every path.
+    server.route(u"/<arg>"_s, Method::Options, [this](const QUrl &, const QHttpServerRequest &request) {
+        QHttpServerResponse response(StatusCode::NoContent);
+        response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        response.setHeader("Access-Control-Max-Age", "600");
+        Q_UNUSED(request);
+        return response;
+    });
+    // The web page (static files) for every other GET.
+    server.route(u"/"_s, Method::Get, [this](const QHttpServerRequest &request) -> QHttpServerResponse {
+        return handle(request, Access::Read, [&] { return m_static.serve(u"/"_s); });
+    });
+    server.route(u"/<arg>"_s, Method::Get, [this](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
+        return handle(request, Access::Read, [&] { return m_static.serve(request.url().path(QUrl::FullyDecoded)); });
+    });
+    server.route(u"/<arg>"_s, Method::Post | Method::Put | Method::Delete | Method::Patch,
+                 [](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
+                     return errorResponse(StatusCode::NotFound,
+                                          u"Not found: %1"_s.arg(request.url().path().left(200)));
+                 });
+
+    server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        addCommonHeaders(response, request);
+        return std::move(response);
+    });
+}
+
+void HttpApi::addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const
+{
+    const QByteArray origin = request.value("origin");
+    const QByteArray allowOrigin = m_policy.corsAllowOrigin(origin);
+    if (!allowOrigin.isEmpty())
+        response.setHeader("Access-Control-Allow-Origin", allowOrigin);
+    if (allowOrigin != "*")
+        response.setHeader("Vary", "Origin");
+    if (!response.hasHeader("X-Content-Type-Options"))
+        response.setHeader("X-Content-Type-Options", "nosniff");
+    // ?token= on the page URL: keep it in a cookie so the page's requests and /ws carry it.
+    const QByteArray token = request.query().queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    if (request.method() == Method::Get && !token.isEmpty() && m_policy.tokenMatches(token))
+        response.setHeader("Set-Cookie", "nnj_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+}
+
+QHttpServerResponse HttpApi::startTraining()
+{
+    switch (m_session.start()) {
+    case Session::StartResult::Started:
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"started"_s}});
+    case Session::StartResult::Busy:
+        return QHttpServerResponse(
+            QJsonObject{{u"status"_s, u"busy"_s}, {u"message"_s, u"Training already in progress"_s}});
+    case Session::StartResult::Error:
+        break;
+    }
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, m_session.lastError()}},
+                               StatusCode::ServiceUnavailable);
+}
+
+QHttpServerResponse HttpApi::setLearningRate(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto text = singleParameter(request, u"lr"_s, &problem);
+    if (!text)
+        return errorResponse(StatusCode::BadRequest, problem);
+    bool ok = false;
+    const double value = text->toDouble(&ok); // accepts "nan"/"inf": checked by the session
+    if (!ok)
+        return errorResponse(StatusCode::BadRequest, u"lr must be a number, got '%1'"_s.arg(text->left(50)));
+    problem = m_session.setLearningRate(value);
+    if (!problem.isEmpty())
+        return errorResponse(StatusCode::BadRequest, u"%1, got '%2'"_s.arg(problem, text->left(50)));
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"lr"_s, value}});
+}
+
+QHttpServerResponse HttpApi::setBatchDelay(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto text = singleParameter(request, u"ms"_s, &problem);
+    if (!text)
+        return errorResponse(StatusCode::BadRequest, problem);
+    static const QRegularExpression digits(u"^[0-9]{1,5}$"_s);
+    const int value = digits.match(*text).hasMatch() ? text->toInt() : -1;
+    problem = m_session.setBatchDelay(value);
+    if (!problem.isEmpty())
+        return errorResponse(StatusCode::BadRequest, u"%1, got '%2'"_s.arg(problem, text->left(50)));
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"batch_delay"_s, value}});
+}
+
+QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto body = jsonObjectBody(request, &problem);
+    if (!body)
+        return errorResponse(StatusCode::BadRequest, problem);
+    const QJsonValue layers = body->value(u"layers"_s);
+    if (!layers.isArray())
+        return errorResponse(StatusCode::BadRequest, u"Field 'layers' must be an array of layer sizes"_s);
+    const QJsonArray sizes = layers.toArray();
+    if (sizes.size() < core::ArchitectureLimits::minLayers || sizes.size() > core::ArchitectureLimits::maxLayers)
+        return errorResponse(StatusCode::BadRequest, u"Field 'layers' must have between %1 and %2 entries, got %3"_s
+                                                         .arg(core::ArchitectureLimits::minLayers)
+                                                         .arg(core::ArchitectureLimits::maxLayers)
+                                                         .arg(sizes.size()));
+    core::Architecture architecture;
+    architecture.sizes.clear();
+    for (qsizetype i = 0; i < sizes.size(); ++i) {
+        const auto size = strictInt(sizes[i], 1, core::ArchitectureLimits::maxUnits);
+        if (!size)
+            return errorResponse(StatusCode::BadRequest,
+                                 u"layers[%1] must be an integer from 1 to %2, got %3"_s.arg(i)
+                                     .arg(core::ArchitectureLimits::maxUnits)
+                                     .arg(QString::fromUtf8(QJsonDocument(QJsonArray{sizes[i]}).toJson(
+                                                                QJsonDocument::Compact)).mid(1).chopped(1).left(50)));
+        architecture.sizes.push_back(*size);
+    }
+    const qsizetype hidden = sizes.size() - 2;
+    architecture.activations.assign(hidden, core::Activation::ReLU);
+    if (body->contains(u"activations"_s)) {
+        const QJsonValue activations = body->value(u"activations"_s);
+        if (!activations.isArray() || activations.toArray().size() != hidden)
+            return errorResponse(StatusCode::BadRequest,
+                                 u"Field 'activations' must list one of relu, sigmoid, tanh per hidden layer (%1)"_s
+                                     .arg(hidden));
+        const QJsonArray names = activations.toArray();
+        for (qsizetype i = 0; i < hidden; ++i) {
+            const auto activation = core::activationFromName(names[i].toString().toStdString());
+            if (!names[i].isString() || !activation)
+                return errorResponse(StatusCode::BadRequest,
+                                     u"activations[%1] must be relu, sigmoid or tanh"_s.arg(i));
+            architecture.activations[i] = *activation;
+        }
+    }
+    problem = m_session.setArchitecture(architecture);
+    if (!problem.isEmpty())
+        return errorResponse(m_session.isTraining() && architecture.validate().empty() ? StatusCode::Conflict
+                                                                                       : StatusCode::BadRequest,
+                             problem);
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
+                                           {u"architecture"_s, messages::architectureSizes(architecture)},
+                                           {u"activations"_s, messages::activationNames(architecture)}});
+}
+
+QHttpServerResponse HttpApi::setTeachingMode(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto text = singleParameter(request, u"enabled"_s, &problem);
+    if (!text)
+        return errorResponse(StatusCode::BadRequest, problem);
+    const QString value = text->toLower();
+    if (value != u"true"_s && value != u"false"_s && value != u"1"_s && value != u"0"_s)
+        return errorResponse(StatusCode::BadRequest, u"enabled must be true or false, got '%1'"_s.arg(text->left(50)));
+    const bool enabled = value == u"true"_s || value == u"1"_s;
+    m_session.setTeachingMode(enabled);
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"teaching_mode"_s, enabled}});
+}
+
+QHttpServerResponse HttpApi::setSpeed(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto text = singleParameter(request, u"mode"_s, &problem);
+    if (!text)
+        return errorResponse(StatusCode::BadRequest, problem);
+    const auto mode = speedModeFromName(text->toLower());
+    if (!mode)
+        return errorResponse(StatusCode::BadRequest,
+                             u"mode must be step, narrated, normal or fast, got '%1'"_s.arg(text->left(50)));
+    m_session.setSpeed(*mode);
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
+                                           {u"speed"_s, speedModeName(*mode)},
+                                           {u"batch_delay"_s, m_session.settings().batchDelayMs}});
+}
+
+QHttpServerResponse HttpApi::getWeights()
+{
+    if (!m_session.hasTrainedWeights())
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, u"No network available"_s}},
+                                   StatusCode::NotFound);
+    const quint64 version = m_session.weightsVersion();
+    if (version != m_weightsCacheVersion || m_weightsCache.isEmpty()) {
+        m_weightsCache = "{\"status\":\"ok\",\"weights\":" + messages::weightsList(*m_session.weights()) + '}';
+        m_weightsCacheVersion = version;
+    }
+    return jsonResponse(m_weightsCache);
+}
+
+QHttpServerResponse HttpApi::predict(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto body = jsonObjectBody(request, &problem);
+    if (!body)
+        return errorResponse(StatusCode::BadRequest, problem);
+    const QJsonValue pixelsValue = body->value(u"pixels"_s);
+    if (!pixelsValue.isArray() || pixelsValue.toArray().size() != core::kInputSize)
+        return errorResponse(StatusCode::BadRequest, u"Field 'pixels' must be an array of 784 numbers in 0..1"_s);
+    const QJsonArray pixelArray = pixelsValue.toArray();
+    std::vector<float> pixels(core::kInputSize);
+    for (int i = 0; i < core::kInputSize; ++i) {
+        const QJsonValue value = pixelArray[i];
+        const double number = value.isDouble() ? value.toDouble() : -1;
+        if (!value.isDouble() || !(number >= 0 && number <= 1))
+            return errorResponse(StatusCode::BadRequest, u"pixels[%1] must be a number in 0..1"_s.arg(i));
+        pixels[i] = float(number);
+    }
+    const auto network = m_session.weights();
+    return jsonResponse(messages::prediction(network->predict(pixels.data()), m_session.hasTrainedWeights()));
+}
+
+QHttpServerResponse HttpApi::uploadModel(const QHttpServerRequest &request)
+{
+    if (request.body().isEmpty())
+        return errorResponse(StatusCode::BadRequest, u"The body must be a model file (.nnjmodel)"_s);
+    const QString problem = m_session.loadModel(request.body(), u"upload"_s);
+    if (!problem.isEmpty())
+        return errorResponse(m_session.isTraining() ? StatusCode::Conflict : StatusCode::BadRequest, problem);
+    const core::Architecture architecture = m_session.settings().architecture;
+    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
+                                           {u"architecture"_s, messages::architectureSizes(architecture)},
+                                           {u"activations"_s, messages::activationNames(architecture)}});
+}
+
+QHttpServerResponse HttpApi::downloadModel()
+{
+    QHttpServerResponse response("application/octet-stream", m_session.modelFile());
+    response.setHeader("Content-Disposition", "attachment; filename=\"nnjourney.nnjmodel\"");
+    response.setHeader("Cache-Control", "no-store");
+    return response;
+}
+
+} // namespace server

@@ -1,0 +1,323 @@
+#include "messages.h"
+
+#include "jsonwriter.h"
+#include "session.h"
+
+using namespace Qt::StringLiterals;
+
+namespace server::messages {
+
+namespace {
+void appendStats(QByteArray &out, const core::BatchReport &report)
+{
+    out += "{\"epoch\":";
+    json::appendInt(out, report.epoch);
+    out += ",\"batch\":";
+    json::appendInt(out, report.batch);
+    out += ",\"batches_per_epoch\":";
+    json::appendInt(out, report.batchesPerEpoch);
+    out += ",\"epochs\":";
+    json::appendInt(out, report.epochs);
+    out += ",\"loss\":";
+    json::appendFloat(out, report.loss);
+    out += ",\"accuracy\":";
+    json::appendFloat(out, report.accuracy);
+    out += ",\"learning_rate\":";
+    json::appendFloat(out, report.learningRate);
+    out += '}';
+}
+
+// The members an update and a pause moment share (without braces).
+void appendVisuals(QByteArray &out, const BatchUpdate &update)
+{
+    const core::BatchReport &report = *update.report;
+    json::appendKey(out, "stats");
+    appendStats(out, report);
+    json::appendKey(out, "activations");
+    json::appendFloatArrays(out, report.focusActivations, kVisualDigits);
+    json::appendKey(out, "gradients");
+    json::appendFloatArrays(out, report.neuronGradients, kVisualDigits);
+    json::appendKey(out, "label");
+    json::appendInt(out, report.focusLabel);
+    json::appendKey(out, "prediction");
+    json::appendInt(out, report.focusPrediction);
+    json::appendKey(out, "server_time");
+    json::appendDouble(out, update.serverTimeMs);
+    json::appendKey(out, "seq");
+    json::appendInt(out, qint64(update.sequence));
+}
+
+QJsonObject dataStatus(const DataStatus &status)
+{
+    return {{u"ready"_s, status.ready}, {u"loaded"_s, status.loaded}, {u"downloading"_s, status.downloading}};
+}
+
+QByteArray floatList(const QVector<float> &values)
+{
+    QByteArray out;
+    json::appendFloats(out, values.constData(), values.size());
+    return out;
+}
+} // namespace
+
+QJsonArray architectureSizes(const core::Architecture &architecture)
+{
+    QJsonArray sizes;
+    for (int size : architecture.sizes)
+        sizes.append(size);
+    return sizes;
+}
+
+QJsonArray activationNames(const core::Architecture &architecture)
+{
+    QJsonArray names;
+    for (core::Activation activation : architecture.activations)
+        names.append(QString::fromStdString(core::activationName(activation)));
+    return names;
+}
+
+QJsonObject settings(const SessionSettings &settings)
+{
+    return {{u"learning_rate"_s, double(settings.learningRate)},
+            {u"batch_delay"_s, settings.batchDelayMs},
+            {u"batch_size"_s, settings.batchSize},
+            {u"epochs"_s, settings.epochs},
+            {u"teaching_mode"_s, settings.teachingMode},
+            {u"speed"_s, speedModeName(settings.speed)},
+            {u"optimizer"_s, QString::fromStdString(core::optimizerName(settings.optimizer))}};
+}
+
+QJsonObject seedStatus(const SessionStats &stats)
+{
+    return {{u"training"_s, stats.training},
+            {u"epoch"_s, stats.epoch},
+            {u"batch"_s, stats.batch},
+            {u"loss"_s, double(stats.loss)},
+            {u"accuracy"_s, double(stats.accuracy)}};
+}
+
+QByteArray weightsList(const core::Network &network)
+{
+    QByteArray out;
+    out.reserve(int(network.parameterCount()) * 11 + 256);
+    out += '[';
+    const core::Architecture &architecture = network.architecture();
+    for (int i = 0; i < network.layerCount(); ++i) {
+        const core::DenseLayer &layer = network.layer(i);
+        const core::Matrix &weights = layer.weights(); // (out, in), column-major
+        if (i)
+            out += ',';
+        out += "{\"type\":\"Dense\",\"weights\":[";
+        for (int input = 0; input < layer.inputSize(); ++input) {
+            if (input)
+                out += ',';
+            // Column `input` of W is contiguous: the row the seed sends for that input.
+            json::appendFloats(out, weights.data() + qsizetype(input) * layer.outputSize(), layer.outputSize());
+        }
+        out += "],\"bias\":[";
+        json::appendFloats(out, layer.bias().data(), layer.outputSize());
+        out += "],\"inputSize\":";
+        json::appendInt(out, layer.inputSize());
+        out += ",\"outputSize\":";
+        json::appendInt(out, layer.outputSize());
+        out += '}';
+        if (i + 1 < network.layerCount()) {
+            out += ",{\"type\":";
+            json::appendString(out, QString::fromStdString(core::activationTypeName(architecture.activations[i])));
+            out += '}';
+        }
+    }
+    out += ",{\"type\":\"Softmax\"}]";
+    return out;
+}
+
+QByteArray update(const BatchUpdate &update)
+{
+    const core::BatchReport &report = *update.report;
+    QByteArray out;
+    out.reserve(16384);
+    out += "{\"type\":\"update\"";
+    appendVisuals(out, update);
+    json::appendKey(out, "mean_activations");
+    json::appendFloatArrays(out, report.meanActivations, kVisualDigits);
+    json::appendKey(out, "layer_gradients");
+    json::appendFloats(out, report.layerGradients);
+    json::appendKey(out, "weight_stats");
+    out += '[';
+    for (std::size_t i = 0; i < report.weightStatistics.size(); ++i) {
+        const core::WeightStatistics &w = report.weightStatistics[i];
+        out += i ? ",{\"mean\":" : "{\"mean\":";
+        json::appendFloat(out, w.mean);
+        out += ",\"std\":";
+        json::appendFloat(out, w.standardDeviation);
+        out += ",\"min\":";
+        json::appendFloat(out, w.minimum);
+        out += ",\"max\":";
+        json::appendFloat(out, w.maximum);
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+QByteArray pauseMoment(const PauseMoment &moment)
+{
+    QByteArray out;
+    out += "{\"type\":\"pause_moment\",\"reason\":";
+    json::appendString(out, moment.reason);
+    json::appendKey(out, "message");
+    json::appendString(out, moment.message);
+    json::appendKey(out, "duration");
+    json::appendDouble(out, moment.durationSeconds);
+    appendVisuals(out, moment.update);
+    json::appendKey(out, "loss_history");
+    json::appendFloats(out, moment.lossHistory.constData(), moment.lossHistory.size());
+    out += '}';
+    return out;
+}
+
+QByteArray pauseResumed(const QString &reason)
+{
+    return json::compact({{u"type"_s, u"pause_resumed"_s}, {u"reason"_s, reason}});
+}
+
+QByteArray epochEnd(const core::EpochReport &report)
+{
+    QJsonArray confusion;
+    for (const auto &row : report.confusion) {
+        QJsonArray values;
+        for (int count : row)
+            values.append(count);
+        confusion.append(values);
+    }
+    return json::compact({{u"type"_s, u"epoch_end"_s},
+                          {u"epoch"_s, report.epoch},
+                          {u"epochs"_s, report.epochs},
+                          {u"test_loss"_s, double(report.testLoss)},
+                          {u"test_accuracy"_s, double(report.testAccuracy)},
+                          {u"train_loss"_s, double(report.trainLoss)},
+                          {u"train_accuracy"_s, double(report.trainAccuracy)},
+                          {u"train_seconds"_s, report.trainSeconds},
+                          {u"confusion_matrix"_s, confusion}});
+}
+
+QByteArray trainingStarted(const Session &session)
+{
+    const SessionSettings current = session.settings();
+    return json::compact({{u"type"_s, u"training_started"_s},
+                          {u"architecture"_s, architectureSizes(current.architecture)},
+                          {u"activations_names"_s, activationNames(current.architecture)},
+                          {u"settings"_s, settings(current)}});
+}
+
+QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weights)
+{
+    QJsonObject finalStats{{u"epochs"_s, report.epochsCompleted},
+                           {u"final_loss"_s, double(report.finalLoss)},
+                           {u"final_accuracy"_s, double(report.finalAccuracy)},
+                           {u"test_accuracy"_s, double(report.finalTestAccuracy)},
+                           {u"train_seconds"_s, report.trainSeconds},
+                           {u"samples_trained"_s, report.samplesTrained}};
+    QByteArray out = json::compact({{u"type"_s, u"training_complete"_s},
+                                    {u"message"_s, report.stopped ? u"Training stopped"_s : u"Training completed!"_s},
+                                    {u"final_stats"_s, finalStats},
+                                    {u"stopped"_s, report.stopped}});
+    json::appendRawMember(out, "weights", weights);
+    return out;
+}
+
+QByteArray settingsChanged(const Session &session)
+{
+    const SessionSettings current = session.settings();
+    return json::compact({{u"type"_s, u"settings"_s},
+                          {u"settings"_s, settings(current)},
+                          {u"architecture"_s, architectureSizes(current.architecture)},
+                          {u"activations_names"_s, activationNames(current.architecture)}});
+}
+
+QByteArray viewers(int count)
+{
+    return json::compact({{u"type"_s, u"viewers"_s}, {u"count"_s, count}});
+}
+
+QByteArray downloadProgress(const QString &file, qint64 received, qint64 total, bool done)
+{
+    return json::compact({{u"type"_s, u"download_progress"_s},
+                          {u"file"_s, file},
+                          {u"received"_s, received},
+                          {u"total"_s, total},
+                          {u"done"_s, done}});
+}
+
+QByteArray error(const QString &message)
+{
+    return json::compact({{u"type"_s, u"error"_s}, {u"message"_s, message}});
+}
+
+QByteArray ofType(const char *type)
+{
+    return json::compact({{u"type"_s, QString::fromLatin1(type)}});
+}
+
+QByteArray state(const Session &session, int viewerCount, bool withType)
+{
+    const SessionSettings current = session.settings();
+    const SessionStats stats = session.stats();
+    QJsonObject object{{u"training"_s, stats.training},
+                       {u"paused"_s, stats.paused},
+                       {u"pause_reason"_s, session.pauseReason()},
+                       {u"architecture"_s, architectureSizes(current.architecture)},
+                       {u"activations_names"_s, activationNames(current.architecture)},
+                       {u"parameter_count"_s, double(current.architecture.parameterCount())},
+                       {u"settings"_s, settings(current)},
+                       {u"stats"_s, QJsonObject{{u"epoch"_s, stats.epoch},
+                                                {u"epochs"_s, stats.epochs},
+                                                {u"batch"_s, stats.batch},
+                                                {u"batches_per_epoch"_s, stats.batchesPerEpoch},
+                                                {u"loss"_s, double(stats.loss)},
+                                                {u"accuracy"_s, double(stats.accuracy)}}},
+                       {u"has_weights"_s, session.hasTrainedWeights()},
+                       {u"weights_version"_s, double(session.weightsVersion())},
+                       {u"viewers"_s, viewerCount},
+                       {u"data"_s, dataStatus(session.dataStatus())}};
+    if (withType)
+        object.insert(u"type"_s, u"state"_s);
+    if (const auto confusion = session.confusion()) {
+        QJsonArray rows;
+        for (const auto &row : *confusion) {
+            QJsonArray values;
+            for (int count : row)
+                values.append(count);
+            rows.append(values);
+        }
+        object.insert(u"confusion_matrix"_s, rows);
+    } else {
+        object.insert(u"confusion_matrix"_s, QJsonValue::Null);
+    }
+    QByteArray out = json::compact(object);
+    const TrainingHistory history = session.history();
+    QByteArray historyText = "{\"loss\":" + floatList(history.loss) + ",\"accuracy\":" + floatList(history.accuracy)
+                             + ",\"test_loss\":" + floatList(history.testLoss) + ",\"test_accuracy\":"
+                             + floatList(history.testAccuracy) + ",\"stride\":" + QByteArray::number(history.stride)
+                             + '}';
+    json::appendRawMember(out, "history", historyText);
+    const auto last = session.lastUpdate();
+    json::appendRawMember(out, "last_update", last ? update(*last) : QByteArray("null"));
+    return out;
+}
+
+QByteArray prediction(const core::Prediction &prediction, bool trained)
+{
+    QByteArray out = "{\"status\":\"ok\",\"digit\":";
+    json::appendInt(out, prediction.digit);
+    json::appendKey(out, "probabilities");
+    json::appendFloats(out, prediction.probabilities.data(), qsizetype(prediction.probabilities.size()));
+    json::appendKey(out, "activations");
+    json::appendFloatArrays(out, prediction.layerActivations);
+    json::appendKey(out, "trained");
+    out += trained ? "true" : "false";
+    out += '}';
+    return out;
+}
+
+} // namespace server::messages

@@ -1,0 +1,48 @@
+// One JSON shape per message type (docs/protocol.md): the WebSocket events and the JSON bodies
+// the HTTP API shares with them. Messages are built once and sent to every client as is.
+#pragma once
+
+#include "network.h"
+#include "sessiontypes.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace server {
+
+class Session;
+
+namespace messages {
+
+// Significant digits for the visual arrays of live updates (activations, gradients): enough
+// for colours and particles, half the bytes of round-trip floats.
+constexpr int kVisualDigits = 4;
+
+QJsonArray architectureSizes(const core::Architecture &architecture);
+QJsonArray activationNames(const core::Architecture &architecture);
+QJsonObject settings(const SessionSettings &settings);
+QJsonObject seedStatus(const SessionStats &stats); // GET /status
+
+// The seed's /get-weights list: [{"type":"Dense","weights":[[in x out]],"bias":[[out]],...},
+// {"type":"ReLU"}, ..., {"type":"Softmax"}]. Rows of "weights" are input indices.
+QByteArray weightsList(const core::Network &network);
+
+QByteArray update(const BatchUpdate &update);
+QByteArray pauseMoment(const PauseMoment &moment);
+QByteArray pauseResumed(const QString &reason);
+QByteArray epochEnd(const core::EpochReport &report);
+QByteArray trainingStarted(const Session &session);
+QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weightsList);
+QByteArray settingsChanged(const Session &session);
+QByteArray viewers(int count);
+QByteArray downloadProgress(const QString &file, qint64 received, qint64 total, bool done);
+QByteArray error(const QString &message);
+QByteArray ofType(const char *type); // {"type":"…"}
+// The full snapshot; `withType` adds "type":"state" (WebSocket), /api/state omits it.
+QByteArray state(const Session &session, int viewerCount, bool withType);
+// POST /predict response.
+QByteArray prediction(const core::Prediction &prediction, bool trained);
+
+} // namespace messages
+} // namespace server

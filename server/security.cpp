@@ -1,0 +1,222 @@
+#include "security.h"
+
+#include "config.h"
+
+#include <QHostInfo>
+#include <QHttpServerRequest>
+#include <QNetworkInterface>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace server {
+
+namespace {
+QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
+{
+    for (const QByteArray &part : cookieHeader.split(';')) {
+        const QByteArray trimmed = part.trimmed();
+        if (trimmed.startsWith(name + '='))
+            return trimmed.mid(name.size() + 1);
+    }
+    return {};
+}
+
+// "example.org:8000" -> "example.org", "[::1]:8000" -> "[::1]".
+QString hostWithoutPort(const QByteArray &hostHeader)
+{
+    QString host = QString::fromLatin1(hostHeader).trimmed().toLower();
+    if (host.startsWith(u'[')) {
+        const qsizetype end = host.indexOf(u']');
+        return end < 0 ? host : host.left(end + 1);
+    }
+    const qsizetype colon = host.lastIndexOf(u':');
+    return colon < 0 ? host : host.left(colon);
+}
+
+QString hostName(const QHostAddress &address)
+{
+    QHostAddress plain = address;
+    plain.setScopeId(QString());
+    bool isV4 = false;
+    const quint32 v4 = plain.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString();
+    return u'[' + plain.toString().toLower() + u']';
+}
+
+const QByteArray kForwardingHeaders[] = {"forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+                                         "x-real-ip"};
+} // namespace
+
+RequestInfo RequestInfo::fromHttp(const QHttpServerRequest &request)
+{
+    RequestInfo info;
+    info.peer = request.remoteAddress();
+    info.host = request.value("host");
+    info.origin = request.value("origin");
+    info.authorization = request.value("authorization");
+    info.cookie = request.value("cookie");
+    info.queryToken = request.query().queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    info.forwardedFor = request.value("x-forwarded-for");
+    for (const QByteArray &name : kForwardingHeaders)
+        info.forwarded = info.forwarded || !request.value(name).isEmpty();
+    return info;
+}
+
+RequestInfo RequestInfo::fromWebSocket(const QNetworkRequest &request, const QHostAddress &peer)
+{
+    RequestInfo info;
+    info.peer = peer;
+    info.host = request.rawHeader("Host");
+    info.origin = request.rawHeader("Origin");
+    info.authorization = request.rawHeader("Authorization");
+    info.cookie = request.rawHeader("Cookie");
+    info.queryToken = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    info.forwardedFor = request.rawHeader("X-Forwarded-For");
+    for (const QByteArray &name : kForwardingHeaders)
+        info.forwarded = info.forwarded || request.hasRawHeader(name);
+    return info;
+}
+
+void AccessPolicy::setListening(const QHostAddress &address, quint16 port)
+{
+    m_port = port;
+    m_ownHosts = {u"localhost"_s, u"127.0.0.1"_s, u"[::1]"_s};
+    const QString machine = QHostInfo::localHostName().toLower();
+    if (!machine.isEmpty()) {
+        m_ownHosts << machine << machine + u".local"_s;
+    }
+    for (const QHostAddress &local : QNetworkInterface::allAddresses())
+        m_ownHosts << hostName(local);
+    if (!address.isNull() && address != QHostAddress::Any && address != QHostAddress::AnyIPv4
+        && address != QHostAddress::AnyIPv6)
+        m_ownHosts << hostName(address);
+    m_ownOrigins.clear();
+    for (const QString &host : std::as_const(m_ownHosts)) {
+        for (const QString &scheme : {u"http"_s, u"https"_s})
+            m_ownOrigins << normalizeOrigin(scheme + u"://"_s + host + u':' + QString::number(port));
+    }
+}
+
+bool AccessPolicy::hostAllowed(const QByteArray &hostHeader) const
+{
+    if (hostHeader.isEmpty())
+        return true;
+    const QString host = hostWithoutPort(hostHeader);
+    if (m_ownHosts.contains(host) || m_settings.allowedHosts.contains(host))
+        return true;
+    for (const QString &origin : m_settings.allowedOrigins) {
+        if (QUrl(origin).host().toLower() == host || u'[' + QUrl(origin).host().toLower() + u']' == host)
+            return true;
+    }
+    return false;
+}
+
+bool AccessPolicy::originAllowed(const QByteArray &origin) const
+{
+    if (origin.isEmpty())
+        return true;
+    const QString normalized = normalizeOrigin(QString::fromLatin1(origin));
+    if (normalized.isEmpty())
+        return false; // "null", file://, garbage
+    if (m_settings.allowedOrigins.contains(normalized))
+        return true;
+    return !m_settings.production && m_ownOrigins.contains(normalized);
+}
+
+QByteArray AccessPolicy::corsAllowOrigin(const QByteArray &origin) const
+{
+    if (!m_settings.production)
+        return "*";
+    if (!origin.isEmpty() && m_settings.allowedOrigins.contains(normalizeOrigin(QString::fromLatin1(origin))))
+        return origin;
+    return {};
+}
+
+QByteArray AccessPolicy::presentedToken(const RequestInfo &request)
+{
+    if (request.authorization.startsWith("Bearer "))
+        return request.authorization.mid(7).trimmed();
+    if (!request.queryToken.isEmpty())
+        return request.queryToken;
+    return cookieValue(request.cookie, "nnj_token");
+}
+
+bool AccessPolicy::tokenMatches(const QByteArray &candidate) const
+{
+    return !m_settings.token.isEmpty() && constantTimeEquals(candidate, m_settings.token);
+}
+
+AccessPolicy::Decision AccessPolicy::controlDecision(const RequestInfo &request) const
+{
+    const QByteArray token = presentedToken(request);
+    if (!token.isEmpty())
+        return tokenMatches(token) ? Decision::Allowed : Decision::WrongToken;
+    if (m_settings.publicDemo)
+        return Decision::Allowed;
+    if (!m_settings.production && !request.forwarded && isLoopback(request.peer))
+        return Decision::Allowed;
+    return Decision::NeedsToken;
+}
+
+bool AccessPolicy::takeControlBudget(const RequestInfo &request)
+{
+    if (!m_clock.isValid())
+        m_clock.start();
+    const qint64 now = m_clock.elapsed();
+    if (m_buckets.size() > 10000) { // forget idle addresses
+        for (auto it = m_buckets.begin(); it != m_buckets.end();)
+            it = now - it->lastMs > 60000 ? m_buckets.erase(it) : std::next(it);
+    }
+    const QString key = clientAddress(request);
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(key, Bucket{double(m_settings.controlBurst), now});
+    Bucket &bucket = *it;
+    bucket.tokens = std::min<double>(m_settings.controlBurst,
+                                     bucket.tokens + (now - bucket.lastMs) * m_settings.controlPerSecond / 1000.0);
+    bucket.lastMs = now;
+    if (bucket.tokens < 1)
+        return false;
+    bucket.tokens -= 1;
+    return true;
+}
+
+bool AccessPolicy::constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    // Length is not secret (tokens have a fixed format); the content is compared in full.
+    unsigned char difference = a.size() == b.size() ? 0 : 1;
+    const qsizetype n = std::min(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+QByteArray AccessPolicy::generateToken()
+{
+    QByteArray bytes(24, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+bool AccessPolicy::isLoopback(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4); // also unwraps ::ffff:127.0.0.1
+    return isV4 ? QHostAddress(v4).isLoopback() : address.isLoopback();
+}
+
+QString AccessPolicy::clientAddress(const RequestInfo &request)
+{
+    if (isLoopback(request.peer) && !request.forwardedFor.isEmpty()) {
+        // Behind our own reverse proxy: the last hop it appended is the real client.
+        const QList<QByteArray> hops = request.forwardedFor.split(',');
+        return QString::fromLatin1(hops.last().trimmed());
+    }
+    return hostName(request.peer);
+}
+
+} // namespace server

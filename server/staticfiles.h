@@ -1,0 +1,31 @@
+// Serves the web page from the Qt resources: ":/web/..." (resources/web, built by the web
+// target) or, when that is not linked in, the plain status page ":/fallback/index.html".
+// Correct MIME types, no-cache for HTML, a short max-age for the rest, 404 JSON for missing
+// files, and no way out of the resource folder.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+class QHttpServerResponse;
+
+namespace server {
+
+class StaticFiles
+{
+public:
+    StaticFiles(); // picks ":/web" or ":/fallback"
+
+    QString root() const { return m_root; }
+    // `urlPath` is the decoded request path ("/", "/main.js", ...).
+    QHttpServerResponse serve(const QString &urlPath) const;
+
+    static QByteArray mimeType(const QString &fileName);
+    // The resource file for a URL path, or empty when the path is not acceptable.
+    QString resolve(const QString &urlPath) const;
+
+private:
+    QString m_root;
+};
+
+} // namespace server

@@ -1,0 +1,287 @@
+#include "websockethub.h"
+
+#include "messages.h"
+#include "jsonwriter.h"
+#include "session.h"
+
+#include <QAbstractHttpServer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace server {
+
+struct WebSocketHub::Client
+{
+    QWebSocket *socket = nullptr;
+    RequestInfo request;
+    QString id;
+    bool controller = false;
+    quint64 sentSequence = 0;
+    qint64 lastSendMs = -1000000;
+    qint64 behindSinceMs = -1; // when it started being skipped, -1: not behind
+    bool needsState = false;   // missed events while skipped: send a snapshot when it recovers
+    bool closing = false;
+};
+
+WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits, QObject *parent)
+    : QObject(parent), m_session(session), m_policy(policy), m_limits(limits)
+{
+    m_clock.start();
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &WebSocketHub::flushUpdates);
+
+    connect(&session, &Session::batchReported, this, &WebSocketHub::onUpdate);
+    connect(&session, &Session::trainingStarted, this,
+            [this] { broadcast(messages::trainingStarted(m_session)); });
+    connect(&session, &Session::pauseMomentReached, this,
+            [this](const PauseMoment &moment) { broadcast(messages::pauseMoment(moment)); });
+    connect(&session, &Session::pauseMomentEnded, this,
+            [this](const QString &reason) { broadcast(messages::pauseResumed(reason)); });
+    connect(&session, &Session::trainingPaused, this, [this] { broadcast(messages::ofType("training_paused")); });
+    connect(&session, &Session::trainingResumed, this, [this] { broadcast(messages::ofType("training_resumed")); });
+    connect(&session, &Session::epochFinished, this,
+            [this](const core::EpochReport &report) { broadcast(messages::epochEnd(report)); });
+    connect(&session, &Session::trainingFailed, this,
+            [this](const QString &message) { broadcast(messages::error(message)); });
+    connect(&session, &Session::trainingFinished, this, [this](const core::FinishReport &report) {
+        if (report.stopped)
+            broadcast(messages::ofType("training_stopped"));
+        if (!m_clients.empty())
+            broadcast(messages::trainingComplete(report, messages::weightsList(*m_session.weights())));
+    });
+    connect(&session, &Session::settingsChanged, this, [this] { broadcast(messages::settingsChanged(m_session)); });
+    connect(&session, &Session::downloadProgress, this,
+            [this](const QString &file, qint64 received, qint64 total, bool done) {
+                const qint64 now = m_clock.elapsed();
+                if (!done && now - m_lastDownloadEventMs < 100)
+                    return; // ≤ 10 progress events per second
+                m_lastDownloadEventMs = now;
+                broadcast(messages::downloadProgress(file, received, total, done));
+            });
+    connect(&session, &Session::warning, this, [this](const QString &message) { broadcast(messages::error(message)); });
+}
+
+WebSocketHub::~WebSocketHub()
+{
+    for (auto &client : m_clients) {
+        client->socket->disconnect(this);
+        client->socket->abort();
+        client->socket->deleteLater();
+    }
+}
+
+void WebSocketHub::attach(QAbstractHttpServer &server)
+{
+    connect(&server, &QAbstractHttpServer::newWebSocketConnection, this, [this, &server] {
+        while (server.hasPendingWebSocketConnections())
+            accept(server.nextPendingWebSocketConnection().release());
+    });
+}
+
+WebSocketHub::Client *WebSocketHub::find(QWebSocket *socket)
+{
+    for (auto &client : m_clients) {
+        if (client->socket == socket)
+            return client.get();
+    }
+    return nullptr;
+}
+
+void WebSocketHub::accept(QWebSocket *socket)
+{
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxMessageBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxMessageBytes));
+    const RequestInfo request = RequestInfo::fromWebSocket(socket->request(), socket->peerAddress());
+    const auto refuse = [socket](const QString &reason) {
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+        QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, &QObject::deleteLater);
+    };
+    if (socket->requestUrl().path() != u"/ws"_s)
+        return refuse(u"Unknown WebSocket path"_s);
+    if (!m_policy.hostAllowed(request.host))
+        return refuse(u"Host not allowed"_s);
+    if (!m_policy.originAllowed(request.origin.isEmpty() ? socket->origin().toLatin1() : request.origin))
+        return refuse(u"Origin not allowed"_s);
+
+    auto client = std::make_unique<Client>();
+    client->socket = socket;
+    client->request = request;
+    client->id = QString::number(m_nextId++);
+    const AccessPolicy::Decision decision = m_policy.controlDecision(request);
+    client->controller = decision == AccessPolicy::Decision::Allowed;
+    Client &ref = *client;
+    m_clients.push_back(std::move(client));
+
+    connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &text) {
+        if (Client *c = find(socket))
+            onMessage(*c, text);
+    });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
+        if (Client *c = find(socket))
+            reply(*c, messages::error(u"Binary messages are not understood; send JSON text"_s));
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); });
+
+    send(ref, json::compact({{u"type"_s, u"connected"_s},
+                             {u"status"_s, u"ready"_s},
+                             {u"client_id"_s, ref.id},
+                             {u"role"_s, ref.controller ? u"controller"_s : u"viewer"_s}}));
+    if (decision == AccessPolicy::Decision::WrongToken)
+        send(ref, messages::error(u"The join token is not valid; you are watching as a viewer"_s));
+    send(ref, messages::state(m_session, viewerCount(), true));
+    if (const auto last = m_session.lastUpdate())
+        ref.sentSequence = last->sequence; // the snapshot carries it
+    broadcast(messages::viewers(viewerCount()));
+    emit viewerCountChanged(viewerCount());
+}
+
+void WebSocketHub::remove(QWebSocket *socket)
+{
+    const auto it = std::find_if(m_clients.begin(), m_clients.end(),
+                                 [socket](const auto &client) { return client->socket == socket; });
+    if (it == m_clients.end())
+        return;
+    m_clients.erase(it);
+    socket->disconnect(this);
+    socket->deleteLater();
+    broadcast(messages::viewers(viewerCount()));
+    emit viewerCountChanged(viewerCount());
+}
+
+void WebSocketHub::send(Client &client, const QByteArray &message)
+{
+    client.socket->sendTextMessage(QString::fromUtf8(message));
+}
+
+bool WebSocketHub::congested(Client &client)
+{
+    if (client.closing)
+        return true;
+    const qint64 pending = client.socket->bytesToWrite();
+    const qint64 now = m_clock.elapsed();
+    if (pending <= m_limits.skipBytes) {
+        client.behindSinceMs = -1;
+        return false;
+    }
+    if (client.behindSinceMs < 0)
+        client.behindSinceMs = now;
+    if (pending > m_limits.closeBytes || now - client.behindSinceMs > m_limits.maxBehindMs) {
+        client.closing = true;
+        ++m_dropped;
+        // The close frame would queue behind megabytes; drop the connection instead.
+        QTimer::singleShot(0, client.socket, [socket = client.socket] { socket->abort(); });
+    }
+    client.needsState = true;
+    return true;
+}
+
+void WebSocketHub::broadcast(const QByteArray &message)
+{
+    if (m_clients.empty())
+        return;
+    const QString text = QString::fromUtf8(message); // converted once for all clients
+    for (auto &client : m_clients) {
+        if (!congested(*client))
+            client->socket->sendTextMessage(text);
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start(m_limits.minIntervalMs); // re-checks skipped clients
+}
+
+void WebSocketHub::onUpdate(const BatchUpdate &update)
+{
+    if (m_clients.empty())
+        return;
+    m_latestUpdate = messages::update(update);
+    m_latestSequence = update.sequence;
+    flushUpdates();
+}
+
+void WebSocketHub::flushUpdates()
+{
+    const qint64 now = m_clock.elapsed();
+    qint64 nextDue = -1;
+    QString text;
+    for (auto &client : m_clients) {
+        const bool behind = client->sentSequence < m_latestSequence || client->needsState;
+        if (!behind)
+            continue;
+        if (congested(*client)) {
+            nextDue = nextDue < 0 ? now + 250 : std::min(nextDue, now + 250);
+            continue;
+        }
+        if (now - client->lastSendMs < m_limits.minIntervalMs) {
+            const qint64 due = client->lastSendMs + m_limits.minIntervalMs;
+            nextDue = nextDue < 0 ? due : std::min(nextDue, due);
+            continue;
+        }
+        if (client->needsState) {
+            client->needsState = false;
+            send(*client, messages::state(m_session, viewerCount(), true));
+            client->sentSequence = m_latestSequence; // the snapshot holds the last update
+        } else {
+            if (text.isEmpty())
+                text = QString::fromUtf8(m_latestUpdate);
+            client->socket->sendTextMessage(text);
+            client->sentSequence = m_latestSequence;
+        }
+        client->lastSendMs = now;
+    }
+    if (nextDue >= 0)
+        m_flushTimer.start(int(std::max<qint64>(1, nextDue - now)));
+}
+
+void WebSocketHub::reply(Client &client, const QByteArray &message)
+{
+    if (!congested(client))
+        send(client, message);
+}
+
+void WebSocketHub::onMessage(Client &client, const QString &text)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return reply(client, messages::error(u"Messages must be JSON objects with a \"type\""_s));
+    const QJsonObject message = document.object();
+    const QString type = message.value(u"type"_s).toString();
+    if (type == u"ping"_s)
+        return reply(client, messages::ofType("pong"));
+    if (type == u"get_state"_s)
+        return reply(client, messages::state(m_session, viewerCount(), true));
+    if (type != u"command"_s)
+        return reply(client, messages::error(u"Unknown message type '%1'"_s.arg(type.left(50))));
+
+    const QString command = message.value(u"command"_s).toString();
+    if (!client.controller)
+        return reply(client, messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
+    if (!m_policy.takeControlBudget(client.request))
+        return reply(client, messages::error(u"Too many commands; slow down"_s));
+    QString status;
+    if (command == u"start"_s) {
+        switch (m_session.start()) {
+        case Session::StartResult::Started: status = u"started"_s; break;
+        case Session::StartResult::Busy: status = u"busy"_s; break;
+        case Session::StartResult::Error: return reply(client, messages::error(m_session.lastError()));
+        }
+    } else if (command == u"stop"_s) {
+        m_session.stop();
+        status = u"stopped"_s;
+    } else if (command == u"pause"_s) {
+        status = m_session.pause() ? u"paused"_s : u"idle"_s;
+    } else if (command == u"resume"_s) {
+        status = m_session.resume() ? u"resumed"_s : u"idle"_s;
+    } else if (command == u"step"_s) {
+        m_session.step();
+        status = u"stepped"_s;
+    } else {
+        return reply(client, messages::error(u"Unknown command '%1' (start, stop, pause, resume, step)"_s.arg(command.left(50))));
+    }
+    reply(client, json::compact({{u"type"_s, u"command_result"_s}, {u"command"_s, command}, {u"status"_s, status}}));
+}
+
+} // namespace server

@@ -1,0 +1,77 @@
+// The WebSocket side of the session: every /ws client gets `connected`, then a `state`
+// snapshot, then the live events (docs/protocol.md). Live updates are coalesced per client:
+// at most one per minIntervalMs, always the newest; a client whose unsent bytes exceed
+// skipBytes gets nothing new (and a fresh `state` when it catches up), one past closeBytes or
+// skipped for maxBehindMs is closed. Each message is serialised once for all clients, on the
+// main thread: the trainer thread never waits for a client.
+#pragma once
+
+#include "security.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+class QAbstractHttpServer;
+class QWebSocket;
+
+namespace server {
+
+class Session;
+struct BatchUpdate;
+
+struct HubLimits
+{
+    int minIntervalMs = 30;              // ≤ ~30 updates per second per client
+    qint64 skipBytes = 1024 * 1024;      // unsent bytes above which a client is skipped
+    qint64 closeBytes = 8 * 1024 * 1024; // ... and closed
+    int maxBehindMs = 10000;             // skipped this long: closed
+    qint64 maxMessageBytes = 64 * 1024;  // incoming message / frame size
+};
+
+class WebSocketHub : public QObject
+{
+    Q_OBJECT
+public:
+    WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits = {}, QObject *parent = nullptr);
+    ~WebSocketHub() override;
+
+    // Takes the upgraded connections of `server` (only path /ws is accepted).
+    void attach(QAbstractHttpServer &server);
+    int viewerCount() const { return int(m_clients.size()); }
+    quint64 droppedClients() const { return m_dropped; } // closed for being too slow
+
+signals:
+    void viewerCountChanged(int count);
+
+private:
+    struct Client;
+
+    void accept(QWebSocket *socket);
+    void remove(QWebSocket *socket);
+    void broadcast(const QByteArray &message); // events: never coalesced, skipped when congested
+    void send(Client &client, const QByteArray &message);
+    bool congested(Client &client); // applies the close rules; true when the client is skipped
+    void onUpdate(const BatchUpdate &update);
+    void flushUpdates();
+    void onMessage(Client &client, const QString &text);
+    void reply(Client &client, const QByteArray &message);
+    Client *find(QWebSocket *socket);
+
+    Session &m_session;
+    AccessPolicy &m_policy;
+    HubLimits m_limits;
+    std::vector<std::unique_ptr<Client>> m_clients;
+    QByteArray m_latestUpdate;
+    quint64 m_latestSequence = 0;
+    QTimer m_flushTimer;
+    QElapsedTimer m_clock;
+    quint64 m_nextId = 1;
+    quint64 m_dropped = 0;
+    qint64 m_lastDownloadEventMs = -1000;
+};
+
+} // namespace server
