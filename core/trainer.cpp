@@ -29,20 +29,6 @@ std::string formatNumber(double value, int decimals)
     return buffer;
 }
 
-// Weight statistics in one pass per matrix (mean, standard deviation, min, max).
-WeightStatistics statisticsOf(const Matrix &weights)
-{
-    WeightStatistics stats;
-    const auto values = weights.array();
-    const double count = double(values.size());
-    const double mean = double(values.sum()) / count;
-    const double meanSquare = double(values.square().sum()) / count;
-    stats.mean = float(mean);
-    stats.standardDeviation = float(std::sqrt(std::max(0.0, meanSquare - mean * mean)));
-    stats.minimum = values.minCoeff();
-    stats.maximum = values.maxCoeff();
-    return stats;
-}
 } // namespace
 
 class Trainer::Impl
@@ -57,6 +43,7 @@ public:
           rng(settings.seed ^ 0x9E3779B97F4A7C15ull)
     {
         std::iota(order.begin(), order.end(), 0);
+        partialStatistics.resize(std::size_t(team.size()) * network.layerCount());
         const auto &sizes = network.architecture().sizes;
         for (int size : sizes) {
             report.focusActivations.emplace_back(size, 0.0f);
@@ -75,30 +62,67 @@ public:
             std::swap(order[i], order[rng() % (i + 1)]);
     }
 
-    void collectVisuals(const Network &network)
+    // Visual data for the rows `t` owns (called inside the last parallel phase, after the
+    // update): batch means, per-neuron gradient magnitudes, partial weight statistics, and the
+    // input-pixel means for a share of the pixels.
+    void collectVisuals(const Network &network, int t)
     {
-        const int n = batch.size();
-        // Drawn layer 0: the input pixels of the focus sample and the batch mean.
-        batch.denseSample(0, report.focusActivations[0].data());
+        const int n = batch.size(), members = team.size();
+        const RowRange pixels = splitRange(batch.inputSize(), t, members);
         std::vector<float> &inputMean = report.meanActivations[0];
-        std::fill(inputMean.begin(), inputMean.end(), 0.0f);
-        const int *index = batch.pixelIndices();
-        const float *value = batch.pixelValues();
-        for (int s = 0; s < n; ++s)
-            for (int k = batch.columnStart(s); k < batch.columnEnd(s); ++k)
-                inputMean[index[k]] += value[k];
-        for (float &mean : inputMean)
-            mean /= float(n);
+        for (int p = pixels.begin; p < pixels.end; ++p) {
+            float sum = 0;
+            for (int q = 0; q < batch.partCount(); ++q)
+                for (int k = batch.pixelStart(q, p); k < batch.pixelStart(q, p + 1); ++k)
+                    sum += batch.entryValues(q)[k];
+            inputMean[p] = sum / float(n);
+        }
         for (int l = 0; l < network.layerCount(); ++l) {
-            const auto activations = workspace.activations[l].leftCols(n);
-            Eigen::Map<Vector>(report.focusActivations[l + 1].data(), activations.rows()) = activations.col(0);
-            Eigen::Map<Vector>(report.meanActivations[l + 1].data(), activations.rows())
+            const RowRange rows = splitRange(network.layer(l).outputSize(), t, members);
+            const auto activations = workspace.activations[l].leftCols(n).middleRows(rows.begin, rows.size());
+            Eigen::Map<Vector>(report.meanActivations[l + 1].data() + rows.begin, rows.size())
                 = activations.rowwise().sum() / float(n);
             // outputGradients hold dL/dz / n, so the row sums of |.| are per-sample means.
-            Eigen::Map<Vector> gradients(report.neuronGradients[l].data(), activations.rows());
-            gradients = workspace.outputGradients[l].leftCols(n).cwiseAbs().rowwise().sum();
-            report.layerGradients[l] = gradients.mean();
-            report.weightStatistics[l] = statisticsOf(network.layer(l).weights());
+            Eigen::Map<Vector>(report.neuronGradients[l].data() + rows.begin, rows.size())
+                = workspace.outputGradients[l].leftCols(n).middleRows(rows.begin, rows.size()).cwiseAbs().rowwise().sum();
+            PartialStatistics &partial = partialStatistics[std::size_t(t) * network.layerCount() + l];
+            const auto weights = network.layer(l).weights().middleRows(rows.begin, rows.size()).array();
+            partial.count = double(weights.size());
+            partial.sum = partial.count > 0 ? double(weights.sum()) : 0;
+            partial.sumSquares = partial.count > 0 ? double(weights.square().sum()) : 0;
+            partial.minimum = partial.count > 0 ? weights.minCoeff() : 0;
+            partial.maximum = partial.count > 0 ? weights.maxCoeff() : 0;
+        }
+    }
+
+    // The serial rest of the visual data, after the parallel phase.
+    void finishVisuals(const Network &network)
+    {
+        batch.denseSample(0, report.focusActivations[0].data());
+        const int members = team.size();
+        for (int l = 0; l < network.layerCount(); ++l) {
+            const auto activations = workspace.activations[l];
+            Eigen::Map<Vector>(report.focusActivations[l + 1].data(), activations.rows()) = activations.col(0);
+            const std::vector<float> &gradients = report.neuronGradients[l];
+            float sum = 0;
+            for (float g : gradients)
+                sum += g;
+            report.layerGradients[l] = sum / float(gradients.size());
+            PartialStatistics total;
+            for (int t = 0; t < members; ++t) {
+                const PartialStatistics &partial = partialStatistics[std::size_t(t) * network.layerCount() + l];
+                if (partial.count == 0)
+                    continue;
+                total.minimum = total.count == 0 ? partial.minimum : std::min(total.minimum, partial.minimum);
+                total.maximum = total.count == 0 ? partial.maximum : std::max(total.maximum, partial.maximum);
+                total.count += partial.count;
+                total.sum += partial.sum;
+                total.sumSquares += partial.sumSquares;
+            }
+            const double mean = total.sum / std::max(1.0, total.count);
+            report.weightStatistics[l] = {float(mean),
+                                          float(std::sqrt(std::max(0.0, total.sumSquares / std::max(1.0, total.count) - mean * mean))),
+                                          total.minimum, total.maximum};
         }
         Eigen::Index predicted = 0;
         workspace.activations.back().col(0).maxCoeff(&predicted);
@@ -137,11 +161,20 @@ public:
             for (int l = 0; l < layers; ++l)
                 optimizer.update(network, l, splitRange(network.layer(l).outputSize(), t, members),
                                  workspace.weightGradients[l], workspace.biasGradients[l], learningRate);
+            collectVisuals(network, t);
         });
+        finishVisuals(network);
         return result;
     }
 
+    struct PartialStatistics
+    {
+        double count = 0, sum = 0, sumSquares = 0;
+        float minimum = 0, maximum = 0;
+    };
+
     ThreadTeam team;
+    std::vector<PartialStatistics> partialStatistics; // [member * layers + layer]
     Batch batch;
     Workspace workspace;
     Optimizer optimizer;
@@ -323,7 +356,6 @@ FinishReport Trainer::run(TrainingObserver &observer)
             report.loss = result.loss;
             report.accuracy = float(result.correct) / float(n);
             report.learningRate = learningRate;
-            impl.collectVisuals(m_network);
             observer.batchFinished(report);
             epochSeconds += secondsSince(batchStart);
 

@@ -128,6 +128,65 @@ private slots:
         QCOMPARE(confusionTotal, 200);
     }
 
+    void visualDataMatchesDirectComputation_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1 thread") << 1;
+        QTest::newRow("2 threads") << 2;
+    }
+
+    void visualDataMatchesDirectComputation()
+    {
+        QFETCH(int, threads);
+        const MnistData data = blocks();
+        Network network(Architecture{}, 4);
+        TrainerSettings settings = quickSettings(1);
+        settings.threads = threads;
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        trainer.run(recorder);
+        const BatchReport &report = recorder.batches.back(); // statistics are taken after the update
+        for (int l = 0; l < network.layerCount(); ++l) {
+            const auto w = network.layer(l).weights().array();
+            const double mean = w.mean();
+            const double deviation = std::sqrt((w - float(mean)).square().mean());
+            QVERIFY(std::abs(report.weightStatistics[l].mean - mean) < 1e-5);
+            QVERIFY(std::abs(report.weightStatistics[l].standardDeviation - deviation) < 1e-4 * deviation);
+            QCOMPARE(report.weightStatistics[l].minimum, w.minCoeff());
+            QCOMPARE(report.weightStatistics[l].maximum, w.maxCoeff());
+        }
+        for (std::size_t l = 1; l < report.meanActivations.size(); ++l)
+            for (float v : report.meanActivations[l])
+                QVERIFY(v >= 0.0f); // ReLU and softmax outputs
+
+        // With one batch holding the whole training set, the input mean is the data set mean
+        // whatever the shuffle, and the focus sample is one of its images.
+        Network whole(Architecture{}, 4);
+        settings.batchSize = data.train.count();
+        Trainer single(whole, data, settings);
+        Recorder one;
+        single.run(one);
+        QCOMPARE(int(one.batches.size()), 1);
+        const BatchReport &full = one.batches.front();
+        for (int p = 0; p < 784; p += 7) {
+            double sum = 0;
+            for (int i = 0; i < data.train.count(); ++i)
+                sum += data.train.image(i)[p] / 255.0;
+            QVERIFY(std::abs(full.meanActivations[0][p] - sum / data.train.count()) < 1e-5);
+        }
+        QVERIFY(full.focusLabel >= 0 && full.focusLabel <= 9);
+        const auto &sample = full.focusActivations[0];
+        bool found = false;
+        for (int i = 0; i < data.train.count() && !found; ++i) {
+            found = data.train.labels[i] == full.focusLabel;
+            for (int p = 0; p < 784 && found; ++p)
+                found = std::abs(sample[p] - data.train.image(i)[p] / 255.0f) < 1e-6f;
+        }
+        QVERIFY(found);
+        // Mean activations of hidden layers: the row means of that batch, in [min, max] of the focus.
+        QCOMPARE(full.meanActivations[1].size(), std::size_t(128));
+    }
+
     void deterministicAndThreadCountIndependent()
     {
         const MnistData data = blocks();
