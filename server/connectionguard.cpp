@@ -32,48 +32,66 @@ public:
 private:
     bool upgraded() const { return m_standDown || !m_read; }
 
+    // QHttpServer 6.4 reads a request inside a socket transaction: the whole request must fit in
+    // the socket's read buffer. So the buffer size IS the request size limit; a request that does
+    // not fit stalls and meets the request timeout. Content-Length is checked up front for a
+    // clear 413. Only the head is peeked, never the body.
+    qint64 defaultBuffer() const { return m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 16 * 1024; }
+
     void onReadyRead()
     {
         if (upgraded())
             return;
-        const QByteArray chunk = m_socket->peek(m_socket->bytesAvailable());
         if (m_requestBytes == 0)
             m_timer.start(m_limits.requestTimeoutMs);
-        m_requestBytes += chunk.size();
-        m_head += chunk.left(std::max<qint64>(0, m_limits.maxHeaderBytes + 4 - m_head.size()));
-        const qsizetype headerEnd = m_head.indexOf("\r\n\r\n");
+        m_requestBytes = std::max<qint64>(1, m_socket->bytesAvailable());
+        if (m_headParsed)
+            return;
+        const QByteArray head = m_socket->peek(m_limits.maxHeaderBytes + 4);
+        const qsizetype headerEnd = head.indexOf("\r\n\r\n");
         if (headerEnd < 0) {
-            if (m_head.size() > m_limits.maxHeaderBytes)
+            if (head.size() > m_limits.maxHeaderBytes)
                 reject("431 Request Header Fields Too Large", "Request headers are larger than 16 KiB");
             return;
         }
-        const QByteArray head = m_head.left(headerEnd).toLower();
-        if (head.contains("\nupgrade: websocket") || head.contains("\nupgrade:websocket")) {
+        m_headParsed = true;
+        const RequestHead parsed = RequestHead::parse(head.left(headerEnd), m_socket->peerAddress());
+        if (parsed.headers.value("upgrade").toLower() == "websocket") {
             m_standDown = true; // QWebSocketServer has its own handshake timeout
             m_timer.stop();
             return;
         }
-        qint64 contentLength = 0;
-        const qsizetype at = head.indexOf("\ncontent-length:");
-        if (at >= 0) {
-            const qsizetype lineEnd = head.indexOf('\n', at + 1);
-            bool ok = false;
-            contentLength = head.mid(at + 16, lineEnd < 0 ? -1 : lineEnd - at - 16).trimmed().toLongLong(&ok);
-            if (!ok)
-                contentLength = 0;
+        const qint64 bodyLimit = m_server && m_server->m_bodyLimit ? m_server->m_bodyLimit(parsed) : m_limits.maxBodyBytes;
+        bool ok = false;
+        const qint64 contentLength = parsed.headers.value("content-length").trimmed().toLongLong(&ok);
+        if (ok && contentLength > bodyLimit) {
+            reject("413 Payload Too Large", "Request body is too large");
+            return;
         }
-        if (contentLength > m_limits.maxBodyBytes
-            || m_requestBytes > m_limits.maxBodyBytes + m_limits.maxHeaderBytes)
-            reject("413 Payload Too Large", "Request body is larger than 64 KiB");
+        if (bodyLimit > m_limits.maxBodyBytes)
+            m_socket->setReadBufferSize(m_limits.maxHeaderBytes + bodyLimit + 16 * 1024);
+        if (parsed.headers.value("expect").toLower() == "100-continue") {
+            // QHttpServer 6.4 ignores it and curl would wait a second.
+            const QByteArray interim = "HTTP/1.1 100 Continue\r\n\r\n";
+            m_interimBytes += interim.size();
+            m_socket->write(interim);
+        }
     }
 
-    void onBytesWritten()
+    void onBytesWritten(qint64 bytes)
     {
         // A response went out: the next bytes belong to a new request.
         if (upgraded())
             return;
+        if (m_interimBytes > 0) { // only our "100 Continue"
+            const qint64 interim = std::min(bytes, m_interimBytes);
+            m_interimBytes -= interim;
+            if (bytes == interim)
+                return;
+        }
         m_requestBytes = 0;
-        m_head.clear();
+        m_headParsed = false;
+        m_socket->setReadBufferSize(defaultBuffer());
         m_timer.start(m_limits.idleTimeoutMs);
     }
 
@@ -108,9 +126,26 @@ private:
     QMetaObject::Connection m_written;
     QTimer m_timer;
     qint64 m_requestBytes = 0;
-    QByteArray m_head;
+    bool m_headParsed = false;
+    qint64 m_interimBytes = 0;
     bool m_standDown = false;
 };
+
+RequestHead RequestHead::parse(const QByteArray &text, const QHostAddress &peer)
+{
+    RequestHead head;
+    head.peer = peer;
+    const QList<QByteArray> lines = text.split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    head.method = requestLine.value(0);
+    head.target = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            head.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+    }
+    return head;
+}
 
 GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
     : QTcpServer(parent), m_limits(limits)
@@ -135,7 +170,7 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
         QTimer::singleShot(1000, socket, &QObject::deleteLater);
         return;
     }
-    socket->setReadBufferSize(256 * 1024);
+    socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 16 * 1024);
     new ConnectionGuard(this, socket);
     addPendingConnection(socket);
 }

@@ -4,7 +4,12 @@
 // timeout for kept-alive connections. WebSocket connections are left alone once upgraded.
 #pragma once
 
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
 #include <QTcpServer>
+
+#include <functional>
 
 namespace server {
 
@@ -17,6 +22,20 @@ struct ConnectionLimits
     int idleTimeoutMs = 60000;    // kept-alive connection without a request
 };
 
+// The request line and headers of one request, as the guard saw them (names lower-case).
+struct RequestHead
+{
+    QByteArray method;
+    QByteArray target; // path and query as sent
+    QHash<QByteArray, QByteArray> headers;
+    QHostAddress peer;
+
+    static RequestHead parse(const QByteArray &text, const QHostAddress &peer); // text without the blank line
+};
+
+// Largest body allowed for this request (default: ConnectionLimits::maxBodyBytes).
+using BodyLimit = std::function<qint64(const RequestHead &head)>;
+
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -25,6 +44,7 @@ public:
     ~GuardedTcpServer() override;
 
     int connectionCount() const { return m_connections; }
+    void setBodyLimit(BodyLimit limit) { m_bodyLimit = std::move(limit); }
     const ConnectionLimits &limits() const { return m_limits; }
 
 protected:
@@ -33,6 +53,7 @@ protected:
 private:
     friend class ConnectionGuard;
     ConnectionLimits m_limits;
+    BodyLimit m_bodyLimit;
     int m_connections = 0;
 };
 

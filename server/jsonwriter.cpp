@@ -100,6 +100,17 @@ void appendKey(QByteArray &out, const char *key, bool first)
     out += "\":";
 }
 
+double floatValue(float value)
+{
+    if (!std::isfinite(value))
+        return value;
+    char buffer[48];
+    const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
+    double result = value;
+    std::from_chars(buffer, written.ptr, result);
+    return result;
+}
+
 QByteArray compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);

@@ -23,6 +23,9 @@ void appendString(QByteArray &out, QStringView text); // quoted and escaped
 // "key": (with a leading comma unless `first`)
 void appendKey(QByteArray &out, const char *key, bool first = false);
 QByteArray compact(const QJsonObject &object);
+// The double whose shortest text is the float's shortest text (0.01f -> 0.01, not
+// 0.009999999776482582), for floats that go through QJsonObject. Non-finite stays as is.
+double floatValue(float value);
 // Turns the object text "{...}" into "{...,"key":raw}". `raw` must be valid JSON.
 void appendRawMember(QByteArray &objectText, const char *key, const QByteArray &raw);
 

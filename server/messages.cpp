@@ -78,7 +78,7 @@ QJsonArray activationNames(const core::Architecture &architecture)
 
 QJsonObject settings(const SessionSettings &settings)
 {
-    return {{u"learning_rate"_s, double(settings.learningRate)},
+    return {{u"learning_rate"_s, json::floatValue(settings.learningRate)},
             {u"batch_delay"_s, settings.batchDelayMs},
             {u"batch_size"_s, settings.batchSize},
             {u"epochs"_s, settings.epochs},
@@ -92,8 +92,8 @@ QJsonObject seedStatus(const SessionStats &stats)
     return {{u"training"_s, stats.training},
             {u"epoch"_s, stats.epoch},
             {u"batch"_s, stats.batch},
-            {u"loss"_s, double(stats.loss)},
-            {u"accuracy"_s, double(stats.accuracy)}};
+            {u"loss"_s, json::floatValue(stats.loss)},
+            {u"accuracy"_s, json::floatValue(stats.accuracy)}};
 }
 
 QByteArray weightsList(const core::Network &network)
@@ -193,10 +193,10 @@ QByteArray epochEnd(const core::EpochReport &report)
     return json::compact({{u"type"_s, u"epoch_end"_s},
                           {u"epoch"_s, report.epoch},
                           {u"epochs"_s, report.epochs},
-                          {u"test_loss"_s, double(report.testLoss)},
-                          {u"test_accuracy"_s, double(report.testAccuracy)},
-                          {u"train_loss"_s, double(report.trainLoss)},
-                          {u"train_accuracy"_s, double(report.trainAccuracy)},
+                          {u"test_loss"_s, json::floatValue(report.testLoss)},
+                          {u"test_accuracy"_s, json::floatValue(report.testAccuracy)},
+                          {u"train_loss"_s, json::floatValue(report.trainLoss)},
+                          {u"train_accuracy"_s, json::floatValue(report.trainAccuracy)},
                           {u"train_seconds"_s, report.trainSeconds},
                           {u"confusion_matrix"_s, confusion}});
 }
@@ -213,9 +213,9 @@ QByteArray trainingStarted(const Session &session)
 QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weights)
 {
     QJsonObject finalStats{{u"epochs"_s, report.epochsCompleted},
-                           {u"final_loss"_s, double(report.finalLoss)},
-                           {u"final_accuracy"_s, double(report.finalAccuracy)},
-                           {u"test_accuracy"_s, double(report.finalTestAccuracy)},
+                           {u"final_loss"_s, json::floatValue(report.finalLoss)},
+                           {u"final_accuracy"_s, json::floatValue(report.finalAccuracy)},
+                           {u"test_accuracy"_s, json::floatValue(report.finalTestAccuracy)},
                            {u"train_seconds"_s, report.trainSeconds},
                            {u"samples_trained"_s, report.samplesTrained}};
     QByteArray out = json::compact({{u"type"_s, u"training_complete"_s},
@@ -274,8 +274,8 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
                                                 {u"epochs"_s, stats.epochs},
                                                 {u"batch"_s, stats.batch},
                                                 {u"batches_per_epoch"_s, stats.batchesPerEpoch},
-                                                {u"loss"_s, double(stats.loss)},
-                                                {u"accuracy"_s, double(stats.accuracy)}}},
+                                                {u"loss"_s, json::floatValue(stats.loss)},
+                                                {u"accuracy"_s, json::floatValue(stats.accuracy)}}},
                        {u"has_weights"_s, session.hasTrainedWeights()},
                        {u"weights_version"_s, double(session.weightsVersion())},
                        {u"viewers"_s, viewerCount},

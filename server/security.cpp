@@ -1,6 +1,7 @@
 #include "security.h"
 
 #include "config.h"
+#include "connectionguard.h"
 
 #include <QHostInfo>
 #include <QHttpServerRequest>
@@ -78,6 +79,22 @@ RequestInfo RequestInfo::fromWebSocket(const QNetworkRequest &request, const QHo
     info.forwardedFor = request.rawHeader("X-Forwarded-For");
     for (const QByteArray &name : kForwardingHeaders)
         info.forwarded = info.forwarded || request.hasRawHeader(name);
+    return info;
+}
+
+RequestInfo RequestInfo::fromHead(const RequestHead &head)
+{
+    RequestInfo info;
+    info.peer = head.peer;
+    info.host = head.headers.value("host");
+    info.origin = head.headers.value("origin");
+    info.authorization = head.headers.value("authorization");
+    info.cookie = head.headers.value("cookie");
+    info.queryToken = QUrlQuery(QUrl(QString::fromLatin1(head.target)))
+                          .queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    info.forwardedFor = head.headers.value("x-forwarded-for");
+    for (const QByteArray &name : kForwardingHeaders)
+        info.forwarded = info.forwarded || head.headers.contains(name);
     return info;
 }
 

@@ -17,6 +17,8 @@ class QNetworkRequest;
 
 namespace server {
 
+struct RequestHead;
+
 struct RequestInfo
 {
     QHostAddress peer;
@@ -30,6 +32,7 @@ struct RequestInfo
 
     static RequestInfo fromHttp(const QHttpServerRequest &request);
     static RequestInfo fromWebSocket(const QNetworkRequest &request, const QHostAddress &peer);
+    static RequestInfo fromHead(const RequestHead &head);
 };
 
 struct AccessSettings

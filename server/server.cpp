@@ -35,9 +35,23 @@ Server::Server(Session &session, AccessSettings access, ServerLimits limits, QOb
 
 Server::~Server() = default;
 
-bool Server::listen(const QHostAddress &address, quint16 port)
+GuardedTcpServer *Server::makeListener()
 {
     auto *listener = new GuardedTcpServer(m_limits.connections, this);
+    // A model upload may be large, but only for someone allowed to make it.
+    listener->setBodyLimit([this](const RequestHead &head) -> qint64 {
+        const qint64 normal = m_limits.connections.maxBodyBytes;
+        if (head.method != "POST" || head.target.split('?').first() != "/model")
+            return normal;
+        return m_policy.controlDecision(RequestInfo::fromHead(head)) == AccessPolicy::Decision::Allowed
+                   ? HttpApi::kMaxModelBytes : normal;
+    });
+    return listener;
+}
+
+bool Server::listen(const QHostAddress &address, quint16 port)
+{
+    auto *listener = makeListener();
     if (!listener->listen(address, port)) {
         m_error = u"Cannot listen on %1:%2: %3"_s.arg(urlHost(address)).arg(port).arg(listener->errorString());
         delete listener;
@@ -67,7 +81,7 @@ bool Server::rebind(const QHostAddress &address)
     const quint16 port = m_port;
     GuardedTcpServer *old = m_listener;
     old->close();
-    auto *listener = new GuardedTcpServer(m_limits.connections, this);
+    auto *listener = makeListener();
     if (!listener->listen(address, port)) {
         m_error = u"Cannot listen on %1:%2: %3"_s.arg(urlHost(address)).arg(port).arg(listener->errorString());
         delete listener;

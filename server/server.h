@@ -61,6 +61,8 @@ public:
     int connectionCount() const;
 
 private:
+    GuardedTcpServer *makeListener();
+
     Session &m_session;
     AccessPolicy m_policy;
     ServerLimits m_limits;

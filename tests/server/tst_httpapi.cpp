@@ -1,0 +1,509 @@
+// HTTP API: every seed endpoint and extension, every bad input, static files, methods.
+// In-process Session + Server on port 0 with tiny synthetic MNIST files; raw HTTP requests.
+#include "serverfixtures.h"
+
+#include "jsonwriter.h"
+#include "httpapi.h"
+#include "server.h"
+#include "session.h"
+#include "staticfiles.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using fixtures::get;
+using fixtures::post;
+
+class TestHttpApi : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void seedEndpointsBeforeTraining();
+    void startBusyStop();
+    void twentyConcurrentStartsGiveOneStarted();
+    void queryParameters_data();
+    void queryParameters();
+    void architecture_data();
+    void architecture();
+    void architectureWhileTrainingIsRefused();
+    void weightsAfterTrainingAreSeedShaped();
+    void predict_data();
+    void predict();
+    void modelDownloadAndUpload();
+    void pauseResumeStep();
+    void apiStateSnapshot();
+    void staticFiles();
+    void methodsAndUnknownPaths();
+
+private:
+    void trainToCompletion();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<server::Session> m_session;
+    std::unique_ptr<server::Server> m_server;
+    quint16 m_port = 0;
+};
+
+void TestHttpApi::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 640, 100);
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
+    options.allowDownload = false;
+    options.teachingPauseScale = 0.01;
+    m_session = std::make_unique<server::Session>(options);
+    m_session->setTeachingMode(false);
+    server::AccessSettings access;
+    access.token = "test-token-0123456789abcdef";
+    m_server = std::make_unique<server::Server>(*m_session, access);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    m_port = m_server->port();
+    QVERIFY(m_port != 0);
+}
+
+void TestHttpApi::cleanup()
+{
+    m_server.reset();
+    m_session.reset();
+    m_dir.reset();
+}
+
+void TestHttpApi::trainToCompletion()
+{
+    QSignalSpy finished(m_session.get(), &server::Session::trainingFinished);
+    QCOMPARE(post(m_port, "/start-training").json().value(u"status"_s).toString(), u"started"_s);
+    QVERIFY(finished.wait(30000));
+}
+
+void TestHttpApi::seedEndpointsBeforeTraining()
+{
+    auto response = get(m_port, "/health");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.headers.value("content-type"), QByteArray("application/json"));
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"ok"_s}}));
+
+    response = get(m_port, "/api/status");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"healthy"_s},
+                                           {u"training_in_progress"_s, false},
+                                           {u"environment"_s, u"development"_s}}));
+
+    response = get(m_port, "/status");
+    QCOMPARE(response.status, 200);
+    const QJsonObject status = response.json();
+    QCOMPARE(status.keys(), QStringList({u"accuracy"_s, u"batch"_s, u"epoch"_s, u"loss"_s, u"training"_s}));
+    QVERIFY(status.value(u"training"_s).isBool());
+    QVERIFY(status.value(u"epoch"_s).isDouble());
+
+    response = get(m_port, "/get-weights");
+    QCOMPARE(response.status, 404);
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"error"_s}, {u"message"_s, u"No network available"_s}}));
+}
+
+void TestHttpApi::startBusyStop()
+{
+    QCOMPARE(post(m_port, "/set-batch-delay?ms=50").json().value(u"batch_delay"_s).toInt(), 50);
+    auto response = post(m_port, "/start-training");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"started"_s}}));
+    QCOMPARE(get(m_port, "/api/status").json().value(u"training_in_progress"_s).toBool(), true);
+
+    response = post(m_port, "/start-training");
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"busy"_s}, {u"message"_s, u"Training already in progress"_s}}));
+
+    QTRY_VERIFY_WITH_TIMEOUT(get(m_port, "/status").json().value(u"batch"_s).toInt() >= 1, 10000);
+    QSignalSpy finished(m_session.get(), &server::Session::trainingFinished);
+    response = post(m_port, "/stop-training");
+    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"stopped"_s}}));
+    QVERIFY(finished.wait(5000));
+    QVERIFY(finished.first().first().value<core::FinishReport>().stopped);
+    QCOMPARE(get(m_port, "/status").json().value(u"training"_s).toBool(), false);
+    // Stopping when idle is still "stopped" (seed behaviour).
+    QCOMPARE(post(m_port, "/stop-training").json().value(u"status"_s).toString(), u"stopped"_s);
+}
+
+void TestHttpApi::twentyConcurrentStartsGiveOneStarted()
+{
+    m_session->setBatchDelay(20);
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 20; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(u"127.0.0.1"_s, m_port);
+        QVERIFY(socket->waitForConnected(5000));
+        sockets.push_back(std::move(socket));
+    }
+    for (auto &socket : sockets)
+        socket->write(fixtures::buildRequest("POST", "/start-training", m_port));
+    std::vector<QByteArray> data(sockets.size());
+    std::vector<fixtures::HttpResponse> responses(sockets.size());
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+        bool all = true;
+        for (std::size_t i = 0; i < sockets.size(); ++i) {
+            data[i] += sockets[i]->readAll();
+            all = fixtures::parseResponse(data[i], &responses[i]) && all;
+        }
+        return all;
+    }()), 10000);
+    int started = 0, busy = 0;
+    for (const auto &response : responses) {
+        const QString status = response.json().value(u"status"_s).toString();
+        started += status == u"started"_s;
+        busy += status == u"busy"_s;
+    }
+    QCOMPARE(started, 1);
+    QCOMPARE(busy, 19);
+    m_session->stop();
+}
+
+void TestHttpApi::queryParameters_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("expect"); // a substring of the body
+
+    QTest::newRow("lr ok") << QByteArray("/set-learning-rate?lr=0.05") << 200 << u"\"lr\":0.05"_s;
+    QTest::newRow("lr exponent") << QByteArray("/set-learning-rate?lr=1e-3") << 200 << u"\"lr\":0.001"_s;
+    QTest::newRow("lr max") << QByteArray("/set-learning-rate?lr=10") << 200 << u"updated"_s;
+    QTest::newRow("lr nan") << QByteArray("/set-learning-rate?lr=nan") << 400 << u"lr must be"_s;
+    QTest::newRow("lr inf") << QByteArray("/set-learning-rate?lr=inf") << 400 << u"lr must be"_s;
+    QTest::newRow("lr zero") << QByteArray("/set-learning-rate?lr=0") << 400 << u"lr must be"_s;
+    QTest::newRow("lr negative") << QByteArray("/set-learning-rate?lr=-0.1") << 400 << u"lr must be"_s;
+    QTest::newRow("lr too big") << QByteArray("/set-learning-rate?lr=10.5") << 400 << u"lr must be"_s;
+    QTest::newRow("lr text") << QByteArray("/set-learning-rate?lr=fast") << 400 << u"lr must be a number"_s;
+    QTest::newRow("lr missing") << QByteArray("/set-learning-rate") << 400 << u"Missing query parameter 'lr'"_s;
+    QTest::newRow("lr duplicate") << QByteArray("/set-learning-rate?lr=1e-3&lr=nan") << 400 << u"'lr' is given 2 times"_s;
+    QTest::newRow("ms ok") << QByteArray("/set-batch-delay?ms=250") << 200 << u"\"batch_delay\":250"_s;
+    QTest::newRow("ms zero") << QByteArray("/set-batch-delay?ms=0") << 200 << u"\"batch_delay\":0"_s;
+    QTest::newRow("ms max") << QByteArray("/set-batch-delay?ms=10000") << 200 << u"\"batch_delay\":10000"_s;
+    QTest::newRow("ms too big") << QByteArray("/set-batch-delay?ms=10001") << 400 << u"ms must be"_s;
+    QTest::newRow("ms negative") << QByteArray("/set-batch-delay?ms=-1") << 400 << u"ms must be"_s;
+    QTest::newRow("ms fraction") << QByteArray("/set-batch-delay?ms=1.5") << 400 << u"ms must be"_s;
+    QTest::newRow("ms huge") << QByteArray("/set-batch-delay?ms=99999999999") << 400 << u"ms must be"_s;
+    QTest::newRow("ms duplicate") << QByteArray("/set-batch-delay?ms=1&ms=2") << 400 << u"'ms' is given 2 times"_s;
+    QTest::newRow("teaching off") << QByteArray("/set-teaching-mode?enabled=false") << 200 << u"\"teaching_mode\":false"_s;
+    QTest::newRow("teaching on") << QByteArray("/set-teaching-mode?enabled=true") << 200 << u"\"teaching_mode\":true"_s;
+    QTest::newRow("teaching bad") << QByteArray("/set-teaching-mode?enabled=maybe") << 400 << u"enabled must be"_s;
+    QTest::newRow("teaching missing") << QByteArray("/set-teaching-mode") << 400 << u"'enabled'"_s;
+    QTest::newRow("speed step") << QByteArray("/set-speed?mode=step") << 200 << u"\"batch_delay\":1000"_s;
+    QTest::newRow("speed narrated") << QByteArray("/set-speed?mode=narrated") << 200 << u"\"batch_delay\":200"_s;
+    QTest::newRow("speed fast") << QByteArray("/set-speed?mode=fast") << 200 << u"\"speed\":\"fast\""_s;
+    QTest::newRow("speed bad") << QByteArray("/set-speed?mode=warp") << 400 << u"mode must be"_s;
+}
+
+void TestHttpApi::queryParameters()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QString, expect);
+    const auto before = m_session->settings();
+    const auto response = post(m_port, target);
+    QCOMPARE(response.status, status);
+    QVERIFY2(QString::fromUtf8(response.body).contains(expect), response.body.constData());
+    if (status == 200) {
+        QCOMPARE(response.json().value(u"status"_s).toString(), u"updated"_s);
+    } else {
+        QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+        // Nothing changed (no silent clamp).
+        QCOMPARE(m_session->settings().learningRate, before.learningRate);
+        QCOMPARE(m_session->settings().batchDelayMs, before.batchDelayMs);
+    }
+}
+
+void TestHttpApi::architecture_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("expect");
+
+    QTest::newRow("seed example") << QByteArray(R"({"layers": [784, 256, 128, 10]})") << 200
+                                  << u"\"architecture\":[784,256,128,10]"_s;
+    QTest::newRow("activations") << QByteArray(R"({"layers":[784,32,16,10],"activations":["tanh","sigmoid"]})")
+                                 << 200 << u"\"activations\":[\"tanh\",\"sigmoid\"]"_s;
+    QTest::newRow("no hidden") << QByteArray(R"({"layers":[784,10]})") << 200 << u"[784,10]"_s;
+    QTest::newRow("seed error text") << QByteArray(R"({"layers":[780,128,10]})") << 400
+                                     << u"Architecture must start with 784 and end with 10"_s;
+    QTest::newRow("last not 10") << QByteArray(R"({"layers":[784,128,9]})") << 400
+                                 << u"Architecture must start with 784 and end with 10"_s;
+    QTest::newRow("not json") << QByteArray("layers=784,10") << 400 << u"not valid JSON"_s;
+    QTest::newRow("array body") << QByteArray("[784,10]") << 400 << u"must be a JSON object"_s;
+    QTest::newRow("missing layers") << QByteArray(R"({"sizes":[784,10]})") << 400 << u"'layers'"_s;
+    QTest::newRow("layers string") << QByteArray(R"({"layers":"784,10"})") << 400 << u"'layers'"_s;
+    QTest::newRow("string size") << QByteArray(R"({"layers":[784,"64",10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("fraction") << QByteArray(R"({"layers":[784,3.7,10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("null size") << QByteArray(R"({"layers":[784,null,10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("zero") << QByteArray(R"({"layers":[784,0,10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("too wide") << QByteArray(R"({"layers":[784,4097,10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("1e12") << QByteArray(R"({"layers":[784,1e12,10]})") << 400 << u"layers[1]"_s;
+    QTest::newRow("one layer") << QByteArray(R"({"layers":[784]})") << 400 << u"between 2 and 10"_s;
+    QTest::newRow("eleven layers") << QByteArray(R"({"layers":[784,9,9,9,9,9,9,9,9,9,10]})") << 400
+                                   << u"between 2 and 10"_s;
+    QTest::newRow("too many parameters") << QByteArray(R"({"layers":[784,4096,4096,10]})") << 400
+                                         << u"the limit is 5000000"_s;
+    QTest::newRow("activations count") << QByteArray(R"({"layers":[784,32,10],"activations":["relu","relu"]})")
+                                       << 400 << u"'activations'"_s;
+    QTest::newRow("activation name") << QByteArray(R"({"layers":[784,32,10],"activations":["gelu"]})") << 400
+                                     << u"activations[0]"_s;
+    QTest::newRow("duplicate field") << QByteArray(R"({"layers":[784,32,10],"layers":[784,10]})") << 400
+                                     << u"'layers' is given more than once"_s;
+}
+
+void TestHttpApi::architecture()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, expect);
+    const auto before = m_session->settings().architecture;
+    const auto response = post(m_port, "/set-architecture", body, {"Content-Type: application/json"});
+    QCOMPARE(response.status, status);
+    QVERIFY2(QString::fromUtf8(response.body).contains(expect), response.body.constData());
+    if (status != 200) {
+        QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+        QVERIFY(m_session->settings().architecture == before);
+    } else {
+        QCOMPARE(response.json().value(u"status"_s).toString(), u"updated"_s);
+        QCOMPARE(get(m_port, "/api/state").json().value(u"architecture"_s), response.json().value(u"architecture"_s));
+    }
+}
+
+void TestHttpApi::architectureWhileTrainingIsRefused()
+{
+    m_session->setBatchDelay(50);
+    QCOMPARE(post(m_port, "/start-training").json().value(u"status"_s).toString(), u"started"_s);
+    const auto response = post(m_port, "/set-architecture", R"({"layers":[784,32,10]})");
+    QCOMPARE(response.status, 409);
+    QVERIFY(response.json().value(u"message"_s).toString().contains(u"while training"_s));
+    m_session->stop();
+}
+
+void TestHttpApi::weightsAfterTrainingAreSeedShaped()
+{
+    trainToCompletion();
+    const auto response = get(m_port, "/get-weights");
+    QCOMPARE(response.status, 200);
+    const QJsonObject object = response.json();
+    QCOMPARE(object.value(u"status"_s).toString(), u"ok"_s);
+    const QJsonArray layers = object.value(u"weights"_s).toArray();
+    QStringList types;
+    for (const auto &layer : layers)
+        types << layer.toObject().value(u"type"_s).toString();
+    QCOMPARE(types, QStringList({u"Dense"_s, u"ReLU"_s, u"Dense"_s, u"ReLU"_s, u"Dense"_s, u"Softmax"_s}));
+    const QJsonObject first = layers.first().toObject();
+    QCOMPARE(first.value(u"inputSize"_s).toInt(), 784);
+    QCOMPARE(first.value(u"outputSize"_s).toInt(), 128);
+    const QJsonArray rows = first.value(u"weights"_s).toArray();
+    QCOMPARE(rows.size(), 784);                    // rows = input index (seed: in x out)
+    QCOMPARE(rows.first().toArray().size(), 128);
+    QCOMPARE(first.value(u"bias"_s).toArray().size(), 1);
+    QCOMPARE(first.value(u"bias"_s).toArray().first().toArray().size(), 128);
+    // The transpose of our (out, in) storage, value for value.
+    const auto network = m_session->weights();
+    for (int input : {0, 300, 783}) {
+        for (int output : {0, 77, 127})
+            QCOMPARE(float(rows[input].toArray()[output].toDouble()), network->layer(0).weights()(output, input));
+    }
+    QCOMPARE(float(first.value(u"bias"_s).toArray()[0].toArray()[5].toDouble()), network->layer(0).bias()(5));
+}
+
+void TestHttpApi::predict_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("expect");
+    const auto pixels = [](int count, const QByteArray &value) {
+        QByteArrayList list;
+        for (int i = 0; i < count; ++i)
+            list << value;
+        return "{\"pixels\":[" + list.join(',') + "]}";
+    };
+    QTest::newRow("zeros") << pixels(784, "0") << 200 << u"\"digit\":"_s;
+    QTest::newRow("ones") << pixels(784, "1") << 200 << u"\"probabilities\":"_s;
+    QTest::newRow("783 values") << pixels(783, "0") << 400 << u"'pixels'"_s;
+    QTest::newRow("785 values") << pixels(785, "0") << 400 << u"'pixels'"_s;
+    QTest::newRow("above one") << pixels(784, "1.5") << 400 << u"pixels[0]"_s;
+    QTest::newRow("negative") << pixels(784, "-0.1") << 400 << u"pixels[0]"_s;
+    QTest::newRow("strings") << pixels(784, "\"0.5\"") << 400 << u"pixels[0]"_s;
+    QTest::newRow("not json") << QByteArray("pixels") << 400 << u"not valid JSON"_s;
+    QTest::newRow("missing") << QByteArray("{}") << 400 << u"'pixels'"_s;
+}
+
+void TestHttpApi::predict()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, expect);
+    const auto response = post(m_port, "/predict", body, {"Content-Type: application/json"});
+    QCOMPARE(response.status, status);
+    QVERIFY2(QString::fromUtf8(response.body).contains(expect), response.body.left(300).constData());
+    if (status != 200)
+        return;
+    const QJsonObject object = response.json();
+    const QJsonArray probabilities = object.value(u"probabilities"_s).toArray();
+    QCOMPARE(probabilities.size(), 10);
+    double sum = 0;
+    int best = 0;
+    for (int i = 0; i < 10; ++i) {
+        sum += probabilities[i].toDouble();
+        if (probabilities[i].toDouble() > probabilities[best].toDouble())
+            best = i;
+    }
+    QVERIFY(std::abs(sum - 1.0) < 1e-4);
+    QCOMPARE(object.value(u"digit"_s).toInt(), best);
+    const QJsonArray activations = object.value(u"activations"_s).toArray();
+    QCOMPARE(activations.size(), 4);
+    QCOMPARE(activations[0].toArray().size(), 784);
+    QCOMPARE(activations[1].toArray().size(), 128);
+    QCOMPARE(activations[2].toArray().size(), 64);
+    QCOMPARE(activations[3].toArray().size(), 10);
+}
+
+void TestHttpApi::modelDownloadAndUpload()
+{
+    trainToCompletion();
+    auto response = get(m_port, "/model");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.headers.value("content-type"), QByteArray("application/octet-stream"));
+    const QByteArray model = response.body;
+    QVERIFY(model.size() > 109386 * 4);
+    QVERIFY(QFile::exists(m_dir->filePath(u"models/last.nnjmodel"_s)));
+
+    // A different architecture, then restore the downloaded model.
+    QCOMPARE(post(m_port, "/set-architecture", R"({"layers":[784,16,10]})").status, 200);
+    QByteArray damaged = model;
+    damaged[damaged.size() / 2] = char(damaged[damaged.size() / 2] ^ 0x5a);
+    response = post(m_port, "/model", damaged, {"Content-Type: application/octet-stream"});
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+    QVERIFY(m_session->settings().architecture.sizes == std::vector<int>({784, 16, 10}));
+    QCOMPARE(post(m_port, "/model", model.left(100)).status, 400);
+    QCOMPARE(post(m_port, "/model").status, 400);
+
+    response = post(m_port, "/model", model, {"Content-Type: application/octet-stream"});
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(u"architecture"_s).toArray().size(), 4);
+    QCOMPARE(get(m_port, "/get-weights").status, 200);
+    QCOMPARE(get(m_port, "/model").body, model);
+}
+
+void TestHttpApi::pauseResumeStep()
+{
+    QCOMPARE(post(m_port, "/pause-training").status, 409);
+    QCOMPARE(post(m_port, "/resume-training").status, 409);
+    // Step when idle: starts a paused run and trains exactly one batch.
+    auto response = post(m_port, "/step-training");
+    QCOMPARE(response.json().value(u"status"_s).toString(), u"stepped"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->stats().globalBatch, 1LL, 10000);
+    QTest::qWait(150);
+    QCOMPARE(m_session->stats().globalBatch, 1LL);
+    QVERIFY(m_session->isPaused());
+    QCOMPARE(get(m_port, "/api/state").json().value(u"paused"_s).toBool(), true);
+    QCOMPARE(post(m_port, "/step-training").status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->stats().globalBatch, 2LL, 10000);
+    QTest::qWait(150);
+    QCOMPARE(m_session->stats().globalBatch, 2LL);
+
+    m_session->setBatchDelay(20); // 30 batches: the run outlasts the checks below
+    QCOMPARE(post(m_port, "/resume-training").json().value(u"status"_s).toString(), u"resumed"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->stats().globalBatch > 3, 10000);
+    QCOMPARE(post(m_port, "/pause-training").json().value(u"status"_s).toString(), u"paused"_s);
+    QSignalSpy finished(m_session.get(), &server::Session::trainingFinished);
+    QTest::qWait(50); // the batch in flight finishes
+    const long long pausedAt = m_session->stats().globalBatch;
+    QVERIFY(pausedAt < 30);
+    QTest::qWait(200);
+    QCOMPARE(m_session->stats().globalBatch, pausedAt);
+    QCOMPARE(post(m_port, "/stop-training").status, 200);
+    QVERIFY(finished.wait(5000));
+}
+
+void TestHttpApi::apiStateSnapshot()
+{
+    trainToCompletion();
+    const QJsonObject state = get(m_port, "/api/state").json();
+    QVERIFY(!state.contains(u"type"_s));
+    QCOMPARE(state.value(u"training"_s).toBool(), false);
+    QCOMPARE(state.value(u"has_weights"_s).toBool(), true);
+    QCOMPARE(state.value(u"architecture"_s).toArray().size(), 4);
+    QCOMPARE(state.value(u"settings"_s).toObject().value(u"learning_rate"_s).toDouble(), 0.01);
+    const QJsonObject history = state.value(u"history"_s).toObject();
+    QCOMPARE(history.value(u"loss"_s).toArray().size(), 30); // 3 epochs x 10 batches
+    QCOMPARE(history.value(u"test_accuracy"_s).toArray().size(), 3);
+    QVERIFY(history.value(u"test_accuracy"_s).toArray().last().toDouble() > 0.5);
+    QCOMPARE(state.value(u"confusion_matrix"_s).toArray().size(), 10);
+    QCOMPARE(state.value(u"last_update"_s).toObject().value(u"type"_s).toString(), u"update"_s);
+    QCOMPARE(state.value(u"data"_s).toObject().value(u"ready"_s).toBool(), true);
+}
+
+void TestHttpApi::staticFiles()
+{
+    auto response = get(m_port, "/");
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.headers.value("content-type").startsWith("text/html"));
+    QCOMPARE(response.headers.value("cache-control"), QByteArray("no-cache"));
+    QVERIFY(response.body.contains("<html"));
+    response = get(m_port, "/index.html");
+    QCOMPARE(response.status, 200);
+
+    for (const QByteArray &target : {QByteArray("/nope.js"), QByteArray("/../../etc/passwd"),
+                                    QByteArray("/%2e%2e/%2e%2e/etc/passwd"), QByteArray("/a/../index.html"),
+                                    QByteArray("/..%2f..%2fetc%2fpasswd"), QByteArray("/index.html%00.js")}) {
+        response = get(m_port, target);
+        QVERIFY2(response.status == 404, target.constData());
+        QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+        QVERIFY(!response.body.contains("root:"));
+    }
+
+    QCOMPARE(server::StaticFiles::mimeType(u"a.html"_s), QByteArray("text/html; charset=utf-8"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.js"_s), QByteArray("text/javascript; charset=utf-8"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.mjs"_s), QByteArray("text/javascript; charset=utf-8"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.css"_s), QByteArray("text/css; charset=utf-8"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.json"_s), QByteArray("application/json"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.svg"_s), QByteArray("image/svg+xml"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.png"_s), QByteArray("image/png"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.ico"_s), QByteArray("image/x-icon"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.woff2"_s), QByteArray("font/woff2"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.map"_s), QByteArray("application/json"));
+    QCOMPARE(server::StaticFiles::mimeType(u"a.bin"_s), QByteArray("application/octet-stream"));
+
+    // Non-HTML files get a short max-age.
+    const server::StaticFiles files;
+    const QString root = files.root();
+    QDir resources(root);
+    const QStringList entries = resources.entryList(QDir::Files);
+    for (const QString &name : entries) {
+        if (name.endsWith(u".html"_s))
+            continue;
+        response = get(m_port, "/" + name.toUtf8());
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.headers.value("cache-control"), QByteArray("public, max-age=300"));
+        QCOMPARE(response.headers.value("content-type"), server::StaticFiles::mimeType(name));
+    }
+}
+
+void TestHttpApi::methodsAndUnknownPaths()
+{
+    auto response = get(m_port, "/start-training");
+    QCOMPARE(response.status, 405);
+    QCOMPARE(response.headers.value("allow"), QByteArray("POST"));
+    QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+    QCOMPARE(post(m_port, "/status").status, 405);
+    response = post(m_port, "/no-such-endpoint");
+    QCOMPARE(response.status, 404);
+    QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);
+    response = get(m_port, "/ws");
+    QCOMPARE(response.status, 426);
+    QVERIFY(!m_session->isTraining()); // nothing above started anything
+}
+
+QTEST_GUILESS_MAIN(TestHttpApi)
+#include "tst_httpapi.moc"
