@@ -26,6 +26,7 @@ void Batch::reserve(int capacity, int inputSize, int parts)
         part.pixelStart.assign(std::size_t(inputSize) + 1, 0);
         part.entrySample.assign(entries, 0);
         part.entryValue.assign(entries, 0.0f);
+        part.cursor.assign(std::size_t(inputSize), 0);
     }
     setSize(0);
 }
@@ -49,19 +50,33 @@ void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
 {
     assert(data.pixelsPerImage() == m_inputSize);
     Part &part = m_parts[partIndex];
+    // Pass 1: lit pixels per pixel over the part's samples (a vectorised byte compare), so
+    // pass 2 can write the pixel-major lists directly.
+    int *start = part.pixelStart.data();
+    std::fill(start, start + m_inputSize + 1, 0);
+    for (int s = part.samples.begin; s < part.samples.end; ++s) {
+        const std::uint8_t *pixels = data.image(indices[s]);
+        for (int p = 0; p < m_inputSize; ++p)
+            start[p + 1] += pixels[p] != 0;
+    }
+    for (int p = 0; p < m_inputSize; ++p)
+        start[p + 1] += start[p];
+    int *cursor = part.cursor.data();
+    std::copy(start, start + m_inputSize, cursor);
+
+    // Pass 2: compact each sample (sample-major), branch-free within non-blank words.
     constexpr float scale = 1.0f / 255.0f;
     for (int s = part.samples.begin; s < part.samples.end; ++s) {
         int *index = m_pixelIndex.data() + columnStart(s);
         float *value = m_pixelValue.data() + columnStart(s);
         const std::uint8_t *pixels = data.image(indices[s]);
         int used = 0, p = 0;
-        // Skip blank runs eight pixels at a time; digits are ~80% zeros, mostly in long runs.
         for (; p + 8 <= m_inputSize; p += 8) {
             std::uint64_t word;
             std::memcpy(&word, pixels + p, sizeof word);
-            if (word == 0)
+            if (word == 0) // skip blank runs eight pixels at a time (digits are ~80% zeros)
                 continue;
-            for (int q = p; q < p + 8; ++q) { // branch-free compaction of the eight
+            for (int q = p; q < p + 8; ++q) { // always write, advance only past lit pixels
                 index[used] = q;
                 value[used] = float(pixels[q]) * scale;
                 used += pixels[q] != 0;
@@ -74,8 +89,13 @@ void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
         }
         m_columnEnd[s] = columnStart(s) + used;
         m_labels[s] = data.labels[indices[s]];
+        // Pass 3 (per sample, while its entries are in cache): scatter them pixel-major.
+        for (int k = 0; k < used; ++k) {
+            const int slot = cursor[index[k]]++;
+            part.entrySample[slot] = s;
+            part.entryValue[slot] = value[k];
+        }
     }
-    buildPixelMajor(part);
 }
 
 void Batch::setSingle(const float *pixels, int label)

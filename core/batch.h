@@ -57,6 +57,7 @@ private:
         std::vector<int> pixelStart; // inputSize + 1
         std::vector<int> entrySample;
         std::vector<float> entryValue;
+        std::vector<int> cursor; // inputSize, scratch for gatherPart
     };
 
     int m_size = 0;
