@@ -1,0 +1,62 @@
+#include "confusionmatrixview.h"
+
+#include "colorscheme.h"
+
+#include <QPainter>
+
+ConfusionMatrixView::ConfusionMatrixView(QWidget *parent) : QWidget(parent)
+{
+    setMinimumSize(200, 180);
+    setToolTip(tr("Rows: true digit · columns: predicted digit (test set, last epoch)"));
+}
+
+ConfusionMatrixView::~ConfusionMatrixView() = default;
+
+void ConfusionMatrixView::setMatrix(const std::optional<core::ConfusionMatrix> &matrix)
+{
+    m_matrix = matrix;
+    update();
+}
+
+void ConfusionMatrixView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QFont small = font();
+    small.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.8));
+    painter.setFont(small);
+    const QFontMetrics metrics(small);
+    const int title = metrics.height() + 4;
+    const int margin = metrics.horizontalAdvance(QStringLiteral("0")) + 10;
+    const qreal cell = std::max(4.0, std::min((width() - margin - 4) / 10.0, (height() - margin - title - 4) / 10.0));
+    const QPointF origin(margin, margin + title);
+    painter.setPen(colorscheme::mutedText);
+    painter.drawText(QRectF(0, 0, width(), title), Qt::AlignLeft | Qt::AlignVCenter,
+                     m_matrix ? tr("Confusion matrix (test set) · rows true, columns predicted")
+                              : tr("Confusion matrix: after the first epoch"));
+    for (int i = 0; i < 10; ++i) {
+        painter.setPen(colorscheme::mutedText);
+        painter.drawText(QRectF(origin.x() + i * cell, title, cell, margin), Qt::AlignCenter, QString::number(i));
+        painter.drawText(QRectF(0, origin.y() + i * cell, margin - 4, cell), Qt::AlignRight | Qt::AlignVCenter,
+                         QString::number(i));
+    }
+    for (int row = 0; row < 10; ++row) {
+        long long total = 0;
+        if (m_matrix)
+            for (int column = 0; column < 10; ++column)
+                total += (*m_matrix)[row][column];
+        for (int column = 0; column < 10; ++column) {
+            const QRectF r(origin.x() + column * cell, origin.y() + row * cell, cell - 1, cell - 1);
+            const int count = m_matrix ? (*m_matrix)[row][column] : 0;
+            const float share = total > 0 ? float(count) / float(total) : 0.0f;
+            const QColor hot = row == column ? colorscheme::cyan : colorscheme::orange;
+            // Off-diagonal errors are rare; a square-root scale keeps them visible.
+            const float shade = row == column ? share : std::min(1.0f, std::sqrt(share) * 1.6f);
+            painter.fillRect(r, colorscheme::mix(colorscheme::idle, hot, shade));
+            if (m_matrix && cell >= 22) {
+                painter.setPen(shade > 0.55f ? colorscheme::background : colorscheme::text);
+                painter.drawText(r, Qt::AlignCenter, QString::number(count));
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// Connects the window to the shared server::Session, both ways: session events (batches,
+// teaching moments, epochs, settings, weights) update the 3D scene, charts, panels and
+// actions; user commands (actions, control bar, dialogs, drawing) become session commands —
+// the same ones the browsers send, so every client sees one run. Heavy work never happens
+// here: the session trains on its own thread and hands out immutable weight snapshots.
+#pragma once
+
+#include "network.h"
+#include "sessiontypes.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace server {
+class Session;
+}
+class MainWindow;
+class QLabel;
+class QSettings;
+
+class SessionPresenter : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Source { Training, Drawing };
+
+    SessionPresenter(server::Session &session, MainWindow *window);
+    ~SessionPresenter() override;
+
+    Source source() const { return m_source; }
+    const std::vector<std::vector<float>> &shownActivations() const { return m_shownActivations; }
+    int batchesSeen() const { return m_batchesSeen; }
+    QString statsText() const;
+
+    void restoreSettings(QSettings &settings);
+    void saveSettings(QSettings &settings) const;
+
+public slots:
+    void playPause();
+    void editArchitecture();
+    void openModel();
+    void saveModel();
+    // Opens the MNIST dialog (download / choose folder); non-modal.
+    void showDataDialog();
+    // Loads a model file's bytes; shows a dialog naming the problem when it is invalid.
+    bool loadModelBytes(const QByteArray &bytes, const QString &sourceName);
+
+private:
+    void connectSession();
+    void connectActions();
+    void onBatch(const server::BatchUpdate &update);
+    void onPauseMoment(const server::PauseMoment &moment);
+    void onSettingsChanged();
+    void onWeightsChanged();
+    void onTrainingFinished(const core::FinishReport &report);
+    void refreshRunState();
+    void showArchitecture();
+    void showActivations(const std::vector<std::vector<float>> &activations);
+    void setSource(Source source);
+    void inspectSelected();
+    void showMessage(const QString &text, int milliseconds = 6000);
+
+    server::Session &m_session;
+    MainWindow *m_window;
+    QLabel *m_stats;
+    QLabel *m_fps;
+    Source m_source = Source::Training;
+    std::vector<std::vector<float>> m_shownActivations;
+    std::shared_ptr<const server::BatchUpdate> m_lastUpdate;
+    std::shared_ptr<const core::Network> m_network;
+    core::Architecture m_shownArchitecture;
+    bool m_hasArchitecture = false;
+    int m_batchesSeen = 0;
+};
