@@ -40,7 +40,7 @@ private:
 
     void onReadyRead()
     {
-        if (upgraded())
+        if (upgraded() || !m_socket->isOpen())
             return;
         if (m_requestBytes == 0)
             m_timer.start(m_limits.requestTimeoutMs);
