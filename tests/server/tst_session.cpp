@@ -1,0 +1,289 @@
+// server::Session on its own: seed defaults, setters, stop within a batch, pause/step, teaching
+// mode off, data loaded once, history thinning, autosave / load / damaged files, missing data.
+#include "serverfixtures.h"
+
+#include "modelstore.h"
+#include "session.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void seedDefaults();
+    void settersValidate();
+    void speedModes();
+    void stopTakesEffectWithinOneBatch();
+    void teachingModeOffNeverPauses();
+    void dataIsLoadedOnce();
+    void historyIsThinned();
+    void autosaveAndReload();
+    void damagedAutosaveIsReportedAndSkipped();
+    void missingDataWithoutDownloadIsAClearError();
+
+private:
+    std::unique_ptr<server::Session> makeSession(bool withModel = true);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestSession::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 640, 100);
+}
+
+std::unique_ptr<server::Session> TestSession::makeSession(bool withModel)
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.modelPath = withModel ? m_dir->filePath(u"models/last.nnjmodel"_s) : QString();
+    options.allowDownload = false;
+    options.teachingPauseScale = 0.01;
+    return std::make_unique<server::Session>(options);
+}
+
+void TestSession::seedDefaults()
+{
+    auto session = makeSession();
+    const server::SessionSettings settings = session->settings();
+    QVERIFY(settings.architecture.sizes == std::vector<int>({784, 128, 64, 10}));
+    QCOMPARE(settings.learningRate, 0.01f);
+    QCOMPARE(settings.batchSize, 64);
+    QCOMPARE(settings.epochs, 3);
+    QCOMPARE(settings.batchDelayMs, 0);
+    QCOMPARE(settings.teachingMode, true);
+    QCOMPARE(settings.speed, server::SpeedMode::Normal);
+    QVERIFY(!session->isTraining());
+    QVERIFY(!session->hasTrainedWeights());
+    QVERIFY(session->weights() != nullptr);
+    QVERIFY(session->lastUpdate() == nullptr);
+    QVERIFY(session->dataStatus().ready);
+    QVERIFY(!session->dataStatus().loaded);
+}
+
+void TestSession::settersValidate()
+{
+    auto session = makeSession();
+    QSignalSpy changed(session.get(), &server::Session::settingsChanged);
+    for (double bad : {0.0, -1.0, 10.5, std::nan(""), std::numeric_limits<double>::infinity()})
+        QVERIFY(!session->setLearningRate(bad).isEmpty());
+    QCOMPARE(session->setLearningRate(10), QString());
+    QCOMPARE(session->setLearningRate(1e-6), QString());
+    for (int bad : {-1, 10001})
+        QVERIFY(!session->setBatchDelay(bad).isEmpty());
+    QCOMPARE(session->setBatchDelay(10000), QString());
+    QVERIFY(!session->setBatchSize(0).isEmpty());
+    QVERIFY(!session->setEpochs(0).isEmpty());
+    core::Architecture bad;
+    bad.sizes = {784, 10, 11};
+    bad.activations = {core::Activation::ReLU};
+    QCOMPARE(session->setArchitecture(bad), u"Architecture must start with 784 and end with 10"_s);
+    QCOMPARE(changed.count(), 3);
+    QCOMPARE(session->settings().learningRate, 1e-6f);
+    QCOMPARE(session->settings().batchDelayMs, 10000);
+}
+
+void TestSession::speedModes()
+{
+    auto session = makeSession();
+    const std::pair<server::SpeedMode, int> expected[] = {{server::SpeedMode::Step, 1000},
+                                                          {server::SpeedMode::Narrated, 200},
+                                                          {server::SpeedMode::Normal, 0},
+                                                          {server::SpeedMode::Fast, 0}};
+    for (const auto &[mode, delay] : expected) {
+        session->setSpeed(mode);
+        QCOMPARE(session->settings().batchDelayMs, delay);
+        QCOMPARE(server::speedModeFromName(server::speedModeName(mode)), std::optional(mode));
+    }
+    QVERIFY(server::speedModeUpdateInterval(server::SpeedMode::Fast) > server::speedModeUpdateInterval(server::SpeedMode::Normal));
+    QVERIFY(!server::speedModeFromName(u"ludicrous"_s));
+}
+
+void TestSession::stopTakesEffectWithinOneBatch()
+{
+    auto session = makeSession(false);
+    session->setTeachingMode(false);
+    QCOMPARE(session->setEpochs(50), QString());
+    session->setBatchDelay(30);
+    QSignalSpy updates(session.get(), &server::Session::batchReported);
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QCOMPARE(session->start(), server::Session::StartResult::Busy);
+    QTRY_VERIFY_WITH_TIMEOUT(session->stats().globalBatch >= 3, 10000);
+    const long long atStop = session->stats().globalBatch;
+    QElapsedTimer timer;
+    timer.start();
+    session->stop();
+    QVERIFY(finished.wait(5000));
+    QVERIFY(timer.elapsed() < 1000);
+    const auto report = finished.first().first().value<core::FinishReport>();
+    QVERIFY(report.stopped);
+    QVERIFY(session->stats().globalBatch <= atStop + 1);
+    QVERIFY(!session->isTraining());
+    QVERIFY(session->hasTrainedWeights()); // the partly trained network is kept
+}
+
+void TestSession::teachingModeOffNeverPauses()
+{
+    auto session = makeSession(false);
+    session->setTeachingMode(false);
+    QSignalSpy moments(session.get(), &server::Session::pauseMomentReached);
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(moments.count(), 0);
+
+    // On (the default): the seed's two first moments arrive with their seed durations.
+    session->setTeachingMode(true);
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(moments.count() >= 2);
+    const auto first = moments[0].first().value<server::PauseMoment>();
+    const auto second = moments[1].first().value<server::PauseMoment>();
+    QCOMPARE(first.reason, u"first_forward"_s);
+    QCOMPARE(first.durationSeconds, 3.0);
+    QCOMPARE(second.reason, u"first_backward"_s);
+    QCOMPARE(second.update.report->globalBatch, 2LL);
+}
+
+void TestSession::dataIsLoadedOnce()
+{
+    auto session = makeSession(false);
+    session->setTeachingMode(false);
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(session->dataStatus().loaded);
+    // Remove the files: a second run still works because the data is kept in memory.
+    QVERIFY(QDir(m_dir->filePath(u"mnist"_s)).removeRecursively());
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.count(), 2);
+    QVERIFY(!finished.last().first().value<core::FinishReport>().stopped);
+}
+
+void TestSession::historyIsThinned()
+{
+    auto session = makeSession(false);
+    session->setTeachingMode(false);
+    QCOMPARE(session->setBatchSize(1), QString());
+    QCOMPARE(session->setEpochs(5), QString()); // 3200 batches
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(60000));
+    const server::TrainingHistory history = session->history();
+    QCOMPARE(history.stride, 2);
+    QCOMPARE(history.loss.size(), 1600);
+    QCOMPARE(history.accuracy.size(), 1600);
+    QCOMPARE(history.testAccuracy.size(), 5);
+    QVERIFY(history.loss.size() <= server::TrainingHistory::maxPoints);
+}
+
+void TestSession::autosaveAndReload()
+{
+    const QString modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
+    std::vector<float> trained;
+    {
+        auto session = makeSession();
+        session->setTeachingMode(false);
+        QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+        QCOMPARE(session->start(), server::Session::StartResult::Started);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(QFile::exists(modelPath));
+        QVERIFY(QFile::exists(modelPath + u".bak"_s)); // epoch 1..3 saves keep the previous copy
+        const auto &weights = session->weights()->layer(0).weights();
+        trained.assign(weights.data(), weights.data() + 20);
+    }
+    auto reloaded = makeSession();
+    QVERIFY(reloaded->startupWarnings().isEmpty());
+    QVERIFY(reloaded->hasTrainedWeights());
+    const auto &weights = reloaded->weights()->layer(0).weights();
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(weights.data()[i], trained[i]);
+}
+
+void TestSession::damagedAutosaveIsReportedAndSkipped()
+{
+    const QString modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
+    {
+        auto session = makeSession();
+        session->setTeachingMode(false);
+        QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+        QCOMPARE(session->start(), server::Session::StartResult::Started);
+        QVERIFY(finished.wait(30000));
+    }
+    // Flip one byte of the main file: the .bak copy is used and the problem reported.
+    QFile file(modelPath);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray bytes = file.readAll();
+    bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x01);
+    file.seek(0);
+    file.write(bytes);
+    file.close();
+    {
+        auto session = makeSession();
+        QCOMPARE(session->startupWarnings().size(), 1);
+        QVERIFY(session->startupWarnings().first().contains(modelPath));
+        QVERIFY(session->hasTrainedWeights());
+    }
+    // Both damaged: reported twice, an untrained network, no crash.
+    QFile backup(modelPath + u".bak"_s);
+    QVERIFY(backup.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    backup.write("NNJMODEL garbage");
+    backup.close();
+    auto session = makeSession();
+    QCOMPARE(session->startupWarnings().size(), 2);
+    QVERIFY(!session->hasTrainedWeights());
+    QVERIFY(session->weights() != nullptr);
+
+    // saveModelBytes keeps the previous file as .bak.
+    const QString other = m_dir->filePath(u"other/model.bin"_s);
+    QCOMPARE(server::saveModelBytes(other, "one"), QString());
+    QCOMPARE(server::saveModelBytes(other, "two"), QString());
+    QFile current(other), previous(other + u".bak"_s);
+    QVERIFY(current.open(QIODevice::ReadOnly) && previous.open(QIODevice::ReadOnly));
+    QCOMPARE(current.readAll(), QByteArray("two"));
+    QCOMPARE(previous.readAll(), QByteArray("one"));
+}
+
+void TestSession::missingDataWithoutDownloadIsAClearError()
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"nowhere"_s);
+    options.allowDownload = false;
+    server::Session session(options);
+    QVERIFY(!session.dataStatus().ready);
+    QCOMPARE(session.start(), server::Session::StartResult::Error);
+    QVERIFY(session.lastError().contains(options.mnistDirectory));
+    QVERIFY(session.lastError().contains(u"scripts/fetch-mnist"_s));
+    QVERIFY(!session.isTraining());
+
+    // Broken files: the run fails with the reader's message naming the file.
+    const QString broken = m_dir->filePath(u"broken"_s);
+    fixtures::writeMnist(broken, 20, 10);
+    QFile labels(broken + u"/train-labels-idx1-ubyte"_s);
+    QVERIFY(labels.resize(12));
+    options.mnistDirectory = broken;
+    server::Session failing(options);
+    QSignalSpy failed(&failing, &server::Session::trainingFailed);
+    QSignalSpy finished(&failing, &server::Session::trainingFinished);
+    QCOMPARE(failing.start(), server::Session::StartResult::Started);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains(u"train-labels"_s));
+    QVERIFY(!failing.isTraining());
+}
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
