@@ -1,6 +1,7 @@
 #include "threadteam.h"
 
 #include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -12,8 +13,26 @@
 namespace core {
 
 namespace {
-constexpr int kSpinIterations = 1000; // tens of microseconds of pause instructions, then sleep
+// How long a waiting member spins before it sleeps. Waking a sleeping thread costs tens of
+// microseconds (more in a VM), longer than the serial parts between two phases of a training
+// step, so spin through those; an idle team (between runs, during batch delays) still sleeps.
+constexpr auto kSpinTime = std::chrono::microseconds(300);
+
+// Calls `done()` until it returns true, spinning up to kSpinTime, then `sleep()` each time.
+template <typename Done, typename Sleep>
+void spinThenSleep(Done &&done, Sleep &&sleep)
+{
+    const auto start = std::chrono::steady_clock::now();
+    for (int spin = 0; !done(); ++spin) {
+        NNJ_PAUSE();
+        if ((spin & 63) == 63 && std::chrono::steady_clock::now() - start > kSpinTime) {
+            while (!done())
+                sleep();
+            return;
+        }
+    }
 }
+} // namespace
 
 RowRange splitRange(int count, int index, int members)
 {
@@ -48,30 +67,21 @@ void ThreadTeam::dispatch()
     m_generation.fetch_add(1, std::memory_order_release);
     m_generation.notify_all();
     m_invoke(m_task, 0);
-    for (int spin = 0; m_pending.load(std::memory_order_acquire) != 0; ++spin) {
-        if (spin < kSpinIterations) {
-            NNJ_PAUSE();
-        } else {
-            const int pending = m_pending.load(std::memory_order_acquire);
-            if (pending != 0)
-                m_pending.wait(pending, std::memory_order_acquire);
-        }
-    }
+    spinThenSleep([this] { return m_pending.load(std::memory_order_acquire) == 0; },
+                  [this] {
+                      const int pending = m_pending.load(std::memory_order_acquire);
+                      if (pending != 0)
+                          m_pending.wait(pending, std::memory_order_acquire);
+                  });
 }
 
 void ThreadTeam::workerLoop(int index)
 {
     std::uint64_t seen = 0;
     for (;;) {
-        std::uint64_t generation = m_generation.load(std::memory_order_acquire);
-        for (int spin = 0; generation == seen; ++spin) {
-            if (spin < kSpinIterations)
-                NNJ_PAUSE();
-            else
-                m_generation.wait(generation, std::memory_order_acquire);
-            generation = m_generation.load(std::memory_order_acquire);
-        }
-        seen = generation;
+        spinThenSleep([&] { return m_generation.load(std::memory_order_acquire) != seen; },
+                      [&] { m_generation.wait(seen, std::memory_order_acquire); });
+        seen = m_generation.load(std::memory_order_acquire);
         if (m_quit.load())
             return;
         m_invoke(m_task, index);
