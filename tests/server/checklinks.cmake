@@ -1,0 +1,17 @@
+# ctest: the headless binary must not load any Gui/Widgets/3D/OpenGL/X11 library, directly or
+# through its dependencies. Usage: cmake -DBINARY=<path> -P checklinks.cmake
+if(NOT EXISTS "${BINARY}")
+  message(FATAL_ERROR "checklinks: ${BINARY} does not exist")
+endif()
+execute_process(COMMAND ldd "${BINARY}" OUTPUT_VARIABLE libraries RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "checklinks: ldd ${BINARY} failed (${status})")
+endif()
+if(NOT libraries MATCHES "libQt6Core")
+  message(FATAL_ERROR "checklinks: unexpected ldd output, no libQt6Core:\n${libraries}")
+endif()
+string(REGEX MATCHALL "lib(Qt6Gui|Qt6Widgets|Qt6OpenGL|Qt63D[A-Za-z]*|GL|GLX|EGL|X11|xcb)[.][^ ]*" forbidden "${libraries}")
+if(forbidden)
+  message(FATAL_ERROR "checklinks: ${BINARY} links GUI libraries: ${forbidden}")
+endif()
+message(STATUS "checklinks: ${BINARY} links no Gui/Widgets/3D/GL library")
