@@ -129,7 +129,8 @@ std::optional<QHttpServerResponse> HttpApi::checkAccess(const QHttpServerRequest
         if (!m_policy.originAllowed(info.origin))
             return errorResponse(StatusCode::Forbidden, u"Origin '%1' may not send requests here"_s.arg(
                                                             QString::fromLatin1(info.origin.left(100))));
-        if (!m_policy.takeControlBudget(info))
+        if (!m_policy.takeControlBudget(info, access == Access::Control ? AccessPolicy::Budget::Control
+                                                                         : AccessPolicy::Budget::Predict))
             return errorResponse(StatusCode::TooManyRequests, u"Too many requests; slow down"_s);
     }
     if (access == Access::Control) {

@@ -179,22 +179,24 @@ AccessPolicy::Decision AccessPolicy::controlDecision(const RequestInfo &request)
     return Decision::NeedsToken;
 }
 
-bool AccessPolicy::takeControlBudget(const RequestInfo &request)
+bool AccessPolicy::takeControlBudget(const RequestInfo &request, Budget budget)
 {
     if (!m_clock.isValid())
         m_clock.start();
     const qint64 now = m_clock.elapsed();
-    if (m_buckets.size() > 10000) { // forget idle addresses
-        for (auto it = m_buckets.begin(); it != m_buckets.end();)
-            it = now - it->lastMs > 60000 ? m_buckets.erase(it) : std::next(it);
+    QHash<QString, Bucket> &buckets = m_buckets[budget == Budget::Control ? 0 : 1];
+    const double burst = budget == Budget::Control ? m_settings.controlBurst : m_settings.predictBurst;
+    const double perSecond = budget == Budget::Control ? m_settings.controlPerSecond : m_settings.predictPerSecond;
+    if (buckets.size() > 10000) { // forget idle addresses
+        for (auto it = buckets.begin(); it != buckets.end();)
+            it = now - it->lastMs > 60000 ? buckets.erase(it) : std::next(it);
     }
     const QString key = clientAddress(request);
-    auto it = m_buckets.find(key);
-    if (it == m_buckets.end())
-        it = m_buckets.insert(key, Bucket{double(m_settings.controlBurst), now});
+    auto it = buckets.find(key);
+    if (it == buckets.end())
+        it = buckets.insert(key, Bucket{burst, now});
     Bucket &bucket = *it;
-    bucket.tokens = std::min<double>(m_settings.controlBurst,
-                                     bucket.tokens + (now - bucket.lastMs) * m_settings.controlPerSecond / 1000.0);
+    bucket.tokens = std::min(burst, bucket.tokens + (now - bucket.lastMs) * perSecond / 1000.0);
     bucket.lastMs = now;
     if (bucket.tokens < 1)
         return false;

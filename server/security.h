@@ -44,6 +44,8 @@ struct AccessSettings
     QStringList allowedHosts;   // extra Host names
     int controlBurst = 30;      // rate limit: bucket size per address
     double controlPerSecond = 10;
+    int predictBurst = 120;     // POST /predict: cheap, but drawn on every stroke
+    double predictPerSecond = 60;
 };
 
 class AccessPolicy
@@ -70,8 +72,9 @@ public:
     // The token the request carries (Bearer, ?token=, cookie nnj_token), empty if none.
     static QByteArray presentedToken(const RequestInfo &request);
     bool tokenMatches(const QByteArray &candidate) const;
+    enum class Budget { Control, Predict };
     // Consumes one unit of the address's bucket; false when over the limit.
-    bool takeControlBudget(const RequestInfo &request);
+    bool takeControlBudget(const RequestInfo &request, Budget budget = Budget::Control);
 
     static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
     static QByteArray generateToken(); // 32 url-safe characters, 192 random bits
@@ -88,7 +91,7 @@ private:
     QSet<QString> m_ownHosts;
     QStringList m_ownOrigins;
     quint16 m_port = 0;
-    QHash<QString, Bucket> m_buckets;
+    QHash<QString, Bucket> m_buckets[2]; // per Budget
     QElapsedTimer m_clock;
 };
 
