@@ -42,7 +42,8 @@ export function webSocketUrl( pageUrl, token ) {
  * 'message' (a parsed server message), 'protocol-error' {message, raw}.
  */
 export class ApiClient extends Emitter {
-	constructor( { pageUrl, token = null, fetchImpl = globalThis.fetch, WebSocketImpl = globalThis.WebSocket,
+	// fetch must not be called as a method of this object ("Illegal invocation"): wrap it.
+	constructor( { pageUrl, token = null, fetchImpl = ( ...args ) => globalThis.fetch( ...args ), WebSocketImpl = globalThis.WebSocket,
 		timers = globalThis } ) {
 		super();
 		this.pageUrl = pageUrl;

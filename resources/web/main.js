@@ -39,6 +39,12 @@ function store( key, value ) {
 const api = new ApiClient( { pageUrl: location.href, token: readToken() } );
 const state = new RunState();
 const weights = { model: null, version: null, trained: false, loading: false, wanted: false };
+// While a run trains, the connection colours and the drawing's prediction follow the live
+// weights: a refresh every 15 s (the server caches the serialised weights per version).
+const LIVE_WEIGHTS_INTERVAL_MS = 15000;
+setInterval( () => {
+	if ( state.training && ! state.paused && document.visibilityState === 'visible' ) refreshWeights();
+}, LIVE_WEIGHTS_INTERVAL_MS );
 const view = { source: 'training', drawing: null }; // what the 3D view shows
 let skipPausesLocally = stored( 'nnj-skip-pauses', 'false' ) === 'true';
 
@@ -108,7 +114,9 @@ function continueAfterPause( skipFuture ) {
 }
 
 // ---- Weights for draw & predict and the connection colours ----------------------------------
+// The server shares weights only once a network has trained (404 before): ask only then.
 async function refreshWeights() {
+	if ( ! state.hasWeights && ! state.training ) return;
 	if ( weights.loading ) {
 		weights.wanted = true;
 		return;
@@ -127,7 +135,7 @@ function installWeights( list, version ) {
 	try {
 		weights.model = parseWeights( list );
 		weights.version = version;
-		weights.trained = state.hasWeights;
+		weights.trained = state.hasWeights || state.training;
 	} catch ( error ) {
 		ui.toast( `The server sent unusable weights: ${error.message}`, 'error' );
 		return;
@@ -239,6 +247,10 @@ function onMessage( message ) {
 	}
 	if ( changed.has( 'role' ) ) ui.renderRole( state );
 	if ( changed.has( 'architecture' ) ) {
+		if ( weights.model && weights.model.sizes.join() !== state.architecture.join() ) {
+			weights.model = null; // the previous network's weights no longer apply
+			scene.setModel( null );
+		}
 		scene.setArchitecture( state.architecture, state.activationNames );
 		scene.select( null );
 		inspector.show( null );
@@ -277,6 +289,7 @@ function onMessage( message ) {
 	if ( message.type === 'training_started' ) {
 		scene.resetRun();
 		ui.renderStats( state );
+		setTimeout( refreshWeights, 2500 ); // the server shares the first live weights after ~1 s
 	}
 	if ( message.type === 'training_complete' ) {
 		ui.toast( state.complete?.stopped ? 'Training stopped.' : `Training complete: test accuracy ${

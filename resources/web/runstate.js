@@ -89,7 +89,10 @@ function applySettings( state, message, changed ) {
 		}
 		const same = message.architecture.join() === state.architecture.join();
 		state.architecture = message.architecture.slice();
-		if ( ! same ) changed.add( 'architecture' );
+		if ( ! same ) {
+			changed.add( 'architecture' );
+			state.hasWeights = false; // a new architecture starts from untrained weights
+		}
 	}
 	if ( Array.isArray( message.activations_names ) ) {
 		if ( message.activations_names.join() !== state.activationNames.join() ) changed.add( 'architecture' );

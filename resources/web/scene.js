@@ -286,6 +286,7 @@ export class NetworkScene {
 			const to = this.layout.layers[ d + 1 ].positions;
 			positions.set( from.subarray( set.from[ k ] * 3, set.from[ k ] * 3 + 3 ), k * 6 );
 			positions.set( to.subarray( set.to[ k ] * 3, set.to[ k ] * 3 + 3 ), k * 6 + 3 );
+			if ( d === 0 && this.layout.layers[ 0 ].kind === 'input' ) positions[ k * 6 + 2 ] = - 0.4; // behind the image
 			if ( set.hasWeights ) {
 				const w = set.weight[ k ];
 				const strength = Math.pow( Math.min( 1, Math.abs( w ) / set.maxAbs[ d ] ), 0.6 );

@@ -63,15 +63,16 @@ test( 'play trains: a teaching pause explains the first forward pass, then the s
 	assert.match( title, /first forward pass/i );
 	assert.match( await main.locator( '#teaching-caption' ).textContent(), /focus sample is a \d/ );
 	await shot( main, 'desktop-dark-teaching' );
+	// Narrated speed (200 ms per batch) keeps the run going while the next tests look at it.
+	await api( server, 'POST', '/set-speed?mode=narrated' );
 	// Skip the remaining pauses: the controller turns teaching mode off for the run.
 	await main.locator( '#teaching-skip' ).check();
 	await main.locator( '#teaching-continue' ).click();
 	await waitFor( main, () => document.getElementById( 'teaching' ).hidden );
 	await waitFor( main, () => window.__nnj.state.settings.teaching_mode === false );
-	await api( server, 'POST', '/set-speed?mode=fast' );
 
 	const before = Number( ( await text( main, 'stat-batch' ) ).split( '/' )[ 0 ] );
-	await waitFor( main, ( b ) => Number( document.querySelector( '[data-testid=stat-batch]' ).textContent.split( '/' )[ 0 ] ) > b + 20, before, 30000 );
+	await waitFor( main, ( b ) => Number( document.querySelector( '[data-testid=stat-batch]' ).textContent.split( '/' )[ 0 ] ) > b + 10, before, 30000 );
 	const loss = Number( await text( main, 'stat-loss' ) );
 	assert.ok( Number.isFinite( loss ) && loss > 0 && loss < 5, `loss ${loss}` );
 	assert.match( await text( main, 'stat-accuracy' ), /^\d+(\.\d)?%$/ );
@@ -137,13 +138,17 @@ test( 'a LAN page without the token is a viewer; with ?token= it controls', { sk
 } );
 
 test( 'after an epoch the test accuracy and confusion matrix show; stop ends the run', { skip: skip ?? false }, async () => {
+	await main.locator( 'input[name=speed][value=fast]' ).check( { force: true } );
+	await waitFor( main, () => window.__nnj.state.settings.speed === 'fast' );
 	await waitFor( main, () => window.__nnj.state.epochResults.length >= 1, null, 240000 );
+	await api( server, 'POST', '/set-speed?mode=narrated' ); // keep the run alive for the Stop button
 	const accuracy = await main.evaluate( () => window.__nnj.state.epochResults[ 0 ].test_accuracy );
 	console.log( `# epoch 1 test accuracy ${accuracy}` );
 	assert.ok( accuracy > 0.9, `test accuracy after one epoch ${accuracy}` );
 	assert.equal( await main.locator( '#confusion table td' ).count(), 100 );
 	await main.locator( '#stop-button' ).click();
 	await waitFor( main, () => window.__nnj.state.training === false, null, 30000 );
+	assert.equal( await main.evaluate( () => window.__nnj.state.complete?.stopped ), true, 'the run was stopped, not finished' );
 	await waitFor( main, () => window.__nnj.weights.model !== null );
 	await shot( main, 'desktop-dark-after-epoch' );
 } );

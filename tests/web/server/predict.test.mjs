@@ -1,6 +1,7 @@
 // The page's in-browser forward pass (resources/web/inference.js) against the real server's
-// /predict on the same inputs, with the weights the server hands out on /get-weights. No MNIST
-// needed: the server's freshly initialised network is a real network with real weights.
+// /predict on the same inputs, with the weights the server hands out on /get-weights. The
+// server shares weights once it has trained (seed behaviour), so it trains for a moment on
+// real MNIST first and is stopped; then the weights no longer move.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,12 +9,25 @@ import { fileURLToPath } from 'node:url';
 import { startServer, missingPrerequisite, api } from '../lib/server.mjs';
 import { parseWeights, forward } from '../../../resources/web/inference.js';
 
-const skip = missingPrerequisite( { needMnist: false } );
+const skip = missingPrerequisite( { needMnist: true } );
 const golden = JSON.parse( readFileSync( fileURLToPath( new URL( '../../data/preprocess-golden.json', import.meta.url ) ), 'utf8' ) );
 let server;
 
 before( async () => {
-	if ( ! skip ) server = await startServer( { name: 'server-predict', mnist: false } );
+	if ( skip ) return;
+	server = await startServer( { name: 'server-predict' } );
+	assert.equal( ( await api( server, 'POST', '/set-teaching-mode?enabled=false' ) ).status, 200 );
+	assert.equal( ( await api( server, 'POST', '/start-training' ) ).data.status, 'started' );
+	const deadline = Date.now() + 60000;
+	while ( ( await api( server, 'GET', '/get-weights' ) ).status !== 200 ) {
+		assert.ok( Date.now() < deadline, 'the server shared no weights within 60 s of training' );
+		await new Promise( ( resolve ) => setTimeout( resolve, 200 ) );
+	}
+	await api( server, 'POST', '/stop-training' );
+	while ( ( await api( server, 'GET', '/status' ) ).data.training ) {
+		assert.ok( Date.now() < deadline, 'the run did not stop' );
+		await new Promise( ( resolve ) => setTimeout( resolve, 100 ) );
+	}
 } );
 after( async () => server?.dispose() );
 

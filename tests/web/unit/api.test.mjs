@@ -144,3 +144,18 @@ test( 'HTTP commands: token header, JSON errors, network failure', async () => {
 	assert.equal( r.status, 0 );
 	assert.match( r.data.message, /server unreachable: connection refused/ );
 } );
+
+test( 'the default fetch is not called as a method of the client (browsers throw "Illegal invocation")', async () => {
+	const original = globalThis.fetch;
+	globalThis.fetch = function ( url ) {
+		if ( this !== undefined && this !== globalThis ) throw new TypeError( 'Illegal invocation' );
+		return Promise.resolve( { ok: true, status: 200, text: async () => `{"status":"ok","url":"${url}"}` } );
+	};
+	try {
+		const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/' } );
+		const r = await client.startTraining();
+		assert.equal( r.ok, true, JSON.stringify( r.data ) );
+	} finally {
+		globalThis.fetch = original;
+	}
+} );

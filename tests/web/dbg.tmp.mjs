@@ -1,0 +1,14 @@
+import { launchBrowser } from './lib/browser.mjs';
+const b = await launchBrowser();
+const p = await b.newPage();
+p.on('console', m => { if (!m.text().includes('GL Driver')) console.log('console', m.type(), m.text()); });
+p.on('pageerror', e => console.log('pageerror', e.message));
+p.on('response', r => { if (r.request().method() === 'POST') r.text().then(t => console.log('POST', r.status(), r.url(), t)); });
+p.on('websocket', ws => ws.on('framereceived', f => { const s = String(f.payload); const t = s.slice(0, 200); if (!t.includes('"update"')) console.log('WS', t); }));
+await p.goto('http://127.0.0.1:8766/');
+await p.waitForTimeout(1500);
+await p.getByTestId('play-pause').click();
+await p.waitForTimeout(6000);
+console.log(await p.evaluate(() => JSON.stringify({ pause: window.__nnj.state.pause?.reason, training: window.__nnj.state.training, stats: window.__nnj.state.stats, hidden: document.getElementById('teaching').hidden, toasts: document.getElementById('toasts').textContent })));
+await p.screenshot({ path: '/work/main/build/web/shots/dbg.png' });
+await b.close();
