@@ -183,6 +183,6 @@ void ChartsPanel::refresh()
     m_lossAxis->setRange(0, std::min(10.0, double(largestLoss) * 1.1));
     m_epochAxis->setRange(0, std::max<qsizetype>(3, testAccuracy.size()));
     m_epochAxis->setTickCount(int(std::max<qsizetype>(3, testAccuracy.size())) + 1);
-    m_epochAccuracyAxis->setRange(std::clamp(std::floor(double(lowest) / 5.0) * 5.0, 0.0, 95.0), 100);
+    m_epochAccuracyAxis->setRange(std::clamp(std::floor((double(lowest) - 1.0) / 5.0) * 5.0, 0.0, 95.0), 100);
     m_epochLossAxis->setRange(0, double(largestTestLoss) * 1.2);
 }

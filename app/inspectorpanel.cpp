@@ -16,12 +16,13 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_details->setTextFormat(Qt::RichText);
     m_weightsCaption->setWordWrap(true);
     m_weightsCaption->setObjectName(QStringLiteral("caption"));
+    m_weights->setFixedSize(224, 224); // 8 screen pixels per input pixel
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_details);
     layout->addWidget(m_weightsCaption);
-    layout->addWidget(m_weights, 1);
-    layout->addStretch();
+    layout->addWidget(m_weights);
+    layout->addStretch(1);
     m_title->setText(tr("No neuron selected"));
     m_details->setText(tr("Click a neuron in the 3D view to inspect it."));
     m_weightsCaption->hide();

@@ -64,7 +64,7 @@ void MainWindow::createDocks()
 {
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
     m_draw = new DrawPanel(this);
-    auto *drawDock = new QDockWidget(tr("Draw && predict"), this);
+    auto *drawDock = new QDockWidget(tr("Draw & predict"), this);
     drawDock->setObjectName(QStringLiteral("drawDock"));
     drawDock->setWidget(m_draw);
     addDockWidget(Qt::RightDockWidgetArea, drawDock);

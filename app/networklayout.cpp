@@ -89,7 +89,23 @@ NeuronId NetworkLayout::pick(const QVector3D &origin, const QVector3D &direction
     const QVector3D d = direction.normalized();
     float best = std::numeric_limits<float>::max();
     int bestIndex = -1;
-    for (int layer = 0; layer < layerCount(); ++layer) {
+    // The input image is a plane of square tiles: intersect the plane and take the cell.
+    if (layerCount() > 0 && std::abs(d.x()) > 1e-6f) {
+        const QVector3D first = m_positions[0];
+        const float t = (first.x() - origin.x()) / d.x();
+        if (t > 0) {
+            const QVector3D hit = origin + d * t;
+            const float spacing = kInputSpacing;
+            const int column = int(std::floor((hit.z() - first.z()) / spacing + 0.5f));
+            const int row = int(std::floor((first.y() - hit.y()) / spacing + 0.5f));
+            const int side = 28;
+            if (row >= 0 && column >= 0 && column < side && row * side + column < m_sizes[0]) {
+                best = t;
+                bestIndex = row * side + column;
+            }
+        }
+    }
+    for (int layer = 1; layer < layerCount(); ++layer) {
         const float r = m_radii[layer] * slack;
         const float r2 = r * r;
         for (int i = 0; i < m_sizes[layer]; ++i) {

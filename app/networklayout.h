@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QMatrix4x4>
+#include <QMetaType>
 #include <QVector3D>
 
 #include <vector>
@@ -16,6 +17,8 @@ struct NeuronId
     bool isValid() const { return layer >= 0 && index >= 0; }
     bool operator==(const NeuronId &) const = default;
 };
+
+Q_DECLARE_METATYPE(NeuronId)
 
 class NetworkLayout
 {

@@ -1,6 +1,8 @@
 #include "networkscene.h"
 
 #include "colorscheme.h"
+#include "labelatlas.h"
+#include "quadgeometry.h"
 #include "shadermaterial.h"
 
 #include <Qt3DCore/QAttribute>
@@ -8,13 +10,9 @@
 #include <Qt3DCore/QEntity>
 #include <Qt3DCore/QGeometry>
 #include <Qt3DCore/QTransform>
-#include <Qt3DExtras/QCuboidGeometry>
-#include <Qt3DExtras/QSphereGeometry>
-#include <Qt3DExtras/QText2DEntity>
 #include <Qt3DRender/QGeometryRenderer>
 #include <Qt3DRender/QParameter>
 
-#include <QFont>
 
 #include <algorithm>
 #include <cmath>
@@ -62,7 +60,8 @@ NetworkScene::NetworkScene(Qt3DCore::QEntity *root, QObject *parent) : QObject(p
 
 NetworkScene::~NetworkScene() = default;
 
-void NetworkScene::createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity)
+void NetworkScene::createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity,
+                               const QString &shader)
 {
     batch.offsets = new QBuffer(geometry);
     batch.offsets->setUsage(QBuffer::StaticDraw);
@@ -74,25 +73,18 @@ void NetworkScene::createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geomet
     batch.renderer->setGeometry(geometry);
     batch.renderer->setInstanceCount(0);
     entity->addComponent(batch.renderer);
-    entity->addComponent(new ShaderMaterial(QStringLiteral("neuron"), Blending::Opaque, entity));
+    entity->addComponent(new ShaderMaterial(shader, Blending::Opaque, entity));
 }
 
 void NetworkScene::createNeurons()
 {
     auto *tileEntity = new Qt3DCore::QEntity(m_root);
-    auto *tile = new Qt3DExtras::QCuboidGeometry(tileEntity);
-    // A thin square facing +-x; the shader scales it by the instance size.
-    tile->setXExtent(0.3f);
-    tile->setYExtent(2.0f);
-    tile->setZExtent(2.0f);
-    createBatch(m_tiles, tile, tileEntity);
-
+    // Every neuron is one quad (2 triangles): software rasterisers pay per triangle, and the
+    // spheres are shaded as spheres in the fragment shader (impostors).
+    createBatch(m_tiles, new QuadGeometry(QuadGeometry::Facing::SideX, tileEntity), tileEntity, QStringLiteral("neuron"));
     auto *sphereEntity = new Qt3DCore::QEntity(m_root);
-    auto *sphere = new Qt3DExtras::QSphereGeometry(sphereEntity);
-    sphere->setRings(8);
-    sphere->setSlices(12);
-    sphere->setRadius(1.0f);
-    createBatch(m_spheres, sphere, sphereEntity);
+    createBatch(m_spheres, new QuadGeometry(QuadGeometry::Facing::Camera, sphereEntity), sphereEntity,
+                QStringLiteral("sphere"));
 }
 
 void NetworkScene::createConnections()
@@ -115,10 +107,7 @@ void NetworkScene::createConnections()
 void NetworkScene::createParticles()
 {
     m_particleEntity = new Qt3DCore::QEntity(m_root);
-    auto *geometry = new Qt3DExtras::QSphereGeometry(m_particleEntity);
-    geometry->setRings(5);
-    geometry->setSlices(8);
-    geometry->setRadius(1.0f);
+    auto *geometry = new QuadGeometry(QuadGeometry::Facing::Camera, m_particleEntity);
     m_particleBuffer = new QBuffer(geometry);
     m_particleBuffer->setUsage(QBuffer::DynamicDraw);
     m_particleAttributes = {
@@ -213,6 +202,7 @@ bool NetworkScene::setWeights(const std::vector<core::Matrix> &weights)
 
 void NetworkScene::uploadOffsets()
 {
+    emit contentChanged();
     std::vector<float> data(std::size_t(m_layout.neuronCount()) * 4);
     for (int i = 0; i < m_layout.neuronCount(); ++i) {
         const NeuronId id = m_layout.neuronAt(i);
@@ -233,6 +223,7 @@ void NetworkScene::uploadOffsets()
 
 void NetworkScene::uploadColors()
 {
+    emit contentChanged();
     std::vector<float> data = m_colors;
     if (m_selected.isValid()) {
         // The selected neuron keeps its activation colour but glows orange-tinted.
@@ -251,6 +242,7 @@ void NetworkScene::uploadColors()
 
 void NetworkScene::uploadLines()
 {
+    emit contentChanged();
     std::vector<float> data;
     data.reserve(m_connections.size() * 14);
     for (const Connection &c : m_connections) {
@@ -320,7 +312,7 @@ void NetworkScene::setGradients(const std::vector<std::vector<float>> &neuronGra
             const float brightness = std::sqrt(g[c.to] / largestNeuron);
             const QColor color = colorscheme::mix(colorscheme::idle, colorscheme::orange, 0.35f + 0.65f * brightness);
             const float speed = 0.25f + 0.55f * relative;
-            const float radius = 0.07f + 0.12f * relative;
+            const float radius = 0.12f + 0.16f * relative;
             data.insert(data.end(), {start.x(), start.y(), start.z(), unit(rng), end.x(), end.y(), end.z(), speed,
                                      float(color.redF()), float(color.greenF()), float(color.blueF()), radius});
         }
@@ -330,11 +322,13 @@ void NetworkScene::setGradients(const std::vector<std::vector<float>> &neuronGra
     for (QAttribute *attribute : m_particleAttributes)
         attribute->setCount(uint(m_particleCount));
     m_particleRenderer->setInstanceCount(m_particleCount);
+    emit contentChanged();
     m_particleEntity->setEnabled(m_particlesVisible && m_particleCount > 0);
 }
 
 void NetworkScene::clearGradients()
 {
+    emit contentChanged();
     m_particleCount = 0;
     m_particleRenderer->setInstanceCount(0);
     m_particleEntity->setEnabled(false);
@@ -342,18 +336,28 @@ void NetworkScene::clearGradients()
 
 void NetworkScene::setConnectionsVisible(bool visible)
 {
+    emit contentChanged();
     m_connectionsVisible = visible;
     m_lineEntity->setEnabled(visible && !m_connections.empty());
 }
 
 void NetworkScene::setParticlesVisible(bool visible)
 {
+    emit contentChanged();
     m_particlesVisible = visible;
     m_particleEntity->setEnabled(visible && m_particleCount > 0);
 }
 
+void NetworkScene::setLabelsVisible(bool visible)
+{
+    emit contentChanged();
+    m_labelsVisible = visible;
+    m_labelRoot->setEnabled(visible);
+}
+
 void NetworkScene::advanceClock(float seconds)
 {
+    emit contentChanged();
     m_clock = std::fmod(m_clock + seconds, 1000.0f);
     m_timeParameter->setValue(m_clock);
 }
@@ -371,32 +375,21 @@ void NetworkScene::rebuildLabels(const QStringList &layerTitles)
 {
     delete m_labelRoot;
     m_labelRoot = new Qt3DCore::QEntity(m_root);
-    auto addText = [this](const QString &text, const QVector3D &at, float width, float size, const QColor &color) {
-        auto *label = new Qt3DExtras::QText2DEntity(m_labelRoot);
-        QFont font(QStringLiteral("DejaVu Sans"));
-        font.setPointSizeF(size);
-        font.setBold(true);
-        label->setFont(font);
-        label->setText(text);
-        label->setColor(color);
-        label->setWidth(width);
-        label->setHeight(size * 2.0f);
-        auto *transform = new Qt3DCore::QTransform(label);
-        transform->setTranslation(at);
-        label->addComponent(transform);
-    };
+    m_labelRoot->setEnabled(m_labelsVisible);
     const int last = m_layout.layerCount() - 1;
     if (last < 1)
         return;
+    std::vector<SceneLabel> labels;
     for (int digit = 0; digit < m_layout.sizes()[last]; ++digit) {
         const QVector3D p = m_layout.position({last, digit});
-        addText(QString::number(digit), p + QVector3D(0.75f, -0.75f, 0), 1.5f, 0.9f, colorscheme::text);
+        labels.push_back({QString::number(digit), p + QVector3D(0.9f, -0.6f, 0), 1.2f, colorscheme::text, true});
     }
     for (int layer = 0; layer <= last && layer < layerTitles.size(); ++layer) {
         float top = -1e9f;
         for (int i = 0; i < m_layout.sizes()[layer]; ++i)
             top = std::max(top, m_layout.position({layer, i}).y());
         const QVector3D x = m_layout.position({layer, 0});
-        addText(layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 16.0f, 0.8f, colorscheme::mutedText);
+        labels.push_back({layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 1.1f, colorscheme::mutedText, true});
     }
+    LabelAtlas::createEntity(labels, m_labelRoot);
 }

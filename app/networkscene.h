@@ -43,6 +43,7 @@ public:
 
     void setConnectionsVisible(bool visible);
     void setParticlesVisible(bool visible);
+    void setLabelsVisible(bool visible);
     bool connectionsVisible() const { return m_connectionsVisible; }
     bool particlesVisible() const { return m_particlesVisible; }
     // True when particles are shown and have something to animate (the view renders continuously).
@@ -57,6 +58,10 @@ public:
     const std::vector<Connection> &connections() const { return m_connections; }
     int particleCount() const { return m_particleCount; }
     int lineCount() const { return int(m_connections.size()); }
+
+signals:
+    // Something visible changed: the next frame renders new content.
+    void contentChanged();
 
 private:
     void createNeurons();
@@ -75,6 +80,7 @@ private:
     NeuronId m_selected;
     bool m_connectionsVisible = true;
     bool m_particlesVisible = true;
+    bool m_labelsVisible = true;
     int m_particleCount = 0;
     float m_clock = 0;
 
@@ -90,7 +96,8 @@ private:
         int first = 0; // flat index of the first neuron in the batch
         int count = 0;
     };
-    void createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity);
+    void createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity,
+                     const QString &shader);
     InstanceBatch m_tiles;
     InstanceBatch m_spheres;
 

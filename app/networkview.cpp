@@ -29,6 +29,7 @@ NetworkView::NetworkView(QScreen *screen) : Qt3DWindow(screen), m_root(new Qt3DC
 
     camera()->lens()->setPerspectiveProjection(40.0f, 16.0f / 9.0f, 0.5f, 1000.0f);
     m_scene = new NetworkScene(m_root, this);
+    connect(m_scene, &NetworkScene::contentChanged, this, [this] { m_contentDirty = true; });
 
     auto *frameAction = new Qt3DLogic::QFrameAction(m_root);
     connect(frameAction, &Qt3DLogic::QFrameAction::triggered, this, &NetworkView::onFrame);
@@ -36,6 +37,12 @@ NetworkView::NetworkView(QScreen *screen) : Qt3DWindow(screen), m_root(new Qt3DC
     setRootEntity(m_root);
     renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::OnDemand);
     m_fpsClock.start();
+    m_animation = new QTimer(this);
+    m_animation->setTimerType(Qt::PreciseTimer);
+    connect(m_animation, &QTimer::timeout, this, [this] {
+        const float seconds = float(m_animationClock.restart()) / 1000.0f;
+        m_scene->advanceClock(std::min(seconds, 0.25f)); // changing the uniform requests a frame
+    });
 }
 
 NetworkView::~NetworkView() = default;
@@ -43,10 +50,11 @@ NetworkView::~NetworkView() = default;
 void NetworkView::frameNetwork()
 {
     const NetworkLayout &layout = m_scene->layout();
-    m_target = layout.center();
+    // Aim slightly past the middle: the near input image looks larger than the far layers.
+    m_target = layout.center() + QVector3D((layout.boundsMax().x() - layout.boundsMin().x()) * 0.05f, 0, 0);
     // Distance at which the bounding sphere fits the vertical field of view, with a margin.
     const float halfFov = qDegreesToRadians(camera()->fieldOfView() * 0.5f);
-    m_distance = std::max(5.0f, layout.boundingRadius() / std::sin(halfFov) * 0.8f);
+    m_distance = std::max(5.0f, layout.boundingRadius() / std::sin(halfFov) * 0.76f);
     m_yaw = -52;
     m_pitch = 14;
     applyCamera();
@@ -82,8 +90,12 @@ void NetworkView::capture(std::function<void(const QImage &)> done)
         done({});
         return;
     }
-    connect(reply, &Qt3DRender::QRenderCaptureReply::completed, this, [reply, done] {
-        done(reply->image());
+    // Qt 3D 6.4's RHI renderer on its OpenGL backend returns the read-back bottom-up.
+    const QByteArray renderer = qgetenv("QT3D_RENDERER");
+    const QByteArray backend = qgetenv("QSG_RHI_BACKEND");
+    const bool flip = renderer != "opengl" && (backend.isEmpty() || backend == "opengl");
+    connect(reply, &Qt3DRender::QRenderCaptureReply::completed, this, [reply, done, flip] {
+        done(flip ? reply->image().mirrored() : reply->image());
         reply->deleteLater();
     });
     requestUpdate();
@@ -91,14 +103,36 @@ void NetworkView::capture(std::function<void(const QImage &)> done)
 
 void NetworkView::updateRenderPolicy()
 {
-    renderSettings()->setRenderPolicy(m_scene->isAnimating() ? Qt3DRender::QRenderSettings::Always
-                                                             : Qt3DRender::QRenderSettings::OnDemand);
+    const bool animating = m_scene->isAnimating();
+    const bool continuous = animating && m_animationHz == 0;
+    renderSettings()->setRenderPolicy(continuous ? Qt3DRender::QRenderSettings::Always
+                                                 : Qt3DRender::QRenderSettings::OnDemand);
+    if (animating && !continuous) {
+        if (!m_animation->isActive()) {
+            m_animationClock.start();
+            m_animation->start(1000 / m_animationHz);
+        }
+    } else {
+        m_animation->stop();
+    }
+}
+
+void NetworkView::setAnimationRate(int animationHz)
+{
+    m_animationHz = std::max(0, animationHz);
+    m_animation->stop();
+    updateRenderPolicy();
 }
 
 void NetworkView::onFrame(float seconds)
 {
-    ++m_frames;
-    if (m_scene->isAnimating())
+    // Each aspect-engine frame waits for the previous render, so a frame that had new
+    // content is a rendered frame; on-demand frames without changes render nothing.
+    const bool continuous = renderSettings()->renderPolicy() == Qt3DRender::QRenderSettings::Always;
+    if (continuous || m_contentDirty)
+        ++m_frames;
+    m_contentDirty = false;
+    if (m_scene->isAnimating() && m_animationHz == 0)
         m_scene->advanceClock(seconds);
     const qint64 elapsed = m_fpsClock.elapsed();
     if (elapsed >= 1000) {

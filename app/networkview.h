@@ -9,6 +9,7 @@
 
 #include <QElapsedTimer>
 #include <QImage>
+#include <QTimer>
 #include <functional>
 
 namespace Qt3DRender {
@@ -31,11 +32,16 @@ public:
     QPointF screenPosition(NeuronId id) const;
     // Frames rendered during the last completed second.
     double framesPerSecond() const { return m_framesPerSecond; }
+    // Frames that showed new content (continuous mode: every frame).
     long long framesRendered() const { return m_frames; }
     // Asynchronous capture of the next rendered frame; `done` gets a null image on failure.
     void capture(std::function<void(const QImage &)> done);
-    // Re-evaluates whether the scene animates (continuous rendering) or renders on demand.
+    // Re-evaluates whether the particle animation clock runs. The view always renders on
+    // demand: animation ticks at most `animationHz` times a second, so rendering never takes
+    // more CPU than that from training and the event loop. `animationHz` 0 = unthrottled
+    // (continuous rendering: what bench/app_bench uses to measure the renderer's capacity).
     void updateRenderPolicy();
+    void setAnimationRate(int animationHz);
 
 signals:
     void neuronClicked(NeuronId id);
@@ -64,7 +70,11 @@ private:
     Qt::MouseButton m_dragButton = Qt::NoButton;
     bool m_dragged = false;
     long long m_frames = 0;
+    bool m_contentDirty = true;
     long long m_framesAtLastSecond = 0;
     QElapsedTimer m_fpsClock;
+    QTimer *m_animation;
+    QElapsedTimer m_animationClock;
+    int m_animationHz = 30;
     double m_framesPerSecond = 0;
 };

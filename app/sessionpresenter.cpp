@@ -70,8 +70,9 @@ std::optional<core::Architecture> architectureFromString(const QString &text)
 SessionPresenter::SessionPresenter(server::Session &session, MainWindow *window)
     : QObject(window), m_session(session), m_window(window), m_stats(new QLabel(window)), m_fps(new QLabel(window))
 {
-    window->statusBar()->addWidget(m_stats, 1);
-    window->statusBar()->addWidget(m_fps);
+    // Permanent (left of the sharing status) so transient messages never hide them.
+    window->statusBar()->insertPermanentWidget(0, m_stats);
+    window->statusBar()->insertPermanentWidget(1, m_fps);
     connectSession();
     connectActions();
     onSettingsChanged();
@@ -185,8 +186,9 @@ void SessionPresenter::connectActions()
         view->scene()->setSelectedNeuron(id);
         inspectSelected();
     });
-    connect(view, &NetworkView::framesPerSecondChanged, this, [this](double fps) {
-        m_fps->setText(tr("3D %1 fps").arg(fps, 0, 'f', 0));
+    connect(view, &NetworkView::framesPerSecondChanged, this, [this, view](double fps) {
+        // Without animation the view renders only on change: a frame rate would mean nothing.
+        m_fps->setText(view->scene()->isAnimating() ? tr("3D %1 fps").arg(fps, 0, 'f', 0) : tr("3D idle"));
     });
     DrawPanel *draw = m_window->drawPanel();
     connect(draw, &DrawPanel::predictionReady, this, [this](const core::Prediction &prediction) {

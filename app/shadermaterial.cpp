@@ -46,10 +46,11 @@ QTechnique *createTechnique(const QString &shaderName, QGraphicsApiFilter::Api a
 
     auto *pass = new QRenderPass;
     pass->setShaderProgram(program);
-    if (blending == Blending::Additive) {
+    if (blending != Blending::Opaque) {
         auto *arguments = new QBlendEquationArguments(pass);
         arguments->setSourceRgb(QBlendEquationArguments::SourceAlpha);
-        arguments->setDestinationRgb(QBlendEquationArguments::One);
+        arguments->setDestinationRgb(blending == Blending::Additive ? QBlendEquationArguments::One
+                                                                    : QBlendEquationArguments::OneMinusSourceAlpha);
         arguments->setSourceAlpha(QBlendEquationArguments::Zero);
         arguments->setDestinationAlpha(QBlendEquationArguments::One);
         auto *equation = new QBlendEquation(pass);

@@ -5,7 +5,7 @@
 
 #include <Qt3DRender/QMaterial>
 
-enum class Blending { Opaque, Additive };
+enum class Blending { Opaque, Additive, Alpha };
 
 class ShaderMaterial : public Qt3DRender::QMaterial
 {

@@ -55,12 +55,12 @@ TeachingPanel::~TeachingPanel() = default;
 QString TeachingPanel::titleFor(const QString &reason)
 {
     if (reason == QLatin1String("first_forward"))
-        return tr("⏸  The first forward pass");
+        return tr("Teaching pause · the first forward pass");
     if (reason == QLatin1String("first_backward"))
-        return tr("⏸  The first backward pass");
+        return tr("Teaching pause · the first backward pass");
     if (reason == QLatin1String("high_loss"))
-        return tr("⏸  The loss jumped");
-    return tr("⏸  A moment to look");
+        return tr("Teaching pause · the loss jumped");
+    return tr("Teaching pause");
 }
 
 void TeachingPanel::showMoment(const server::PauseMoment &moment)
@@ -96,7 +96,7 @@ void TeachingPanel::showMoment(const server::PauseMoment &moment)
             QStringList gradients;
             for (float g : report->layerGradients)
                 gradients << QString::number(double(g), 'g', 2);
-            facts << tr("mean |gradient| per layer (input side first) %1").arg(gradients.join(QStringLiteral(" · ")));
+            facts << tr("gradient size per layer, input side first: %1").arg(gradients.join(QStringLiteral(" · ")));
         }
     }
     m_numbers->setText(facts.join(QStringLiteral(" · ")));

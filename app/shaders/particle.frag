@@ -1,7 +1,12 @@
 #version 330 core
+in vec2 corner;
 in vec4 color;
 out vec4 fragColor;
 void main()
 {
-    fragColor = vec4(color.rgb * (0.4 + 0.6 * color.a), color.a);
+    float r2 = dot(corner, corner);
+    if (r2 > 1.0)
+        discard;
+    float glow = (1.0 - r2) * color.a;
+    fragColor = vec4(color.rgb * (0.6 + 0.4 * glow), glow);
 }

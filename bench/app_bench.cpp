@@ -1,0 +1,256 @@
+// nnj-app-bench: drives the real nnjourney window (session + embedded server in-process) under
+// a display (Xvfb is fine) and reports figures or takes screenshots.
+//   --bench [--seconds N]   3D frame rate while training streams (default network, connections
+//                           and particles on) and the GUI event-loop latency (p50/p99/max of a
+//                           10 ms precise timer's lateness); one JSON line on stdout.
+//   --tour DIR              screenshots of the whole window: idle, training, teaching pause,
+//                           drawing, inspector (QScreen::grabWindow: includes the 3D view).
+// MNIST from --mnist DIR or NNJ_MNIST_DIR. Settings go to a throw-away QStandardPaths test mode.
+#include "appstartup.h"
+#include "apptheme.h"
+#include "drawingcanvas.h"
+#include "drawpanel.h"
+#include "mainwindow.h"
+#include "networkview.h"
+#include "server.h"
+#include "servershare.h"
+#include "session.h"
+#include "sessionpresenter.h"
+#include "teachingpanel.h"
+#include "trainingactions.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMouseEvent>
+#include <QScreen>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace {
+
+void wait(int milliseconds)
+{
+    QEventLoop loop;
+    QTimer::singleShot(milliseconds, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// Waits until `condition` holds (true) or the timeout passes (false).
+bool waitFor(const std::function<bool()> &condition, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!condition()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        wait(20);
+    }
+    return true;
+}
+
+void shoot(MainWindow &window, const QString &path)
+{
+    wait(400); // let the 3D view render the latest state
+    const QPixmap pixmap = window.screen()->grabWindow(0, window.geometry().x(), window.geometry().y(),
+                                                       window.frameGeometry().width(), window.frameGeometry().height());
+    pixmap.save(path);
+    QTextStream(stdout) << "saved " << path << '\n';
+}
+
+void clickNeuron(NetworkView *view, NeuronId id)
+{
+    const QPointF at = view->screenPosition(id);
+    QMouseEvent press(QEvent::MouseButtonPress, at, view->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, view->mapToGlobal(at), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view, &press);
+    QCoreApplication::sendEvent(view, &release);
+}
+
+void drawSeven(DrawingCanvas *canvas)
+{
+    canvas->drawStroke({{70, 60}, {130, 58}, {200, 60}, {180, 110}, {150, 165}, {130, 225}});
+    canvas->drawStroke({{110, 140}, {185, 140}});
+}
+
+int tour(MainWindow &window, server::Session &session, const QString &directory)
+{
+    QDir().mkpath(directory);
+    waitFor([] { return false; }, 2500);
+    shoot(window, directory + QStringLiteral("/1-idle.png"));
+
+    session.setTeachingMode(true);
+    window.actions()->playPause->trigger();
+    if (!waitFor([&] { return window.teachingPanel()->isVisible(); }, 60000))
+        QTextStream(stderr) << "no teaching moment came\n";
+    shoot(window, directory + QStringLiteral("/2-teaching.png"));
+    session.setTeachingMode(false);
+    session.resume();
+    waitFor([&] { return session.stats().globalBatch > 300; }, 60000);
+    shoot(window, directory + QStringLiteral("/3-training.png"));
+
+    drawSeven(window.drawPanel()->canvas());
+    waitFor([&] { return window.drawPanel()->prediction().digit >= 0; }, 5000);
+    shoot(window, directory + QStringLiteral("/4-drawing.png"));
+
+    clickNeuron(window.networkView(), {1, 37});
+    shoot(window, directory + QStringLiteral("/5-inspector.png"));
+    session.stop();
+    waitFor([&] { return !session.isTraining(); }, 10000);
+    return 0;
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, std::size_t(p / 100.0 * double(values.size())))];
+}
+
+int bench(MainWindow &window, server::Session &session, int seconds)
+{
+    session.setTeachingMode(false);
+    session.setEpochs(100); // keep the stream going for the whole measurement
+    for (const QString &name : qEnvironmentVariable("NNJ_BENCH_HIDE").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (name == QLatin1String("lines"))
+            window.actions()->connections->setChecked(false);
+        if (name == QLatin1String("particles"))
+            window.actions()->particles->setChecked(false);
+        if (name == QLatin1String("labels"))
+            window.networkView()->scene()->setLabelsVisible(false);
+    }
+    waitFor([] { return false; }, 1500);
+    const bool train = !qEnvironmentVariableIsSet("NNJ_BENCH_NOTRAIN");
+    if (!train) {
+        // Render-only baseline: the default network lit by synthetic activations and gradients.
+        NetworkScene *scene = window.networkView()->scene();
+        const std::vector<int> &sizes = scene->layout().sizes();
+        std::vector<std::vector<float>> activations, gradients;
+        for (std::size_t l = 0; l < sizes.size(); ++l) {
+            activations.emplace_back(sizes[l]);
+            for (int i = 0; i < sizes[l]; ++i)
+                activations.back()[i] = float((i * 7919 + int(l) * 31) % 100) / 100.0f;
+            if (l > 0)
+                gradients.emplace_back(sizes[l], 0.01f * float(l));
+        }
+        scene->setActivations(activations);
+        scene->setGradients(gradients, {0.01f, 0.02f, 0.03f});
+        window.networkView()->updateRenderPolicy();
+    } else
+        window.actions()->playPause->trigger();
+    if (train && !waitFor([&] { return session.stats().globalBatch > 20; }, 60000)) {
+        QTextStream(stderr) << "training did not start: " << session.lastError() << '\n';
+        return 1;
+    }
+    NetworkView *view = window.networkView();
+    // --capacity: render continuously to measure how many frames the renderer can make;
+    // default: the product's setting (animation capped at 30 Hz, rendering on demand).
+    if (qEnvironmentVariableIsSet("NNJ_BENCH_CAPACITY"))
+        view->setAnimationRate(0);
+    std::vector<double> lateness;
+    QElapsedTimer tick;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(10);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        lateness.push_back(std::max(0.0, double(tick.nsecsElapsed()) / 1e6 - 10.0));
+        tick.restart();
+    });
+    const long long frames0 = view->framesRendered();
+    const long long batches0 = session.stats().globalBatch;
+    QElapsedTimer clock;
+    clock.start();
+    tick.start();
+    probe.start();
+    wait(seconds * 1000);
+    probe.stop();
+    const double elapsed = double(clock.nsecsElapsed()) / 1e9;
+    const double fps = double(view->framesRendered() - frames0) / elapsed;
+    const double batchesPerSecond = double(session.stats().globalBatch - batches0) / elapsed;
+    const int lines = view->scene()->lineCount();
+    const int particles = view->scene()->particleCount();
+    session.stop();
+    waitFor([&] { return !session.isTraining(); }, 10000);
+    QJsonObject result{{"fps", std::round(fps * 10) / 10},
+                       {"event_loop_latency_p50_ms", percentile(lateness, 50)},
+                       {"event_loop_latency_p99_ms", percentile(lateness, 99)},
+                       {"event_loop_latency_max_ms", percentile(lateness, 100)},
+                       {"latency_samples", int(lateness.size())},
+                       {"training_batches_per_second", std::round(batchesPerSecond)},
+                       {"seconds", elapsed},
+                       {"lines", lines},
+                       {"particles", particles},
+                       {"neurons", view->scene()->layout().neuronCount()},
+                       {"viewport", QStringLiteral("%1x%2").arg(view->width()).arg(view->height())},
+                       {"renderer", qEnvironmentVariable("QT3D_RENDERER")},
+                       {"gl_renderer", qEnvironmentVariable("NNJ_GL_NAME")}};
+    QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))
+        qputenv("QT3D_RENDERER", "opengl");
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("nnjourney"));
+    QStandardPaths::setTestModeEnabled(true);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("mnist"), QStringLiteral("MNIST folder"), QStringLiteral("dir"),
+                      qEnvironmentVariable("NNJ_MNIST_DIR")});
+    parser.addOption({QStringLiteral("tour"), QStringLiteral("Save screenshots into DIR"), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("bench"), QStringLiteral("Measure fps and event-loop latency")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Benchmark duration"), QStringLiteral("s"), QStringLiteral("20")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Window size WxH"), QStringLiteral("size"), QStringLiteral("1600x1000")});
+    parser.process(app);
+    const QString mnist = parser.value(QStringLiteral("mnist"));
+    if (mnist.isEmpty() || !QFile::exists(mnist)) {
+        QTextStream(stderr) << "nnj-app-bench: give --mnist DIR or set NNJ_MNIST_DIR\n";
+        return 2;
+    }
+    QTemporaryDir data;
+    QFile::link(QFileInfo(mnist).absoluteFilePath(), data.filePath(QStringLiteral("mnist")));
+    QString message;
+    int exitCode = 0;
+    auto runtime = startRuntime({QStringLiteral("nnj-app-bench"), QStringLiteral("--port"), QStringLiteral("0"),
+                                 QStringLiteral("--data-dir"), data.path()},
+                                &message, &exitCode);
+    if (!runtime) {
+        QTextStream(stderr) << message << '\n';
+        return exitCode;
+    }
+    apptheme::apply(app, QStringLiteral("dark"));
+    ServerShare share(*runtime->server);
+    MainWindow window(*runtime->session, &share);
+    const QStringList size = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
+    window.resize(size.value(0).toInt(), size.value(1).toInt());
+    window.move(0, 0);
+    window.show();
+    // Isolation switches for profiling: hide parts of the window to see what they cost.
+    for (const QString &name : qEnvironmentVariable("NNJ_BENCH_HIDE").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (auto *dock = window.findChild<QDockWidget *>(name))
+            dock->hide();
+        if (name == QLatin1String("3d"))
+            window.viewContainer()->hide();
+    }
+    if (parser.isSet(QStringLiteral("tour")))
+        return tour(window, *runtime->session, parser.value(QStringLiteral("tour")));
+    return bench(window, *runtime->session, parser.value(QStringLiteral("seconds")).toInt());
+}

@@ -1,0 +1,59 @@
+// `nnjourney --headless` runs the server without any display: it prints its URL and serves
+// /health; bad options fail with a message and exit code 2.
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestAppHeadless : public QObject
+{
+    Q_OBJECT
+private slots:
+    void servesWithoutDisplay();
+    void badOptionFails();
+};
+
+void TestAppHeadless::servesWithoutDisplay()
+{
+    QTemporaryDir data;
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    process.setProcessEnvironment(environment);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                                    QStringLiteral("--data-dir"), data.path(), QStringLiteral("--no-download")});
+    QVERIFY(process.waitForStarted(10000));
+    QString output;
+    QRegularExpressionMatch match;
+    const QRegularExpression url(QStringLiteral("(http://127\\.0\\.0\\.1:\\d+/)"));
+    QTRY_VERIFY_WITH_TIMEOUT((output += QString::fromUtf8(process.readAll()), match = url.match(output)).hasMatch(), 20000);
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(match.captured(1) + QStringLiteral("health"))));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(reply->error(), QNetworkReply::NoError);
+    QVERIFY(reply->readAll().contains("\"ok\""));
+    reply->deleteLater();
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+}
+
+void TestAppHeadless::badOptionFails()
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("seventy")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAll().contains("seventy"));
+}
+
+QTEST_GUILESS_MAIN(TestAppHeadless)
+#include "tst_apphead.moc"
