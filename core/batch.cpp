@@ -50,19 +50,20 @@ void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
 {
     assert(data.pixelsPerImage() == m_inputSize);
     Part &part = m_parts[partIndex];
+    const int inputSize = m_inputSize; // a local: the stores below cannot alias it, so loops vectorise
     // Pass 1: lit pixels per pixel over the part's samples (a vectorised byte compare), so
-    // pass 2 can write the pixel-major lists directly.
+    // pass 3 can scatter the pixel-major lists directly.
     int *start = part.pixelStart.data();
-    std::fill(start, start + m_inputSize + 1, 0);
+    std::fill(start, start + inputSize + 1, 0);
     for (int s = part.samples.begin; s < part.samples.end; ++s) {
         const std::uint8_t *pixels = data.image(indices[s]);
-        for (int p = 0; p < m_inputSize; ++p)
+        for (int p = 0; p < inputSize; ++p)
             start[p + 1] += pixels[p] != 0;
     }
-    for (int p = 0; p < m_inputSize; ++p)
+    for (int p = 0; p < inputSize; ++p)
         start[p + 1] += start[p];
     int *cursor = part.cursor.data();
-    std::copy(start, start + m_inputSize, cursor);
+    std::copy(start, start + inputSize, cursor);
 
     // Pass 2: compact each sample (sample-major), branch-free within non-blank words.
     constexpr float scale = 1.0f / 255.0f;
@@ -71,7 +72,7 @@ void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
         float *value = m_pixelValue.data() + columnStart(s);
         const std::uint8_t *pixels = data.image(indices[s]);
         int used = 0, p = 0;
-        for (; p + 8 <= m_inputSize; p += 8) {
+        for (; p + 8 <= inputSize; p += 8) {
             std::uint64_t word;
             std::memcpy(&word, pixels + p, sizeof word);
             if (word == 0) // skip blank runs eight pixels at a time (digits are ~80% zeros)
@@ -82,7 +83,7 @@ void Batch::gatherPart(int partIndex, const Dataset &data, const int *indices)
                 used += pixels[q] != 0;
             }
         }
-        for (; p < m_inputSize; ++p) {
+        for (; p < inputSize; ++p) {
             index[used] = p;
             value[used] = float(pixels[p]) * scale;
             used += pixels[p] != 0;
