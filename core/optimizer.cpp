@@ -43,8 +43,17 @@ namespace {
 template <typename Parameter, typename Gradient, typename Velocity>
 void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&velocity, float momentum, float learningRate)
 {
-    velocity = momentum * velocity + gradient;
-    parameter -= learningRate * velocity;
+    // One pass per column (column-major blocks: each column's rows are contiguous).
+    const Eigen::Index rows = parameter.rows();
+    for (Eigen::Index column = 0; column < parameter.cols(); ++column) {
+        float *w = &parameter.coeffRef(0, column);
+        float *v = &velocity.coeffRef(0, column);
+        const float *g = &gradient.coeff(0, column);
+        for (Eigen::Index i = 0; i < rows; ++i) {
+            v[i] = momentum * v[i] + g[i];
+            w[i] -= learningRate * v[i];
+        }
+    }
 }
 
 // m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + eps)
