@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QWebSocket>
 
+#include <deque>
+
 using namespace Qt::StringLiterals;
 
 namespace server {
@@ -24,6 +26,8 @@ struct WebSocketHub::Client
     qint64 behindSinceMs = -1; // when it started being skipped, -1: not behind
     bool needsState = false;   // missed events while skipped: send a snapshot when it recovers
     bool closing = false;
+    std::deque<QByteArray> queue; // events waiting behind a large message
+    bool largeInFlight = false;   // a large message is still in this socket's buffer
 };
 
 WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits, QObject *parent)
@@ -125,6 +129,10 @@ void WebSocketHub::accept(QWebSocket *socket)
             reply(*c, messages::error(u"Binary messages are not understood; send JSON text"_s));
     });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); });
+    connect(socket, &QWebSocket::bytesWritten, this, [this, socket] {
+        if (Client *c = find(socket))
+            onBytesWritten(*c);
+    });
 
     send(ref, json::compact({{u"type"_s, u"connected"_s},
                              {u"status"_s, u"ready"_s},
@@ -145,11 +153,16 @@ void WebSocketHub::remove(QWebSocket *socket)
                                  [socket](const auto &client) { return client->socket == socket; });
     if (it == m_clients.end())
         return;
+    const bool freesSlot = (*it)->largeInFlight;
+    if (freesSlot)
+        --m_largeInFlight;
     m_clients.erase(it);
     socket->disconnect(this);
     socket->deleteLater();
     broadcast(messages::viewers(viewerCount()));
     emit viewerCountChanged(viewerCount());
+    if (freesSlot)
+        pumpQueues();
 }
 
 void WebSocketHub::send(Client &client, const QByteArray &message)
@@ -183,13 +196,66 @@ void WebSocketHub::broadcast(const QByteArray &message)
 {
     if (m_clients.empty())
         return;
-    const QString text = QString::fromUtf8(message); // converted once for all clients
-    for (auto &client : m_clients) {
-        if (!congested(*client))
-            client->socket->sendTextMessage(text);
+    if (message.size() >= m_limits.largeBytes) {
+        for (auto &client : m_clients)
+            deliver(*client, message);
+    } else {
+        const QString text = QString::fromUtf8(message); // converted once for all clients
+        for (auto &client : m_clients) {
+            if (congested(*client))
+                continue;
+            if (client->queue.empty())
+                client->socket->sendTextMessage(text);
+            else
+                client->queue.push_back(message);
+        }
     }
     if (!m_flushTimer.isActive())
         m_flushTimer.start(m_limits.minIntervalMs); // re-checks skipped clients
+}
+
+void WebSocketHub::deliver(Client &client, const QByteArray &message)
+{
+    if (congested(client))
+        return;
+    const bool large = message.size() >= m_limits.largeBytes;
+    if (!client.queue.empty() || client.largeInFlight || (large && m_largeInFlight >= m_limits.maxParallelLarge)) {
+        client.queue.push_back(message); // shares the bytes, no copy
+        return;
+    }
+    write(client, message);
+}
+
+void WebSocketHub::write(Client &client, const QByteArray &message)
+{
+    if (message.size() >= m_limits.largeBytes) {
+        client.largeInFlight = true;
+        ++m_largeInFlight;
+    }
+    send(client, message);
+}
+
+void WebSocketHub::onBytesWritten(Client &client)
+{
+    if (!client.largeInFlight || client.socket->bytesToWrite() > 64 * 1024)
+        return;
+    client.largeInFlight = false;
+    --m_largeInFlight;
+    pumpQueues();
+}
+
+void WebSocketHub::pumpQueues()
+{
+    for (auto &client : m_clients) {
+        while (!client->queue.empty() && !client->largeInFlight && !congested(*client)) {
+            const QByteArray &next = client->queue.front();
+            if (next.size() >= m_limits.largeBytes && m_largeInFlight >= m_limits.maxParallelLarge)
+                return; // no free slot for anyone now
+            const QByteArray message = next;
+            client->queue.pop_front();
+            write(*client, message);
+        }
+    }
 }
 
 void WebSocketHub::onUpdate(const BatchUpdate &update)
@@ -210,6 +276,10 @@ void WebSocketHub::flushUpdates()
         const bool behind = client->sentSequence < m_latestSequence || client->needsState;
         if (!behind)
             continue;
+        if (!client->queue.empty() || client->largeInFlight) {
+            nextDue = nextDue < 0 ? now + 100 : std::min(nextDue, now + 100); // busy with an event
+            continue;
+        }
         if (congested(*client)) {
             nextDue = nextDue < 0 ? now + 250 : std::min(nextDue, now + 250);
             continue;
@@ -237,8 +307,7 @@ void WebSocketHub::flushUpdates()
 
 void WebSocketHub::reply(Client &client, const QByteArray &message)
 {
-    if (!congested(client))
-        send(client, message);
+    deliver(client, message);
 }
 
 void WebSocketHub::onMessage(Client &client, const QString &text)

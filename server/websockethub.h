@@ -30,6 +30,8 @@ struct HubLimits
     qint64 closeBytes = 8 * 1024 * 1024; // ... and closed
     int maxBehindMs = 10000;             // skipped this long: closed
     qint64 maxMessageBytes = 64 * 1024;  // incoming message / frame size
+    qint64 largeBytes = 256 * 1024;      // messages this big (training_complete with weights) ...
+    int maxParallelLarge = 4;            // ... are written to at most this many clients at a time
 };
 
 class WebSocketHub : public QObject
@@ -54,6 +56,11 @@ private:
     void remove(QWebSocket *socket);
     void broadcast(const QByteArray &message); // events: never coalesced, skipped when congested
     void send(Client &client, const QByteArray &message);
+    // Events keep their order per client; large ones wait for a free slot (bounded memory).
+    void deliver(Client &client, const QByteArray &message);
+    void write(Client &client, const QByteArray &message);
+    void onBytesWritten(Client &client);
+    void pumpQueues();
     bool congested(Client &client); // applies the close rules; true when the client is skipped
     void onUpdate(const BatchUpdate &update);
     void flushUpdates();
@@ -71,6 +78,7 @@ private:
     QElapsedTimer m_clock;
     quint64 m_nextId = 1;
     quint64 m_dropped = 0;
+    int m_largeInFlight = 0;
     qint64 m_lastDownloadEventMs = -1000;
 };
 
