@@ -57,7 +57,7 @@ export class TrainingChart {
 			scales: { x: { time: false }, loss: { range: ( u, min, max ) => [ 0, Math.max( 0.5, max ?? 1 ) * 1.05 ] },
 				acc: { range: [ 0, 1 ] } },
 			axes: [
-				{ ...axis, values: ( u, ticks ) => ticks.map( ( v ) => ( this.inEpochs ? `ep ${+ v.toFixed( 2 )}` : String( v ) ) ) },
+				{ ...axis, values: ( u, ticks ) => this.formatX( ticks ) },
 				{ ...axis, scale: 'loss', size: 42, values: ( u, ticks ) => ticks.map( ( v ) => v.toFixed( 1 ) ) },
 				{ ...axis, scale: 'acc', side: 1, size: 42, grid: { show: false },
 					values: ( u, ticks ) => ticks.map( ( v ) => `${Math.round( v * 100 )}%` ) },
@@ -72,8 +72,18 @@ export class TrainingChart {
 		}, this.data, this.container );
 	}
 
+	// x is in epochs when the epoch length is known; early in a run (under a tenth of an epoch)
+	// the ticks read better as batch numbers.
+	formatX( ticks ) {
+		const span = ticks.length > 1 ? ticks[ ticks.length - 1 ] - ticks[ 0 ] : 1;
+		if ( ! this.inEpochs ) return ticks.map( ( v ) => String( Math.round( v ) ) );
+		if ( span < 0.1 ) return ticks.map( ( v ) => `b ${Math.round( v * this.batchesPerEpoch )}` );
+		return ticks.map( ( v ) => `ep ${+ v.toFixed( span < 1 ? 2 : 1 )}` );
+	}
+
 	setRun( history, epochResults, batchesPerEpoch ) {
 		this.inEpochs = batchesPerEpoch > 0;
+		this.batchesPerEpoch = batchesPerEpoch;
 		this.data = chartData( history, epochResults, batchesPerEpoch );
 		this.scheduleDraw();
 	}

@@ -11,6 +11,7 @@ import { Inspector, TeachingOverlay } from './overlays.js';
 import { ArchitectureDialog } from './architecture.js';
 
 const $ = ( id ) => document.getElementById( id );
+performance.mark( 'nnj-modules-loaded' ); // every import above has been fetched and evaluated
 
 function readToken() {
 	const fromUrl = new URL( location.href ).searchParams.get( 'token' );
@@ -48,20 +49,6 @@ setInterval( () => {
 const view = { source: 'training', drawing: null }; // what the 3D view shows
 let skipPausesLocally = stored( 'nnj-skip-pauses', 'false' ) === 'true';
 
-const scene = new NetworkScene( $( 'network-canvas' ), { onPick: ( selection ) => showInspector( selection ) } );
-const chart = new TrainingChart( $( 'chart' ) );
-const inspector = new Inspector( { onClose: () => {
-	scene.select( null );
-	showInspector( null );
-} } );
-const teaching = new TeachingOverlay( { onContinue: continueAfterPause } );
-const architecture = new ArchitectureDialog( { onApply: applyArchitecture } );
-const pad = new DrawingPad( $( 'drawing-canvas' ), {
-	colors: () => ( document.documentElement.dataset.theme === 'light' ? { background: '#ffffff', ink: '#000000' }
-		: { background: '#000000', ink: '#ffffff' } ),
-	onChange: ( input ) => onDrawing( input ),
-} );
-
 const ui = new Ui( {
 	onPlayPause: playPause,
 	onStep: () => command( api.stepTraining(), 'step' ),
@@ -75,6 +62,31 @@ const ui = new Ui( {
 	onFit: () => scene.fit(),
 	onReconnect: () => api.reconnectNow(),
 } );
+let pageReady = false; // the scene and panels exist (set at the end of this module)
+
+// Open the WebSocket first: the handshake overlaps building the 3D scene, so the state
+// snapshot is waiting as soon as the page is ready (late joiners see the run at once).
+api.on( 'status', ( status ) => onStatus( status ) );
+api.on( 'message', ( message ) => onMessage( message ) );
+api.on( 'protocol-error', ( e ) => console.warn( `ignored server message: ${e.message}` ) );
+performance.mark( 'nnj-connect' );
+api.connect();
+
+const initialTheme = document.documentElement.dataset.theme === 'light' ? 'light' : 'dark';
+const scene = new NetworkScene( $( 'network-canvas' ), { theme: initialTheme, onPick: ( selection ) => showInspector( selection ) } );
+const chart = new TrainingChart( $( 'chart' ) );
+const inspector = new Inspector( { onClose: () => {
+	scene.select( null );
+	showInspector( null );
+} } );
+const teaching = new TeachingOverlay( { onContinue: continueAfterPause } );
+const architecture = new ArchitectureDialog( { onApply: applyArchitecture } );
+const pad = new DrawingPad( $( 'drawing-canvas' ), {
+	colors: () => ( document.documentElement.dataset.theme === 'light' ? { background: '#ffffff', ink: '#000000' }
+		: { background: '#000000', ink: '#ffffff' } ),
+	onChange: ( input ) => onDrawing( input ),
+} );
+
 
 // ---- Commands ------------------------------------------------------------------------------
 async function command( request, what ) {
@@ -240,6 +252,7 @@ function refreshInspector() {
 
 // ---- Server messages ------------------------------------------------------------------------
 function onMessage( message ) {
+	if ( message.type === 'state' && ! state.snapshotReceived ) performance.mark( 'nnj-first-snapshot' );
 	const { changed, error } = state.apply( message );
 	if ( error ) {
 		console.warn( `ignored server message: ${error}` );
@@ -329,7 +342,8 @@ function onStatus( status ) {
 	ui.renderConnection( status );
 	if ( status.state === 'connected' ) {
 		// The server sends connected + state by itself; nothing to ask for.
-	} else if ( status.state === 'disconnected' ) {
+		if ( ! performance.getEntriesByName( 'nnj-connected' ).length ) performance.mark( 'nnj-connected' );
+	} else if ( status.state === 'disconnected' && pageReady ) {
 		scene.setFlowing( false );
 		teaching.hide();
 	}
@@ -369,15 +383,13 @@ document.addEventListener( 'keydown', ( e ) => {
 	if ( e.key === 'Escape' && ! $( 'draw-panel' ).hidden ) setDrawingOpen( false );
 } );
 
-setTheme( document.documentElement.dataset.theme === 'light' ? 'light' : 'dark' );
+ui.setTheme( initialTheme );
 showPrediction( null );
 ui.renderRole( state );
 ui.renderTraining( state );
 ui.renderSettings( state );
-api.on( 'status', onStatus );
-api.on( 'message', onMessage );
-api.on( 'protocol-error', ( e ) => console.warn( `ignored server message: ${e.message}` ) );
-api.connect();
+
+pageReady = true;
 
 // Read-only hooks for the benchmark and the end-to-end tests.
 window.__nnj = { state, scene, weights, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };

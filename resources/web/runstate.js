@@ -53,6 +53,7 @@ export class RunState {
 		this.complete = null; // the last training_complete message (weights stripped)
 		this.lastError = null;
 		this.snapshotReceived = false;
+		this.snapshotCount = 0; // state snapshots applied (one per (re)connection)
 	}
 
 	get isController() {
@@ -160,6 +161,7 @@ const HANDLERS = {
 		if ( isNumber( message.viewers ) ) state.viewers = message.viewers;
 		if ( message.data ) state.data = { ...state.data, ...message.data };
 		state.snapshotReceived = true;
+		state.snapshotCount += 1;
 		[ 'training', 'history', 'confusion', 'weights', 'viewers', 'architecture', 'settings', 'epochs' ]
 			.forEach( ( key ) => changed.add( key ) );
 		return null;

@@ -47,8 +47,34 @@ function textSprite( text, color, height, weight = 600 ) {
 	return sprite;
 }
 
+// The WebGL renderer's name, from a throwaway context (decides the quality settings up front).
+function rendererName() {
+	try {
+		const gl = document.createElement( 'canvas' ).getContext( 'webgl2' );
+		const info = gl?.getExtension( 'WEBGL_debug_renderer_info' );
+		const name = gl ? String( gl.getParameter( info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER ) ) : '';
+		gl?.getExtension( 'WEBGL_lose_context' )?.loseContext();
+		return name;
+	} catch {
+		return '';
+	}
+}
+
+// Software rasterisers (SwiftShader, llvmpipe) draw every pixel on the CPU: no MSAA there, and
+// the drawing resolution adapts so animation stays fluid. ?aa=0|1 and ?pr=<ratio> override.
+function qualitySettings() {
+	const query = new URL( location.href ).searchParams;
+	const name = rendererName();
+	const software = /swiftshader|llvmpipe|softpipe|software/i.test( name );
+	const dpr = window.devicePixelRatio || 1;
+	const fixedRatio = Number( query.get( 'pr' ) );
+	const maxRatio = fixedRatio > 0 ? fixedRatio : Math.min( dpr, software ? 1 : 2 );
+	return { name, software, antialias: query.has( 'aa' ) ? query.get( 'aa' ) !== '0' : ! software,
+		maxRatio, minRatio: fixedRatio > 0 ? fixedRatio : Math.min( maxRatio, software ? 0.45 : 0.75 ), ratio: maxRatio };
+}
+
 export class NetworkScene {
-	constructor( canvas, { onPick = () => {} } = {} ) {
+	constructor( canvas, { onPick = () => {}, theme = 'dark' } = {} ) {
 		this.canvas = canvas;
 		this.onPick = onPick;
 		this.sizes = [ 784, 128, 64, 10 ];
@@ -64,13 +90,16 @@ export class NetworkScene {
 		this.frameTimes = [];
 		this.renderPending = false;
 		this.lastTime = 0;
-		this.theme = THEMES.dark;
-		this.init();
+		this.theme = THEMES[ theme ] ?? THEMES.dark;
+		this.init( theme );
 	}
 
-	init() {
-		this.renderer = new THREE.WebGLRenderer( { canvas: this.canvas, antialias: true, powerPreference: 'high-performance' } );
-		this.renderer.setPixelRatio( Math.min( window.devicePixelRatio || 1, 2 ) );
+	init( theme ) {
+		performance.mark( 'nnj-scene-init' );
+		this.quality = qualitySettings();
+		this.renderer = new THREE.WebGLRenderer( { canvas: this.canvas, antialias: this.quality.antialias, powerPreference: 'high-performance' } );
+		this.renderer.setPixelRatio( this.quality.ratio );
+		this.frameIntervals = [];
 		this.scene = new THREE.Scene();
 		this.camera = new THREE.PerspectiveCamera( 38, 1, 0.5, 4000 );
 		this.scene.add( new THREE.HemisphereLight( 0xffffff, 0x445066, 2.2 ) );
@@ -100,7 +129,7 @@ export class NetworkScene {
 		this.canvas.addEventListener( 'pointerdown', ( e ) => { this.pointerDown = { x: e.clientX, y: e.clientY }; } );
 		this.canvas.addEventListener( 'pointerup', ( e ) => this.handlePointerUp( e ) );
 		new ResizeObserver( () => this.onWindowResize() ).observe( this.canvas.parentElement );
-		this.setTheme( 'dark' );
+		this.setTheme( theme );
 		this.rebuild();
 		this.onWindowResize();
 	}
@@ -188,7 +217,7 @@ export class NetworkScene {
 		this.meshes = this.layout.layers.map( ( layer, index ) => {
 			const geometry = layer.kind === 'input'
 				? new THREE.PlaneGeometry( layer.radius * 2, layer.radius * 2 )
-				: new THREE.SphereGeometry( layer.radius, layer.kind === 'output' ? 24 : 12, layer.kind === 'output' ? 16 : 8 );
+				: new THREE.SphereGeometry( layer.radius, layer.kind === 'output' ? 20 : 10, layer.kind === 'output' ? 14 : 7 );
 			const material = layer.kind === 'input' ? new THREE.MeshBasicMaterial() : new THREE.MeshLambertMaterial();
 			const mesh = new THREE.InstancedMesh( geometry, material, layer.count );
 			const matrix = new THREE.Matrix4();
@@ -391,8 +420,29 @@ export class NetworkScene {
 	animate( time ) {
 		const dt = Math.min( 0.1, ( time - this.lastTime ) / 1000 );
 		this.lastTime = time;
+		this.adaptResolution( dt );
 		this.particles.update( dt );
 		this.render();
+	}
+
+	// Dynamic resolution while animating: below ~28 fps draw fewer pixels, above ~50 fps more.
+	adaptResolution( dt ) {
+		const q = this.quality;
+		this.frameIntervals.push( dt );
+		if ( this.frameIntervals.length < 20 ) return;
+		const mean = this.frameIntervals.reduce( ( a, b ) => a + b, 0 ) / this.frameIntervals.length;
+		this.frameIntervals = [];
+		let ratio = q.ratio;
+		if ( mean > 1 / 28 ) ratio = Math.max( q.minRatio, ratio * 0.85 );
+		else if ( mean < 1 / 50 ) ratio = Math.min( q.maxRatio, ratio * 1.1 );
+		if ( Math.abs( ratio - q.ratio ) < 0.01 ) return;
+		q.ratio = ratio;
+		this.renderer.setPixelRatio( ratio );
+		this.renderer.setSize( this.canvas.parentElement.clientWidth, this.canvas.parentElement.clientHeight, false );
+	}
+
+	rendererInfo() {
+		return { name: this.quality.name, software: this.quality.software, antialias: this.quality.antialias, pixelRatio: this.quality.ratio };
 	}
 
 	requestRender() {
@@ -407,6 +457,7 @@ export class NetworkScene {
 	render() {
 		const start = performance.now();
 		this.renderer.render( this.scene, this.camera );
+		if ( this.frameCount === 0 ) performance.mark( 'nnj-first-frame' );
 		this.frameCount += 1;
 		this.frameTimes.push( performance.now() - start );
 		if ( this.frameTimes.length > 120 ) this.frameTimes.shift();
@@ -433,6 +484,6 @@ export class NetworkScene {
 		const times = this.frameTimes;
 		return { frames: this.frameCount, animating: this.animating,
 			meanFrameMs: times.length ? times.reduce( ( a, b ) => a + b, 0 ) / times.length : null,
-			lines: this.connections?.count ?? 0, particles: this.particles.particles.length };
+			lines: this.connections?.count ?? 0, particles: this.particles.particles.length, pixelRatio: this.quality.ratio };
 	}
 }

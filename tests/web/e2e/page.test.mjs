@@ -40,7 +40,7 @@ after( async () => {
 	await server?.dispose();
 } );
 
-test( 'the page connects, shows the state and draws the 3D network within 1 s', { skip: skip ?? false }, async () => {
+test( 'the page connects, shows the state and draws the 3D network', { skip: skip ?? false }, async () => {
 	const started = Date.now();
 	await main.goto( server.url );
 	await connected( main, 5000 );
@@ -122,8 +122,12 @@ test( 'a LAN page without the token is a viewer; with ?token= it controls', { sk
 	assert.equal( await viewer.getByTestId( 'play-pause' ).isDisabled(), true );
 	assert.equal( await viewer.locator( '#viewer-note' ).isVisible(), true );
 	// Going around the UI does not help either: the server refuses the command.
+	const errorsBefore = phone.log.consoleErrors.length;
 	const refused = await viewer.evaluate( async () => ( await fetch( '/stop-training', { method: 'POST' } ) ).status );
 	assert.ok( refused === 401 || refused === 403, `stop without token answered ${refused}` );
+	// Chromium logs the refused request as a console error: expected here, and only that one.
+	const logged = phone.log.consoleErrors.splice( errorsBefore );
+	assert.ok( logged.length <= 1 && logged.every( ( line ) => line.includes( `status of ${refused}` ) ), logged.join( '\n' ) );
 	assert.equal( ( await api( server, 'GET', '/status' ) ).data.training, true, 'the run goes on' );
 	await viewer.waitForTimeout( 400 );
 	await viewer.screenshot( { path: join( shots, 'phone-dark-viewer.png' ) } );
@@ -253,12 +257,15 @@ test( 'the theme switch is remembered', { skip: skip ?? false }, async () => {
 
 test( 'the page recovers when the server restarts', { skip: skip ?? false }, async () => {
 	const errorsBefore = desktop.log.consoleErrors.length;
+	const snapshots = await main.evaluate( () => window.__nnj.state.snapshotCount );
 	await server.stop();
 	await waitFor( main, () => document.querySelector( '[data-testid=connection-status]' ).dataset.state === 'disconnected' );
 	await shot( main, 'desktop-light-disconnected' );
 	await server.start();
 	await connected( main, 20000 );
-	await waitFor( main, () => window.__nnj.state.snapshotReceived && window.__nnj.state.architecture.length === 5 );
+	// A fresh snapshot arrives, with the model the server autosaved before it went down.
+	await waitFor( main, ( n ) => window.__nnj.state.snapshotCount > n && window.__nnj.state.hasWeights, snapshots );
+	await waitFor( main, () => window.__nnj.perf().frames > 0 && ! document.getElementById( 'play-pause' ).disabled );
 	// While the server was down Chromium logs failed WebSocket handshakes: expected, and only those.
 	const during = desktop.log.consoleErrors.slice( errorsBefore );
 	for ( const line of during ) assert.match( line, /WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/ );

@@ -13,8 +13,11 @@ const require = createRequire( process.env.NNJ_WEB_TEST_MODULES
 const { chromium } = require( 'playwright-core' );
 
 export const CHROMIUM = process.env.NNJ_CHROMIUM ?? '/usr/bin/chromium';
+// NNJ_CHROMIUM_ARGS adds flags (space-separated), e.g. for benchmarking other GL paths.
 const ARGS = [ '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage' ];
+	'--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage' ]
+	.filter( ( flag ) => ! ( process.env.NNJ_CHROMIUM_KEEP_GPU && flag === '--disable-gpu' ) )
+	.concat( ( process.env.NNJ_CHROMIUM_ARGS ?? '' ).split( ' ' ).filter( Boolean ) );
 
 export async function launchBrowser( { viewport = { width: 1920, height: 1080 }, colorScheme = 'dark', isMobile = false,
 	hasTouch = false, deviceScaleFactor = 1 } = {} ) {
