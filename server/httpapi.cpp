@@ -229,7 +229,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
                                 u"/set-batch-delay"_s, u"/set-architecture"_s, u"/set-teaching-mode"_s,
                                 u"/set-speed"_s,       u"/predict"_s};
     const auto wrongMethod = [&](const QString &path, const QString &allowed) {
-        server.route(path, Method::Get | Method::Post | Method::Put | Method::Delete | Method::Patch | Method::Head,
+        server.route(path, Method::Get | Method::Post | Method::Put | Method::Delete | Method::Patch,
                      [allowed](const QHttpServerRequest &) -> QHttpServerResponse {
                          auto response = errorResponse(StatusCode::MethodNotAllowed, u"Use %1"_s.arg(allowed));
                          response.setHeader("Allow", allowed.toLatin1());

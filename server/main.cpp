@@ -89,6 +89,30 @@ int main(int argc, char *argv[])
         return 1;
     }
     installSignalHandlers(app);
+    // Operator log: what happens to the one shared run (never a token or a request).
+    QObject::connect(&session, &server::Session::trainingStarted, &app, [&err] {
+        err << "nnjourney-server: training started\n";
+        err.flush();
+    });
+    QObject::connect(&session, &server::Session::epochFinished, &app, [&err](const core::EpochReport &report) {
+        err << "nnjourney-server: epoch " << report.epoch << '/' << report.epochs << ": test accuracy "
+            << QString::number(100.0 * report.testAccuracy, 'f', 2) << " %, test loss "
+            << QString::number(report.testLoss, 'f', 4) << '\n';
+        err.flush();
+    });
+    QObject::connect(&session, &server::Session::trainingFinished, &app, [&err](const core::FinishReport &report) {
+        err << "nnjourney-server: training " << (report.stopped ? "stopped" : "finished") << " after "
+            << report.samplesTrained << " samples\n";
+        err.flush();
+    });
+    QObject::connect(&session, &server::Session::trainingFailed, &app, [&err](const QString &message) {
+        err << "nnjourney-server: training failed: " << message << '\n';
+        err.flush();
+    });
+    QObject::connect(&session, &server::Session::warning, &app, [&err](const QString &message) {
+        err << "nnjourney-server: " << message << '\n';
+        err.flush();
+    });
 
     out << "Neural Network Journey server (" << config.environmentName() << ")\n";
     const QStringList urls = httpServer.urls();
