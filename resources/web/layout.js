@@ -37,7 +37,7 @@ export function layoutNetwork( sizes, orientation = 'horizontal' ) {
 		if ( kind === 'input' && count === INPUT_SIDE * INPUT_SIDE ) {
 			cols = rows = INPUT_SIDE;
 			spacing = 1;
-			radius = 0.46;
+			radius = 0.49; // nearly touching squares: the layer reads as the image
 		} else if ( kind === 'output' ) {
 			cols = horizontal ? 1 : count;
 			rows = horizontal ? count : 1;

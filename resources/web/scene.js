@@ -339,10 +339,11 @@ export class NetworkScene {
 		const { min, max } = this.layout.bounds;
 		// Margins leave room for the digit labels (right / below) and the layer titles (above).
 		const horizontal = this.layout.orientation === 'horizontal';
+		// In portrait the view toolbar covers the top and the draw button the bottom right.
 		const center = new THREE.Vector3( ( min[ 0 ] + max[ 0 ] ) / 2 + ( horizontal ? 2.5 : 0 ),
-			( min[ 1 ] + max[ 1 ] ) / 2 + 1.2, 0 );
+			( min[ 1 ] + max[ 1 ] ) / 2 + ( horizontal ? 1.2 : 2 ), 0 );
 		const width = max[ 0 ] - min[ 0 ] + ( horizontal ? 14 : 6 );
-		const height = max[ 1 ] - min[ 1 ] + ( horizontal ? 8 : 10 );
+		const height = max[ 1 ] - min[ 1 ] + ( horizontal ? 8 : 26 );
 		const tan = Math.tan( THREE.MathUtils.degToRad( this.camera.fov / 2 ) );
 		const distance = Math.max( height / 2 / tan, width / 2 / ( tan * this.camera.aspect ) ) * 1.02;
 		const direction = new THREE.Vector3( 0.16, 0.1, 1 ).normalize();
@@ -413,6 +414,12 @@ export class NetworkScene {
 		this.renderer.setAnimationLoop( wanted ? ( time ) => this.animate( time ) : null );
 		if ( ! wanted ) {
 			this.particles.clear();
+			// Still pictures are cheap: draw them at full resolution again.
+			if ( this.quality.ratio !== this.quality.maxRatio ) {
+				this.quality.ratio = this.quality.maxRatio;
+				this.renderer.setPixelRatio( this.quality.ratio );
+				this.renderer.setSize( this.canvas.parentElement.clientWidth, this.canvas.parentElement.clientHeight, false );
+			}
 			this.requestRender();
 		}
 	}
