@@ -31,6 +31,7 @@ private slots:
     void foreignOriginIsRefused();
     void settingsAndViewersAreBroadcast();
     void stalledClientIsDroppedWithoutSlowingOthers();
+    void rebindKeepsConnections();
 
 private:
     void makeServer(double teachingScale, server::HubLimits hub = {});
@@ -380,6 +381,35 @@ void TestWebSocketHub::stalledClientIsDroppedWithoutSlowingOthers()
     QVERIFY(updatesBefore > 10);
     QTRY_VERIFY_WITH_TIMEOUT(reader.count(u"update"_s) > updatesBefore + 5, 5000);
     m_session->stop();
+}
+
+void TestWebSocketHub::rebindKeepsConnections()
+{
+    WsClient client;
+    QVERIFY(client.open(m_port));
+    QVERIFY(client.waitFor(u"state"_s));
+    QVERIFY(m_server->joinUrl().isEmpty()); // loopback only: nothing to share
+    QCOMPARE(m_server->urls(), QStringList{u"http://127.0.0.1:%1/"_s.arg(m_port)});
+
+    // "Share on LAN": all interfaces, same port; the open connection stays.
+    QVERIFY(m_server->rebind(QHostAddress::Any));
+    QCOMPARE(m_server->port(), m_port);
+    QCOMPARE(m_server->address(), QHostAddress(QHostAddress::Any));
+    client.send({{u"type"_s, u"ping"_s}});
+    QVERIFY(client.waitFor(u"pong"_s));
+    QCOMPARE(fixtures::get(m_port, "/health").status, 200);
+    WsClient second;
+    QVERIFY(second.open(m_port));
+    const QString join = m_server->joinUrl();
+    if (m_server->urls().size() > 1) // the machine has a LAN address
+        QVERIFY2(join.endsWith(u"?token=ws-token-0123456789abcdef"_s), qPrintable(join));
+
+    QVERIFY(m_server->rebind(QHostAddress::LocalHost));
+    QVERIFY(m_server->joinUrl().isEmpty());
+    client.send({{u"type"_s, u"ping"_s}});
+    QTRY_COMPARE(client.count(u"pong"_s), 2);
+    QCOMPARE(fixtures::get(m_port, "/health").status, 200);
+    QCOMPARE(m_server->hub().viewerCount(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestWebSocketHub)
