@@ -4,6 +4,7 @@
 // Needs $NNJ_MNIST_DIR; skips without it unless $CI is set (then it fails).
 #include "appstartup.h"
 #include "mainwindow.h"
+#include "networkview.h"
 #include "server.h"
 #include "servershare.h"
 #include "session.h"
@@ -74,9 +75,13 @@ void TestAppEndToEnd::windowAndBrowserShareOneRun()
     QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("state")) >= 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(window.shareStatus()->viewersText().contains(QLatin1Char('1')), true, 5000);
 
-    // The window starts training; the browser sees the start and the batches.
+    // Space in the 3D view starts training (shortcuts work with the focus in the embedded
+    // Qt 3D window); the browser sees the start and the batches.
     window.actions()->teaching->setChecked(false);
-    window.actions()->playPause->trigger();
+    window.activateWindow();
+    window.networkView()->requestActivate();
+    QTRY_VERIFY_WITH_TIMEOUT(QGuiApplication::focusWindow() == window.networkView(), 5000);
+    QTest::keyClick(window.networkView(), Qt::Key_Space);
     QVERIFY2(session.isTraining(), qPrintable(session.lastError()));
     QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("training_started")) == 1, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("update")) >= 5, 60000);
