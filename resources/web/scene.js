@@ -110,6 +110,7 @@ export class NetworkScene {
 		this.scene.add( this.network );
 		this.controls = new OrbitControls( this.camera, this.canvas );
 		this.controls.enableDamping = false;
+		this.controls.listenToKeyEvents( this.canvas ); // arrow keys pan while the canvas has focus
 		this.controls.addEventListener( 'change', () => this.requestRender() );
 		this.controls.addEventListener( 'start', () => { this.userMovedCamera = true; } );
 		this.lineGeometry = new THREE.BufferGeometry();
@@ -446,6 +447,13 @@ export class NetworkScene {
 		q.ratio = ratio;
 		this.renderer.setPixelRatio( ratio );
 		this.renderer.setSize( this.canvas.parentElement.clientWidth, this.canvas.parentElement.clientHeight, false );
+	}
+
+	// Where neuron `index` of drawn layer `layer` appears on the page (client pixels), for tests.
+	neuronClientPosition( layer, index ) {
+		const p = new THREE.Vector3().fromArray( this.layout.layers[ layer ].positions, index * 3 ).project( this.camera );
+		const rect = this.canvas.getBoundingClientRect();
+		return { x: rect.left + ( p.x + 1 ) / 2 * rect.width, y: rect.top + ( 1 - p.y ) / 2 * rect.height };
 	}
 
 	rendererInfo() {

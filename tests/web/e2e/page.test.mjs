@@ -198,6 +198,27 @@ test( 'a drawn digit is predicted correctly in the browser, matching the server'
 	assert.equal( await main.evaluate( () => window.__nnj.scene.activations?.length ), 4 );
 } );
 
+test( 'clicking a neuron opens the inspector; the learning-rate slider drives the server', { skip: skip ?? false }, async () => {
+	await main.locator( '#draw-close' ).click();
+	const at = await main.evaluate( () => window.__nnj.scene.neuronClientPosition( 1, 5 ) );
+	await main.mouse.click( at.x, at.y );
+	await waitFor( main, () => ! document.getElementById( 'inspector' ).hidden );
+	assert.equal( await main.locator( '#inspector-title' ).textContent(), 'Hidden 1 · neuron 5' );
+	assert.match( await main.locator( '#inspector-caption' ).textContent(), /28×28 image/ );
+	assert.equal( await main.locator( '#inspector-canvas' ).evaluate( ( c ) => `${c.width}x${c.height}` ), '28x28' );
+	const out = await main.evaluate( () => window.__nnj.scene.neuronClientPosition( 3, 7 ) );
+	await main.mouse.click( out.x, out.y );
+	await waitFor( main, () => document.getElementById( 'inspector-title' ).textContent === 'Output neuron · digit 7' );
+	await shot( main, 'desktop-dark-inspector' );
+	await main.locator( '#inspector-close' ).click();
+
+	await main.locator( '#lr-slider' ).fill( '-3' ); // log10: 0.001
+	await waitFor( main, () => Math.abs( window.__nnj.state.settings.learning_rate - 0.001 ) < 1e-6 );
+	const lr = ( await api( server, 'GET', '/api/state' ) ).data.settings.learning_rate;
+	assert.ok( Math.abs( lr - 0.001 ) < 1e-6, `server learning rate ${lr}` );
+	assert.equal( await main.locator( '#lr-value' ).textContent(), '0.001' );
+} );
+
 test( 'touch drawing works on a phone', { skip: skip ?? false }, async () => {
 	const phone = await browser( { ...PHONE, colorScheme: 'light' } );
 	const page = await phone.newPage();
@@ -222,7 +243,6 @@ test( 'touch drawing works on a phone', { skip: skip ?? false }, async () => {
 } );
 
 test( 'the architecture builder changes the network after a confirmation', { skip: skip ?? false }, async () => {
-	await main.locator( '#draw-close' ).click();
 	await main.getByTestId( 'architecture-open' ).click();
 	const dialog = main.locator( '#architecture-dialog' );
 	await dialog.locator( '#arch-add' ).click();
