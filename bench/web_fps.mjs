@@ -3,7 +3,8 @@
 // network, connections and backprop particles shown while a real nnjourney-server streams
 // training updates on real MNIST.
 // Usage: NNJ_SERVER_BIN=build/.../nnjourney-server NNJ_MNIST_DIR=/path/to/mnist \
-//        node bench/web_fps.mjs [--viewport 1920x1080] [--seconds 6] [--query "?x=y"]
+//        node bench/web_fps.mjs [--viewport 1920x1080] [--seconds 6] [--speed normal|narrated] [--query "?x=y"]
+// --speed narrated (200 ms per batch) leaves the CPU to the browser when both share one machine.
 // Needs tests/web's npm packages (playwright-core): `npm ci` in tests/web, or NNJ_WEB_TEST_MODULES.
 import { launchBrowser } from '../tests/web/lib/browser.mjs';
 import { startServer, missingPrerequisite, api } from '../tests/web/lib/server.mjs';
@@ -22,7 +23,7 @@ const server = await startServer( { name: 'bench-web' } );
 const browser = await launchBrowser( { viewport: { width, height } } );
 try {
 	await api( server, 'POST', '/set-teaching-mode?enabled=false' );
-	await api( server, 'POST', '/set-speed?mode=normal' );
+	await api( server, 'POST', `/set-speed?mode=${args.speed ?? 'normal'}` );
 	const page = await browser.newPage();
 	const started = Date.now();
 	await page.goto( server.url + ( args.query ?? '' ) );
@@ -58,7 +59,7 @@ try {
 	keepTraining = false;
 	await keeper;
 	const result = {
-		viewport: `${width}x${height}`, query: args.query ?? '',
+		viewport: `${width}x${height}`, speed: args.speed ?? 'normal', query: args.query ?? '',
 		fps: +( ( b.frames - a.frames ) / elapsed ).toFixed( 1 ),
 		updatesPerSecond: +( ( b.seq - a.seq ) / elapsed ).toFixed( 1 ),
 		lines: b.perf.lines, particles: b.perf.particles, meanRenderCallMs: +b.perf.meanFrameMs.toFixed( 2 ),
