@@ -12,12 +12,25 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QProcessEnvironment>
 #include <QTextStream>
 
 int main(int argc, char **argv)
 {
     if (wantsHeadless(argc, argv))
         return execHeadlessServer(argc, argv);
+    // --help and bad options are answered before any display is needed.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const server::ConfigResult checked = server::loadConfig(arguments, QProcessEnvironment::systemEnvironment());
+    if (checked.status != server::ConfigResult::Status::Ok) {
+        const bool help = checked.status == server::ConfigResult::Status::Help;
+        QTextStream(help ? stdout : stderr) << (help ? QString() : QStringLiteral("nnjourney: ")) << checked.text
+                                            << (help ? QStringLiteral("\n  --headless      Run only the server (as nnjourney-server), no display needed.\n")
+                                                     : QStringLiteral("\n"));
+        return help ? 0 : 2;
+    }
     // The Qt 3D OpenGL renderer with MSAA off renders this scene faster than the RHI default
     // on software GL (bench/app_bench); an explicit QT3D_RENDERER wins.
     if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))

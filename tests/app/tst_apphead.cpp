@@ -14,6 +14,7 @@ class TestAppHeadless : public QObject
 private slots:
     void servesWithoutDisplay();
     void badOptionFails();
+    void helpNeedsNoDisplay();
 };
 
 void TestAppHeadless::servesWithoutDisplay()
@@ -53,6 +54,25 @@ void TestAppHeadless::badOptionFails()
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
     QVERIFY(process.readAll().contains("seventy"));
+}
+
+void TestAppHeadless::helpNeedsNoDisplay()
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--help")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray output = process.readAllStandardOutput();
+    QVERIFY(output.contains("--headless"));
+    QVERIFY(output.contains("--port"));
+    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--port"), QStringLiteral("70000")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardError().contains("70000"));
 }
 
 QTEST_GUILESS_MAIN(TestAppHeadless)
