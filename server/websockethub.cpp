@@ -192,18 +192,36 @@ bool WebSocketHub::congested(Client &client)
     return true;
 }
 
+void WebSocketHub::catchUp(Client &client)
+{
+    // An event (epoch_end, training_complete, ...) must not overtake the last update of the
+    // run: a client still owed the newest update gets it first, whatever the rate limit.
+    if (client.needsState || client.sentSequence >= m_latestSequence || m_latestUpdate.isEmpty())
+        return;
+    if (client.queue.empty() && !client.largeInFlight)
+        client.socket->sendTextMessage(QString::fromUtf8(m_latestUpdate));
+    else
+        client.queue.push_back(m_latestUpdate);
+    client.sentSequence = m_latestSequence;
+    client.lastSendMs = m_clock.elapsed();
+}
+
 void WebSocketHub::broadcast(const QByteArray &message)
 {
     if (m_clients.empty())
         return;
     if (message.size() >= m_limits.largeBytes) {
-        for (auto &client : m_clients)
+        for (auto &client : m_clients) {
+            if (!congested(*client))
+                catchUp(*client);
             deliver(*client, message);
+        }
     } else {
         const QString text = QString::fromUtf8(message); // converted once for all clients
         for (auto &client : m_clients) {
             if (congested(*client))
                 continue;
+            catchUp(*client);
             if (client->queue.empty())
                 client->socket->sendTextMessage(text);
             else

@@ -54,6 +54,7 @@ private:
 
     void accept(QWebSocket *socket);
     void remove(QWebSocket *socket);
+    void catchUp(Client &client); // sends the newest update first if the client is owed it
     void broadcast(const QByteArray &message); // events: never coalesced, skipped when congested
     void send(Client &client, const QByteArray &message);
     // Events keep their order per client; large ones wait for a free slot (bounded memory).
