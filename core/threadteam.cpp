@@ -36,11 +36,13 @@ void spinThenSleep(Done &&done, Sleep &&sleep)
 
 RowRange splitRange(int count, int index, int members)
 {
-    if (members <= 1)
-        return {0, count};
+    // Shares are whole 64-byte cache lines (16 floats; core's matrices are 64-byte aligned), so
+    // two members never write the same line. Too small to split: member 0 takes it all.
+    constexpr int kLineFloats = 16;
+    if (members <= 1 || count < kLineFloats * members)
+        return index == 0 ? RowRange{0, count} : RowRange{count, count};
     int share = (count + members - 1) / members;
-    if (count >= 8 * members)
-        share = (share + 7) / 8 * 8;
+    share = (share + kLineFloats - 1) / kLineFloats * kLineFloats;
     const int begin = std::min(count, index * share);
     const int end = index == members - 1 ? count : std::min(count, begin + share);
     return {begin, end};

@@ -17,8 +17,9 @@ struct RowRange
     int size() const { return end - begin; }
 };
 
-// The part of [0, count) that member `index` of `members` handles: contiguous, multiples of 8
-// where possible so the vector kernels see whole lanes.
+// The part of [0, count) that member `index` of `members` handles: contiguous, in multiples of
+// 16 floats (one cache line) so members never share a written line; a count below 16 per member
+// is not split (member 0 takes it, the others get an empty range).
 RowRange splitRange(int count, int index, int members);
 
 class ThreadTeam
