@@ -45,6 +45,7 @@ Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_o
 
 Session::~Session()
 {
+    waitForSaves(); // tasks emit on this object; let them finish while it is whole
     m_stopRequested = true;
     {
         std::lock_guard lock(m_mutex);
@@ -431,10 +432,19 @@ void Session::autosave(int epochsTrained, float testAccuracy)
 {
     if (m_options.modelPath.isEmpty())
         return;
-    const std::string bytes = core::serializeModel(*weights(), core::ModelMetadata{epochsTrained, testAccuracy});
-    const QString problem = saveModelBytes(m_options.modelPath, QByteArray::fromStdString(bytes));
-    if (!problem.isEmpty())
-        emit warning(problem);
+    m_savePool.setMaxThreadCount(1);
+    // The snapshot is immutable and shared: the save thread needs no lock.
+    m_savePool.start([this, network = weights(), path = m_options.modelPath, epochsTrained, testAccuracy] {
+        const std::string bytes = core::serializeModel(*network, core::ModelMetadata{epochsTrained, testAccuracy});
+        const QString problem = saveModelBytes(path, QByteArray::fromStdString(bytes));
+        if (!problem.isEmpty())
+            QMetaObject::invokeMethod(this, [this, problem] { emit warning(problem); }, Qt::QueuedConnection);
+    });
+}
+
+void Session::waitForSaves()
+{
+    m_savePool.waitForDone();
 }
 
 // --- Queries ------------------------------------------------------------------------------

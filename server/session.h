@@ -24,6 +24,7 @@
 #include "trainer.h"
 
 #include <QObject>
+#include <QThreadPool>
 #include <QUrl>
 
 #include <QStringList>
@@ -81,6 +82,9 @@ public:
     QString loadModel(const QByteArray &bytes, const QString &sourceName);
     // Fetches missing MNIST files without training (progress through downloadProgress).
     void downloadData();
+    // Autosaves (serialise, write, fsync) run one at a time on a background thread so the event
+    // loop never waits on the disk; this blocks until the queued ones are on disk.
+    void waitForSaves();
 
     // --- Queries -------------------------------------------------------------------------
     bool isTraining() const { return m_phase != Phase::Idle; }
@@ -125,7 +129,7 @@ private:
     void workerBody(std::shared_ptr<const core::MnistData> data);
     void finishRun(const core::FinishReport &report, const QString &failure);
     void endTeachingPause();
-    void autosave(int epochsTrained, float testAccuracy);
+    void autosave(int epochsTrained, float testAccuracy); // queued on m_savePool
     void loadAutosave();
     void setSnapshot(std::shared_ptr<const core::Network> network, bool trained);
     void onDownloadFinished(bool ok, const QString &message);
@@ -153,6 +157,7 @@ private:
     bool m_startPaused = false;
     int m_pendingSteps = 0;
     std::atomic<bool> m_stopRequested{false};
+    QThreadPool m_savePool; // one thread: autosaves in order, off the event loop
     core::TrainerSettings m_trainerSettings; // written before the worker starts
 
     // Trainer thread only.

@@ -376,6 +376,7 @@ void TestHttpApi::modelDownloadAndUpload()
     QCOMPARE(response.headers.value("content-type"), QByteArray("application/octet-stream"));
     const QByteArray model = response.body;
     QVERIFY(model.size() > 109386 * 4);
+    m_session->waitForSaves(); // autosaves run off the event loop
     QVERIFY(QFile::exists(m_dir->filePath(u"models/last.nnjmodel"_s)));
 
     // A different architecture, then restore the downloaded model.

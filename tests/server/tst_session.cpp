@@ -200,6 +200,7 @@ void TestSession::autosaveAndReload()
         QSignalSpy finished(session.get(), &server::Session::trainingFinished);
         QCOMPARE(session->start(), server::Session::StartResult::Started);
         QVERIFY(finished.wait(30000));
+        session->waitForSaves(); // autosaves run off the event loop
         QVERIFY(QFile::exists(modelPath));
         QVERIFY(QFile::exists(modelPath + u".bak"_s)); // epoch 1..3 saves keep the previous copy
         const auto &weights = session->weights()->layer(0).weights();
