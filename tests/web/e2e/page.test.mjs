@@ -167,6 +167,8 @@ test( 'after an epoch the test accuracy and confusion matrix show; stop ends the
 	assert.equal( await main.locator( '#confusion table td' ).count(), 100 );
 	await main.locator( '#stop-button' ).click();
 	await waitFor( main, () => window.__nnj.state.training === false, null, 30000 );
+	// training_stopped comes first; the large training_complete (with the weights) follows.
+	await waitFor( main, () => window.__nnj.state.complete !== null, null, 30000 );
 	assert.equal( await main.evaluate( () => window.__nnj.state.complete?.stopped ), true, 'the run was stopped, not finished' );
 	await waitFor( main, () => window.__nnj.weights.model !== null );
 	await shot( main, 'desktop-dark-after-epoch' );
