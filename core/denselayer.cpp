@@ -3,6 +3,7 @@
 // gradient, so each output column is written once.
 #include "denselayer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstring>
@@ -110,16 +111,30 @@ void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matri
     block.colwise() += m_bias.segment(rows.begin, rows.size());
 }
 
-void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange rows) const
+void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange rows, RowRange samples) const
 {
     // Sample-major: Z(rows, s) = b(rows) + sum over the lit pixels p of value * W(rows, p).
-    assert(input.inputSize() == inputSize() && output.cols() == input.size());
+    assert(input.inputSize() == inputSize() && output.cols() == input.size() && samples.end <= input.size());
     const Eigen::Index stride = m_weights.outerStride();
-    for (int s = 0; s < input.size(); ++s) {
+    for (int s = samples.begin; s < samples.end; ++s) {
         const Terms terms[1] = {{input.pixelIndices(), input.pixelValues(), input.columnStart(s), input.columnEnd(s)}};
         float *out = output.col(s).data() + rows.begin;
         sumRows(out, m_weights.data() + rows.begin, stride, terms, 1, rows.size());
         Eigen::Map<Vector>(out, rows.size()) += m_bias.segment(rows.begin, rows.size());
+    }
+}
+
+void DenseLayer::partialForward(const Batch &input, Eigen::Ref<Matrix> output, RowRange pixels) const
+{
+    assert(input.inputSize() == inputSize() && output.cols() == input.size());
+    const int *indices = input.pixelIndices();
+    for (int s = 0; s < input.size(); ++s) {
+        // A sample's entries are sorted by pixel: its entries in the range are one run.
+        const int *first = indices + input.columnStart(s), *last = indices + input.columnEnd(s);
+        const int *begin = pixels.begin == 0 ? first : std::lower_bound(first, last, pixels.begin);
+        const int *end = pixels.end == inputSize() ? last : std::lower_bound(begin, last, pixels.end);
+        const Terms terms[1] = {{indices, input.pixelValues(), int(begin - indices), int(end - indices)}};
+        sumRows(output.col(s).data(), m_weights.data(), m_weights.outerStride(), terms, 1, outputSize());
     }
 }
 
@@ -131,23 +146,44 @@ void DenseLayer::backward(const Eigen::Ref<const Matrix> &input, const Eigen::Re
     biasGradient.segment(rows.begin, rows.size()).noalias() = gradient.rowwise().sum();
 }
 
-void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
+namespace {
+// Pixel-major: dW(rows, p) = sum over the samples where pixel p is lit of value * dZ(rows, s),
+// for the pixels p in `pixels`, summed in registers and written once (dZ stays in cache).
+void sparseWeightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient, Matrix &weightGradient,
+                          RowRange rows, RowRange pixels)
 {
-    // Pixel-major: dW(rows, p) = sum over the samples where pixel p is lit of value * dZ(rows, s),
-    // summed in registers and written once (dZ stays in cache).
     const Eigen::Index stride = outputGradient.outerStride();
     const float *base = outputGradient.data() + rows.begin;
     const int parts = input.partCount();
     assert(parts <= kMaxParts);
-    for (int p = 0; p < inputSize(); ++p) {
+    for (int p = pixels.begin; p < pixels.end; ++p) {
         float *out = weightGradient.col(p).data() + rows.begin;
         Terms terms[kMaxParts];
         for (int q = 0; q < parts; ++q)
             terms[q] = {input.entrySamples(q), input.entryValues(q), input.pixelStart(q, p), input.pixelStart(q, p + 1)};
         sumRows(out, base, stride, terms, parts, rows.size());
     }
+}
+} // namespace
+
+void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
+                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
+{
+    sparseWeightGradient(input, outputGradient, weightGradient, rows, {0, inputSize()});
     biasGradient.segment(rows.begin, rows.size()).noalias() = outputGradient.middleRows(rows.begin, rows.size()).rowwise().sum();
+}
+
+void DenseLayer::weightGradient(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
+                                Matrix &weightGradient, RowRange columns) const
+{
+    weightGradient.middleCols(columns.begin, columns.size()).noalias()
+        = outputGradient * input.middleRows(columns.begin, columns.size()).transpose();
+}
+
+void DenseLayer::weightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
+                                Matrix &weightGradient, RowRange columns) const
+{
+    sparseWeightGradient(input, outputGradient, weightGradient, allRows(), columns);
 }
 
 void DenseLayer::inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,

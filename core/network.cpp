@@ -47,6 +47,83 @@ void Network::forward(const Batch &batch, Workspace &workspace) const
     forwardOutput(batch, workspace);
 }
 
+void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows, RowRange samples) const
+{
+    auto output = workspace.activations[layer].leftCols(batch.size());
+    if (layer == 0)
+        m_layers[0].forward(batch, output, rows, samples);
+    else
+        m_layers[layer].forward(workspace.activations[layer - 1].middleCols(samples.begin, samples.size()),
+                                output.middleCols(samples.begin, samples.size()), rows);
+    auto block = output.block(rows.begin, samples.begin, rows.size(), samples.size());
+    if (layer + 1 < layerCount())
+        applyActivation(m_architecture.activations[layer], block);
+    else
+        softmaxColumns(block);
+}
+
+void Network::forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
+{
+    assert(layer + 1 < layerCount());
+    forwardLayer(layer, batch, workspace, rows, {0, batch.size()});
+}
+
+void Network::forwardOutput(const Batch &batch, Workspace &workspace) const
+{
+    const int last = layerCount() - 1;
+    forwardLayer(last, batch, workspace, m_layers[last].allRows(), {0, batch.size()});
+}
+
+void Network::forwardSamples(const Batch &batch, Workspace &workspace, RowRange samples,
+                             const std::vector<Matrix> *firstLayerPartials) const
+{
+    int l = 0;
+    if (firstLayerPartials && layerCount() > 1) {
+        auto output = workspace.activations[0].middleCols(samples.begin, samples.size());
+        output.colwise() = m_layers[0].bias();
+        for (const Matrix &partial : *firstLayerPartials)
+            output += partial.middleCols(samples.begin, samples.size());
+        applyActivation(m_architecture.activations[0], output);
+        l = 1;
+    }
+    for (; l < layerCount(); ++l)
+        forwardLayer(l, batch, workspace, m_layers[l].allRows(), samples);
+}
+
+void Network::firstLayerPartial(const Batch &batch, Matrix &partial, RowRange pixels) const
+{
+    m_layers[0].partialForward(batch, partial.leftCols(batch.size()), pixels);
+}
+
+void Network::backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const
+{
+    outputGradient(batch, workspace, lossScale, samples);
+    for (int l = layerCount() - 1; l >= 1; --l) {
+        const auto gradient = workspace.outputGradients[l].middleCols(samples.begin, samples.size());
+        auto previous = workspace.outputGradients[l - 1].middleCols(samples.begin, samples.size());
+        m_layers[l].inputGradient(gradient, previous, {0, m_layers[l].inputSize()});
+        multiplyByDerivative(m_architecture.activations[l - 1],
+                             workspace.activations[l - 1].middleCols(samples.begin, samples.size()), previous);
+    }
+}
+
+void Network::weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, RowRange columns) const
+{
+    const int n = batch.size();
+    const auto gradient = workspace.outputGradients[layer].leftCols(n);
+    if (layer == 0)
+        m_layers[0].weightGradient(batch, gradient, workspace.weightGradients[0], columns);
+    else
+        m_layers[layer].weightGradient(workspace.activations[layer - 1].leftCols(n), gradient,
+                                       workspace.weightGradients[layer], columns);
+}
+
+void Network::biasGradientRows(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
+{
+    workspace.biasGradients[layer].segment(rows.begin, rows.size()).noalias()
+        = workspace.outputGradients[layer].leftCols(batch.size()).middleRows(rows.begin, rows.size()).rowwise().sum();
+}
+
 namespace {
 // Layer l's output block for this batch, and its input: the sparse batch for layer 0.
 template <typename Function>
@@ -58,21 +135,6 @@ void withInput(int layer, const Batch &batch, const Workspace &workspace, Functi
         function(workspace.activations[layer - 1].leftCols(batch.size()));
 }
 } // namespace
-
-void Network::forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
-{
-    auto output = workspace.activations[layer].leftCols(batch.size());
-    withInput(layer, batch, workspace, [&](const auto &input) { m_layers[layer].forward(input, output, rows); });
-    applyActivation(m_architecture.activations[layer], output.middleRows(rows.begin, rows.size()));
-}
-
-void Network::forwardOutput(const Batch &batch, Workspace &workspace) const
-{
-    const int last = layerCount() - 1;
-    auto output = workspace.activations[last].leftCols(batch.size());
-    withInput(last, batch, workspace, [&](const auto &input) { m_layers[last].forward(input, output, m_layers[last].allRows()); });
-    softmaxColumns(output);
-}
 
 BatchResult Network::evaluateOutput(const Batch &batch, const Workspace &workspace) const
 {
@@ -100,13 +162,17 @@ void Network::backward(const Batch &batch, Workspace &workspace, float lossScale
 
 void Network::outputGradient(const Batch &batch, Workspace &workspace, float lossScale) const
 {
+    outputGradient(batch, workspace, lossScale, {0, batch.size()});
+}
+
+void Network::outputGradient(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const
+{
     // Fused softmax + cross-entropy: dL/dz = (P - onehot(label)) * lossScale.
-    const int n = batch.size();
     const int last = layerCount() - 1;
-    auto gradient = workspace.outputGradients[last].leftCols(n);
-    gradient = workspace.activations[last].leftCols(n);
-    for (int s = 0; s < n; ++s)
-        gradient(batch.label(s), s) -= 1.0f;
+    auto gradient = workspace.outputGradients[last].middleCols(samples.begin, samples.size());
+    gradient = workspace.activations[last].middleCols(samples.begin, samples.size());
+    for (int s = samples.begin; s < samples.end; ++s)
+        gradient(batch.label(s), s - samples.begin) -= 1.0f;
     gradient *= lossScale;
 }
 

@@ -67,8 +67,8 @@ public:
     // `lossScale` is 1/n: the loss is the batch mean.
     void backward(const Batch &batch, Workspace &workspace, float lossScale) const;
 
-    // The same passes in pieces a thread team can split by rows (forward/backward above are
-    // these over all rows):
+    // The same passes in pieces over ranges of output rows (forward/backward above are these
+    // over all rows):
     // - hidden layer `layer` (not the output layer): Z(rows) and its activation;
     void forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const;
     // - the output layer and its softmax (needs every output row: one thread);
@@ -80,10 +80,32 @@ public:
     void backwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows,
                        RowRange inputRows) const;
 
+    // The training step's pieces for a team split by samples, then by weight columns (each
+    // member then writes contiguous memory only; see Trainer):
+    // - every layer's forward pass, the output gradient and every dL/dZ, for the batch's
+    //   samples `samples` (reads the weights, writes only those samples' columns);
+    //   With `firstLayerPartials`, layer 0's products come from partial sums over pixel ranges
+    //   (firstLayerPartial, one matrix per member): Z0 = their sum + b.
+    void forwardSamples(const Batch &batch, Workspace &workspace, RowRange samples,
+                        const std::vector<Matrix> *firstLayerPartials = nullptr) const;
+    // - layer 0's product over the input pixels `pixels` only, every sample, into `partial`
+    //   (units of layer 0, at least batch.size() columns);
+    void firstLayerPartial(const Batch &batch, Matrix &partial, RowRange pixels) const;
+    void backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const;
+    // - after both for every sample: columns `columns` of layer `layer`'s weight gradient, and
+    //   rows `rows` of its bias gradient.
+    void weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, RowRange columns) const;
+    void biasGradientRows(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const;
+
     // Single-sample inference; `pixels` holds 784 values in [0, 1].
     Prediction predict(const float *pixels) const;
 
 private:
+    // Layer `layer`'s output rows `rows` for the samples `samples`, with its activation (the
+    // softmax for the output layer, which needs every row).
+    void forwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows, RowRange samples) const;
+    void outputGradient(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const;
+
     Architecture m_architecture;
     std::vector<DenseLayer> m_layers;
 };

@@ -38,12 +38,46 @@ Optimizer::Optimizer(const Network &network, OptimizerSettings settings) : m_set
     }
 }
 
+void WeightSummary::add(const float *values, Eigen::Index size)
+{
+    if (size == 0)
+        return;
+    const Eigen::Map<const Vector> v(values, size);
+    const float low = v.minCoeff(), high = v.maxCoeff();
+    minimum = count > 0 ? std::min(minimum, low) : low;
+    maximum = count > 0 ? std::max(maximum, high) : high;
+    count += double(size);
+    sum += double(v.sum());
+    sumSquares += double(v.squaredNorm());
+}
+
+void WeightSummary::merge(const WeightSummary &other)
+{
+    if (other.count == 0)
+        return;
+    minimum = count > 0 ? std::min(minimum, other.minimum) : other.minimum;
+    maximum = count > 0 ? std::max(maximum, other.maximum) : other.maximum;
+    count += other.count;
+    sum += other.sum;
+    sumSquares += other.sumSquares;
+}
+
+double WeightSummary::standardDeviation() const
+{
+    if (count <= 0)
+        return 0;
+    const double m = mean();
+    return std::sqrt(std::max(0.0, sumSquares / count - m * m));
+}
+
 namespace {
 // v = mu v + g;  w -= lr v   (PyTorch's SGD momentum convention)
 template <typename Parameter, typename Gradient, typename Velocity>
-void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&velocity, float momentum, float learningRate)
+void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&velocity, float momentum, float learningRate,
+               WeightSummary *summary = nullptr)
 {
-    // One pass per column (column-major blocks: each column's rows are contiguous).
+    // One pass per column (column-major blocks: each column's rows are contiguous); the
+    // summary reads the column again while it is in L1.
     const Eigen::Index rows = parameter.rows();
     for (Eigen::Index column = 0; column < parameter.cols(); ++column) {
         float *w = &parameter.coeffRef(0, column);
@@ -53,12 +87,14 @@ void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&veloc
             v[i] = momentum * v[i] + g[i];
             w[i] -= learningRate * v[i];
         }
+        if (summary)
+            summary->add(w, rows);
     }
 }
 
 // m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + eps)
-template <typename Parameter, typename Gradient, typename Moment>
-void adamUpdate(Parameter &&parameter, const Gradient &gradient, Moment &&first, Moment &&second,
+template <typename Parameter, typename Gradient, typename FirstMoment, typename SecondMoment>
+void adamUpdate(Parameter &&parameter, const Gradient &gradient, FirstMoment &&first, SecondMoment &&second,
                 const OptimizerSettings &s, float correction1, float correction2, float learningRate)
 {
     first = s.beta1 * first + (1.0f - s.beta1) * gradient;
@@ -84,7 +120,7 @@ void Optimizer::beginStep()
 }
 
 void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &weightGradient,
-                       const Vector &biasGradient, float learningRate)
+                       const Vector &biasGradient, float learningRate, WeightSummary *summary)
 {
     DenseLayer &layer = network.layer(l);
     const Eigen::Index begin = rows.begin, count = rows.size();
@@ -95,7 +131,7 @@ void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &wei
     auto biasGradientRows = biasGradient.segment(begin, count);
     auto biasMoment = m_biasMoment1[l].segment(begin, count);
     if (m_settings.kind == OptimizerKind::Sgd) {
-        sgdUpdate(weights, weightGradientRows, weightMoment, m_settings.momentum, learningRate);
+        sgdUpdate(weights, weightGradientRows, weightMoment, m_settings.momentum, learningRate, summary);
         sgdUpdate(bias, biasGradientRows, biasMoment, m_settings.momentum, learningRate);
     } else {
         auto weightMoment2 = m_weightMoment2[l].middleRows(begin, count);
@@ -104,7 +140,44 @@ void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &wei
                    m_correction2, learningRate);
         adamUpdate(bias, biasGradientRows, biasMoment, biasMoment2, m_settings, m_correction1, m_correction2,
                    learningRate);
+        if (summary)
+            for (Eigen::Index column = 0; column < weights.cols(); ++column)
+                summary->add(&weights.coeffRef(0, column), count);
     }
+}
+
+} // namespace core
+
+namespace core {
+
+void Optimizer::updateWeightColumns(Network &network, int l, RowRange columns, const Matrix &weightGradient,
+                                    float learningRate, WeightSummary *summary)
+{
+    const Eigen::Index begin = columns.begin, count = columns.size();
+    auto weights = network.layer(l).weights().middleCols(begin, count);
+    const auto gradient = weightGradient.middleCols(begin, count);
+    auto moment = m_weightMoment1[l].middleCols(begin, count);
+    if (m_settings.kind == OptimizerKind::Sgd) {
+        sgdUpdate(weights, gradient, moment, m_settings.momentum, learningRate, summary);
+        return;
+    }
+    adamUpdate(weights, gradient, moment, m_weightMoment2[l].middleCols(begin, count), m_settings, m_correction1,
+               m_correction2, learningRate);
+    if (summary && count > 0)
+        summary->add(weights.data(), weights.size()); // contiguous: whole columns
+}
+
+void Optimizer::updateBias(Network &network, int l, RowRange rows, const Vector &biasGradient, float learningRate)
+{
+    const Eigen::Index begin = rows.begin, count = rows.size();
+    auto bias = network.layer(l).bias().segment(begin, count);
+    const auto gradient = biasGradient.segment(begin, count);
+    auto moment = m_biasMoment1[l].segment(begin, count);
+    if (m_settings.kind == OptimizerKind::Sgd)
+        sgdUpdate(bias, gradient, moment, m_settings.momentum, learningRate);
+    else
+        adamUpdate(bias, gradient, moment, m_biasMoment2[l].segment(begin, count), m_settings, m_correction1,
+                   m_correction2, learningRate);
 }
 
 } // namespace core

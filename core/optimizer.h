@@ -27,6 +27,22 @@ struct OptimizerSettings
 
 class Network;
 
+// Count, sum, sum of squares, minimum and maximum of a set of weights, mergeable across the
+// row ranges different threads update.
+struct WeightSummary
+{
+    double count = 0;
+    double sum = 0;
+    double sumSquares = 0;
+    float minimum = 0;
+    float maximum = 0;
+
+    void add(const float *values, Eigen::Index size);
+    void merge(const WeightSummary &other);
+    double mean() const { return count > 0 ? sum / count : 0.0; }
+    double standardDeviation() const;
+};
+
 class Optimizer
 {
 public:
@@ -38,10 +54,18 @@ public:
               const std::vector<Vector> &biasGradients, float learningRate);
 
     // The same in pieces: beginStep() once, then update() for every layer's rows (row ranges
-    // may be updated by different threads).
+    // may be updated by different threads). With `summary`, it also summarises the updated
+    // weights of those rows (while they are in cache: nearly free).
     void beginStep();
     void update(Network &network, int layer, RowRange rows, const Matrix &weightGradient,
-                const Vector &biasGradient, float learningRate);
+                const Vector &biasGradient, float learningRate, WeightSummary *summary = nullptr);
+
+    // The same split the other way (the trainer's split: each member's block of a column-major
+    // matrix is contiguous): columns `columns` of layer `layer`'s weights, and separately rows
+    // `rows` of its bias. With `summary`, also summarises those updated weights.
+    void updateWeightColumns(Network &network, int layer, RowRange columns, const Matrix &weightGradient,
+                             float learningRate, WeightSummary *summary = nullptr);
+    void updateBias(Network &network, int layer, RowRange rows, const Vector &biasGradient, float learningRate);
 
     const OptimizerSettings &settings() const { return m_settings; }
     long long stepCount() const { return m_steps; }

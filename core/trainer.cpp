@@ -43,7 +43,9 @@ public:
           rng(settings.seed ^ 0x9E3779B97F4A7C15ull)
     {
         std::iota(order.begin(), order.end(), 0);
-        partialStatistics.resize(std::size_t(team.size()) * network.layerCount());
+        if (team.size() > 1 && network.layerCount() > 1)
+            firstLayerPartials.assign(std::size_t(team.size()), Matrix::Zero(network.layer(0).outputSize(), settings.batchSize));
+        weightSummaries.resize(std::size_t(team.size()) * network.layerCount());
         const auto &sizes = network.architecture().sizes;
         for (int size : sizes) {
             report.focusActivations.emplace_back(size, 0.0f);
@@ -63,8 +65,8 @@ public:
     }
 
     // Visual data for the rows `t` owns (called inside the last parallel phase, after the
-    // update): batch means, per-neuron gradient magnitudes, partial weight statistics, and the
-    // input-pixel means for a share of the pixels.
+    // update): batch means, per-neuron gradient magnitudes and the input-pixel means for a
+    // share of the pixels. (The optimizer summarises the weights it updates.)
     void collectVisuals(const Network &network, int t)
     {
         const int n = batch.size(), members = team.size();
@@ -85,13 +87,6 @@ public:
             // outputGradients hold dL/dz / n, so the row sums of |.| are per-sample means.
             Eigen::Map<Vector>(report.neuronGradients[l].data() + rows.begin, rows.size())
                 = workspace.outputGradients[l].leftCols(n).middleRows(rows.begin, rows.size()).cwiseAbs().rowwise().sum();
-            PartialStatistics &partial = partialStatistics[std::size_t(t) * network.layerCount() + l];
-            const auto weights = network.layer(l).weights().middleRows(rows.begin, rows.size()).array();
-            partial.count = double(weights.size());
-            partial.sum = partial.count > 0 ? double(weights.sum()) : 0;
-            partial.sumSquares = partial.count > 0 ? double(weights.square().sum()) : 0;
-            partial.minimum = partial.count > 0 ? weights.minCoeff() : 0;
-            partial.maximum = partial.count > 0 ? weights.maxCoeff() : 0;
         }
     }
 
@@ -108,21 +103,10 @@ public:
             for (float g : gradients)
                 sum += g;
             report.layerGradients[l] = sum / float(gradients.size());
-            PartialStatistics total;
-            for (int t = 0; t < members; ++t) {
-                const PartialStatistics &partial = partialStatistics[std::size_t(t) * network.layerCount() + l];
-                if (partial.count == 0)
-                    continue;
-                total.minimum = total.count == 0 ? partial.minimum : std::min(total.minimum, partial.minimum);
-                total.maximum = total.count == 0 ? partial.maximum : std::max(total.maximum, partial.maximum);
-                total.count += partial.count;
-                total.sum += partial.sum;
-                total.sumSquares += partial.sumSquares;
-            }
-            const double mean = total.sum / std::max(1.0, total.count);
-            report.weightStatistics[l] = {float(mean),
-                                          float(std::sqrt(std::max(0.0, total.sumSquares / std::max(1.0, total.count) - mean * mean))),
-                                          total.minimum, total.maximum};
+            WeightSummary total;
+            for (int t = 0; t < members; ++t)
+                total.merge(weightSummaries[std::size_t(t) * network.layerCount() + l]);
+            report.weightStatistics[l] = {float(total.mean()), float(total.standardDeviation()), total.minimum, total.maximum};
         }
         Eigen::Index predicted = 0;
         workspace.activations.back().col(0).maxCoeff(&predicted);
@@ -130,51 +114,71 @@ public:
         report.focusLabel = batch.label(0);
     }
 
-    // One training step split over the team: every layer by rows, the gather by samples.
-    // Returns the batch result; the step is complete (parameters updated) unless the loss is
-    // not finite, in which case nothing was updated.
+    // One training step over the team, in parallel phases where every member writes only
+    // memory no other member touches in the same phase. The big first layer is split by input
+    // pixels (columns of W): each member's block of W, its velocity and its gradient is one
+    // contiguous piece of memory that stays in that core's cache from step to step. (Splitting
+    // it by rows interleaves the members in memory; moving it between cores every step, as a
+    // split by samples does, ran slower on two cores than on one.)
+    //  1. by samples: gather;
+    //  2. by pixels: each member's partial product of layer 0 (two or more members only);
+    //  3. by samples: the rest of the forward pass and every dL/dZ (reads the weights);
+    //  4. by weight columns: weight gradients and their update (writes the weights), bias rows,
+    //     visual data.
+    // Between 3 and 4, on one thread: the loss. Returns the batch result; the step is complete
+    // (parameters updated) unless the loss is not finite, in which case nothing was updated.
     BatchResult trainStep(Network &network, const Dataset &train, const int *indices, int n, float learningRate)
     {
         const int members = team.size();
         const int layers = network.layerCount();
+        const bool splitFirstLayer = members > 1 && layers > 1;
         batch.setSize(n);
-        team.run([&](int t) { batch.gatherPart(t, train, indices); });
-        for (int l = 0; l + 1 < layers; ++l) {
-            const int rows = network.layer(l).outputSize();
-            team.run([&](int t) { network.forwardHidden(l, batch, workspace, splitRange(rows, t, members)); });
+        team.run([&](int t) {
+            batch.gatherPart(t, train, indices);
+            if (!splitFirstLayer)
+                forwardAndBackward(network, t, n);
+        });
+        if (splitFirstLayer) {
+            team.run([&](int t) {
+                network.firstLayerPartial(batch, firstLayerPartials[t], splitRange(batch.inputSize(), t, members));
+            });
+            team.run([&](int t) { forwardAndBackward(network, t, n); });
         }
-        network.forwardOutput(batch, workspace);
         const BatchResult result = network.evaluateOutput(batch, workspace);
         if (!std::isfinite(result.loss))
             return result;
-        network.outputGradient(batch, workspace, 1.0f / float(n));
-        for (int l = layers - 1; l >= 1; --l) {
-            const int rows = network.layer(l).outputSize(), inputs = network.layer(l).inputSize();
-            team.run([&](int t) {
-                network.backwardLayer(l, batch, workspace, splitRange(rows, t, members), splitRange(inputs, t, members));
-            });
-        }
         optimizer.beginStep();
         team.run([&](int t) {
-            network.backwardLayer(0, batch, workspace, splitRange(network.layer(0).outputSize(), t, members), {});
-            // Every weight has been read by now: each member updates its own rows of every layer.
-            for (int l = 0; l < layers; ++l)
-                optimizer.update(network, l, splitRange(network.layer(l).outputSize(), t, members),
-                                 workspace.weightGradients[l], workspace.biasGradients[l], learningRate);
+            for (int l = 0; l < layers; ++l) {
+                const DenseLayer &layer = network.layer(l);
+                const RowRange columns = splitRange(layer.inputSize(), t, members);
+                network.weightGradientColumns(l, batch, workspace, columns);
+                WeightSummary summary; // on this thread's stack: the members' summaries share cache lines
+                optimizer.updateWeightColumns(network, l, columns, workspace.weightGradients[l], learningRate, &summary);
+                weightSummaries[std::size_t(t) * layers + l] = summary;
+                const RowRange rows = splitRange(layer.outputSize(), t, members);
+                network.biasGradientRows(l, batch, workspace, rows);
+                optimizer.updateBias(network, l, rows, workspace.biasGradients[l], learningRate);
+            }
             collectVisuals(network, t);
         });
         finishVisuals(network);
         return result;
     }
 
-    struct PartialStatistics
+    // Member t's samples: forward (from the partial sums when layer 0 is split) and backward.
+    void forwardAndBackward(const Network &network, int t, int n)
     {
-        double count = 0, sum = 0, sumSquares = 0;
-        float minimum = 0, maximum = 0;
-    };
+        const RowRange samples = batch.partSamples(t);
+        if (samples.size() == 0)
+            return;
+        network.forwardSamples(batch, workspace, samples, firstLayerPartials.empty() ? nullptr : &firstLayerPartials);
+        network.backwardSamples(batch, workspace, 1.0f / float(n), samples);
+    }
 
     ThreadTeam team;
-    std::vector<PartialStatistics> partialStatistics; // [member * layers + layer]
+    std::vector<Matrix> firstLayerPartials; // per member when layer 0 is split by pixels: (units, batch)
+    std::vector<WeightSummary> weightSummaries; // [member * layers + layer], the updated weights
     Batch batch;
     Workspace workspace;
     Optimizer optimizer;

@@ -156,6 +156,55 @@ private slots:
         QVERIFY(checked > 12);
     }
 
+    // The trainer's team pieces (samples, pixels, weight columns) compute the same passes as
+    // forward() + backward().
+    void teamPiecesMatchWholePasses_data()
+    {
+        QTest::addColumn<int>("members");
+        QTest::newRow("1 member") << 1;
+        QTest::newRow("2 members") << 2;
+        QTest::newRow("3 members") << 3;
+    }
+
+    void teamPiecesMatchWholePasses()
+    {
+        QFETCH(int, members);
+        Network network(parseArchitecture("784,48,20,10", Activation::Tanh), 9);
+        const Dataset data = randomDataset(40, 21);
+        std::vector<int> indices(40);
+        for (int i = 0; i < 40; ++i)
+            indices[i] = 39 - i;
+        Batch whole(40, 784), parts(40, 784, members);
+        whole.gather(data, indices.data(), 40);
+        Workspace expected(network, 40), actual(network, 40);
+        network.forward(whole, expected);
+        network.backward(whole, expected, 1.0f / 40);
+
+        parts.setSize(40);
+        std::vector<Matrix> partials(std::size_t(members), Matrix::Zero(48, 40));
+        for (int t = 0; t < members; ++t)
+            parts.gatherPart(t, data, indices.data());
+        for (int t = 0; t < members; ++t)
+            network.firstLayerPartial(parts, partials[t], splitRange(784, t, members));
+        for (int t = 0; t < members; ++t) {
+            network.forwardSamples(parts, actual, parts.partSamples(t), members > 1 ? &partials : nullptr);
+            network.backwardSamples(parts, actual, 1.0f / 40, parts.partSamples(t));
+        }
+        for (int l = 0; l < network.layerCount(); ++l)
+            for (int t = 0; t < members; ++t) {
+                network.weightGradientColumns(l, parts, actual, splitRange(network.layer(l).inputSize(), t, members));
+                network.biasGradientRows(l, parts, actual, splitRange(network.layer(l).outputSize(), t, members));
+            }
+        for (int l = 0; l < network.layerCount(); ++l) {
+            const auto close = [](const auto &a, const auto &b) { return (a - b).cwiseAbs().maxCoeff() <= 1e-5f * (1 + a.cwiseAbs().maxCoeff()); };
+            QVERIFY2(close(expected.activations[l], actual.activations[l]), qPrintable(QStringLiteral("activations %1").arg(l)));
+            QVERIFY2(close(expected.outputGradients[l], actual.outputGradients[l]), qPrintable(QStringLiteral("dZ %1").arg(l)));
+            QVERIFY2(close(expected.weightGradients[l], actual.weightGradients[l]), qPrintable(QStringLiteral("dW %1").arg(l)));
+            QVERIFY2(close(expected.biasGradients[l], actual.biasGradients[l]), qPrintable(QStringLiteral("db %1").arg(l)));
+        }
+        QVERIFY(expected.weightGradients[0].cwiseAbs().maxCoeff() > 1e-4f); // non-trivial
+    }
+
     void fusedSoftmaxCrossEntropyGradient()
     {
         // dL/dz = (p - onehot) / n for the output layer: check on the last layer's gradient directly.

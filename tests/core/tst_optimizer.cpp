@@ -1,5 +1,5 @@
 // SGD-with-momentum and Adam update maths, checked against values computed by hand, and
-// row-range updates equal to whole-layer updates.
+// row- and column-range updates equal to whole-layer updates, with the summary of the updated weights.
 #include "network.h"
 #include "optimizer.h"
 
@@ -94,6 +94,44 @@ private slots:
         QVERIFY((a.network.layer(0).weights() - b.network.layer(0).weights()).cwiseAbs().maxCoeff() < 1e-6f);
         QVERIFY((a.network.layer(0).bias() - b.network.layer(0).bias()).cwiseAbs().maxCoeff() < 1e-6f);
         QVERIFY(a.network.layer(0).weights() != Fixture().network.layer(0).weights()); // it did move
+    }
+
+    void columnPiecesMatchWholeLayerAndSummariseIt_data() { rowRangesMatchWholeLayer_data(); }
+
+    void columnPiecesMatchWholeLayerAndSummariseIt()
+    {
+        QFETCH(int, kind);
+        Fixture a, c;
+        a.weightGradients[0] = Matrix::Random(10, 784);
+        a.biasGradients[0] = Vector::Random(10);
+        c.weightGradients[0] = a.weightGradients[0];
+        c.biasGradients[0] = a.biasGradients[0];
+        Optimizer whole(a.network, {OptimizerKind(kind)}), parts(c.network, {OptimizerKind(kind)});
+        WeightSummary summary;
+        for (int step = 0; step < 3; ++step) {
+            whole.step(a.network, a.weightGradients, a.biasGradients, 0.05f);
+            parts.beginStep();
+            summary = {};
+            for (int t = 0; t < 3; ++t) {
+                WeightSummary piece;
+                parts.updateWeightColumns(c.network, 0, splitRange(784, t, 3), c.weightGradients[0], 0.05f, &piece);
+                parts.updateBias(c.network, 0, splitRange(10, t, 3), c.biasGradients[0], 0.05f);
+                summary.merge(piece);
+            }
+        }
+        const Matrix &weights = c.network.layer(0).weights();
+        QVERIFY((a.network.layer(0).weights() - weights).cwiseAbs().maxCoeff() < 1e-6f);
+        QVERIFY((a.network.layer(0).bias() - c.network.layer(0).bias()).cwiseAbs().maxCoeff() < 1e-6f);
+        // The summary describes the weights after the last update.
+        QCOMPARE(summary.count, double(weights.size()));
+        QCOMPARE(summary.minimum, weights.minCoeff());
+        QCOMPARE(summary.maximum, weights.maxCoeff());
+        const double mean = weights.cast<double>().mean();
+        const double deviation = std::sqrt((weights.cast<double>().array() - mean).square().mean());
+        QVERIFY(std::abs(summary.mean() - mean) < 1e-6);
+        QVERIFY2(std::abs(summary.standardDeviation() - deviation) < 1e-4 * deviation,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(summary.standardDeviation()).arg(deviation)));
+        QVERIFY(deviation > 0.01); // random gradients spread the weights
     }
 
     void splitRangeCoversEverything()

@@ -201,8 +201,8 @@ private slots:
         };
         const Matrix first = train(1);
         QVERIFY(first == train(1));
-        // Two threads split every layer by rows; Eigen's kernels may then round differently at
-        // the block edges, so the result is equal up to float rounding, not bit for bit.
+        // Two threads sum the first layer's product in two partial sums and split the other
+        // kernels, so the result is equal up to float rounding, not bit for bit.
         const Matrix second = train(2);
         QVERIFY(second == train(2));
         QVERIFY2((first - second).cwiseAbs().maxCoeff() < 1e-4f,
