@@ -100,9 +100,15 @@ QImage LabelAtlas::paint(const std::vector<SceneLabel> &labels, std::vector<floa
 
 Qt3DCore::QEntity *LabelAtlas::createEntity(const std::vector<SceneLabel> &labels, Qt3DCore::QEntity *parent)
 {
-    auto *entity = new Qt3DCore::QEntity(parent);
     std::vector<float> vertices;
     const QImage image = paint(labels, &vertices);
+    return createEntity(image, vertices, parent);
+}
+
+Qt3DCore::QEntity *LabelAtlas::createEntity(const QImage &image, const std::vector<float> &vertices,
+                                            Qt3DCore::QEntity *parent)
+{
+    auto *entity = new Qt3DCore::QEntity(parent);
     auto *geometry = new Qt3DCore::QGeometry(entity);
     auto *buffer = new Qt3DCore::QBuffer(geometry);
     buffer->setData(QByteArray(reinterpret_cast<const char *>(vertices.data()), qsizetype(vertices.size() * sizeof(float))));

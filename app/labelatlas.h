@@ -30,4 +30,7 @@ public:
     static QImage paint(const std::vector<SceneLabel> &labels, std::vector<float> *vertices);
     // An entity drawing `labels` under `parent`.
     static Qt3DCore::QEntity *createEntity(const std::vector<SceneLabel> &labels, Qt3DCore::QEntity *parent);
+    // The same from an atlas painted beforehand (paint() runs where the fonts are: the GUI thread).
+    static Qt3DCore::QEntity *createEntity(const QImage &atlas, const std::vector<float> &vertices,
+                                           Qt3DCore::QEntity *parent);
 };

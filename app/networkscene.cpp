@@ -2,45 +2,15 @@
 
 #include "colorscheme.h"
 #include "labelatlas.h"
-#include "quadgeometry.h"
-#include "shadermaterial.h"
-
-#include <Qt3DCore/QAttribute>
-#include <Qt3DCore/QBuffer>
-#include <Qt3DCore/QEntity>
-#include <Qt3DCore/QGeometry>
-#include <Qt3DCore/QTransform>
-#include <Qt3DRender/QGeometryRenderer>
-#include <Qt3DRender/QParameter>
-
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 
-using Qt3DCore::QAttribute;
-using Qt3DCore::QBuffer;
-
 namespace {
 
 constexpr int kParticleBudget = 260;
 constexpr int kParticleFloats = 12; // start xyz+phase, end xyz+speed, rgb+radius
-
-QAttribute *addAttribute(Qt3DCore::QGeometry *geometry, QBuffer *buffer, const QString &name, int size,
-                         int strideFloats, int offsetFloats, bool perInstance)
-{
-    auto *attribute = new QAttribute(geometry);
-    attribute->setName(name);
-    attribute->setAttributeType(QAttribute::VertexAttribute);
-    attribute->setVertexBaseType(QAttribute::Float);
-    attribute->setVertexSize(uint(size));
-    attribute->setByteStride(uint(strideFloats * sizeof(float)));
-    attribute->setByteOffset(uint(offsetFloats * sizeof(float)));
-    attribute->setDivisor(perInstance ? 1 : 0);
-    attribute->setBuffer(buffer);
-    geometry->addAttribute(attribute);
-    return attribute;
-}
 
 QByteArray toBytes(const std::vector<float> &values, std::size_t first = 0, std::size_t count = std::size_t(-1))
 {
@@ -50,81 +20,12 @@ QByteArray toBytes(const std::vector<float> &values, std::size_t first = 0, std:
 
 } // namespace
 
-NetworkScene::NetworkScene(Qt3DCore::QEntity *root, QObject *parent) : QObject(parent), m_root(root)
+NetworkScene::NetworkScene(std::shared_ptr<SceneChannel> channel, QObject *parent)
+    : QObject(parent), m_channel(std::move(channel))
 {
-    createConnections();
-    createNeurons();
-    createParticles();
-    m_labelRoot = new Qt3DCore::QEntity(m_root);
 }
 
 NetworkScene::~NetworkScene() = default;
-
-void NetworkScene::createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity,
-                               const QString &shader)
-{
-    batch.offsets = new QBuffer(geometry);
-    batch.offsets->setUsage(QBuffer::StaticDraw);
-    batch.colors = new QBuffer(geometry);
-    batch.colors->setUsage(QBuffer::DynamicDraw);
-    batch.offsetAttribute = addAttribute(geometry, batch.offsets, QStringLiteral("instanceOffset"), 4, 4, 0, true);
-    batch.colorAttribute = addAttribute(geometry, batch.colors, QStringLiteral("instanceColor"), 4, 4, 0, true);
-    batch.renderer = new Qt3DRender::QGeometryRenderer(entity);
-    batch.renderer->setGeometry(geometry);
-    batch.renderer->setInstanceCount(0);
-    entity->addComponent(batch.renderer);
-    entity->addComponent(new ShaderMaterial(shader, Blending::Opaque, entity));
-}
-
-void NetworkScene::createNeurons()
-{
-    auto *tileEntity = new Qt3DCore::QEntity(m_root);
-    // Every neuron is one quad (2 triangles): software rasterisers pay per triangle, and the
-    // spheres are shaded as spheres in the fragment shader (impostors).
-    createBatch(m_tiles, new QuadGeometry(QuadGeometry::Facing::SideX, tileEntity), tileEntity, QStringLiteral("neuron"));
-    auto *sphereEntity = new Qt3DCore::QEntity(m_root);
-    createBatch(m_spheres, new QuadGeometry(QuadGeometry::Facing::Camera, sphereEntity), sphereEntity,
-                QStringLiteral("sphere"));
-}
-
-void NetworkScene::createConnections()
-{
-    m_lineEntity = new Qt3DCore::QEntity(m_root);
-    auto *geometry = new Qt3DCore::QGeometry(m_lineEntity);
-    m_lineBuffer = new QBuffer(geometry);
-    m_lineBuffer->setUsage(QBuffer::DynamicDraw);
-    m_linePositionAttribute = addAttribute(geometry, m_lineBuffer, QAttribute::defaultPositionAttributeName(), 3, 7, 0, false);
-    m_lineColorAttribute = addAttribute(geometry, m_lineBuffer, QAttribute::defaultColorAttributeName(), 4, 7, 3, false);
-    m_lineRenderer = new Qt3DRender::QGeometryRenderer(m_lineEntity);
-    m_lineRenderer->setGeometry(geometry);
-    m_lineRenderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Lines);
-    m_lineRenderer->setVertexCount(0);
-    m_lineEntity->addComponent(m_lineRenderer);
-    m_lineEntity->addComponent(new ShaderMaterial(QStringLiteral("line"), Blending::Additive, m_lineEntity));
-    m_lineEntity->setEnabled(false);
-}
-
-void NetworkScene::createParticles()
-{
-    m_particleEntity = new Qt3DCore::QEntity(m_root);
-    auto *geometry = new QuadGeometry(QuadGeometry::Facing::Camera, m_particleEntity);
-    m_particleBuffer = new QBuffer(geometry);
-    m_particleBuffer->setUsage(QBuffer::DynamicDraw);
-    m_particleAttributes = {
-        addAttribute(geometry, m_particleBuffer, QStringLiteral("instanceStart"), 4, kParticleFloats, 0, true),
-        addAttribute(geometry, m_particleBuffer, QStringLiteral("instanceEnd"), 4, kParticleFloats, 4, true),
-        addAttribute(geometry, m_particleBuffer, QStringLiteral("instanceColor"), 4, kParticleFloats, 8, true),
-    };
-    m_particleRenderer = new Qt3DRender::QGeometryRenderer(m_particleEntity);
-    m_particleRenderer->setGeometry(geometry);
-    m_particleRenderer->setInstanceCount(0);
-    m_particleEntity->addComponent(m_particleRenderer);
-    auto *material = new ShaderMaterial(QStringLiteral("particle"), Blending::Additive, m_particleEntity);
-    m_timeParameter = new Qt3DRender::QParameter(QStringLiteral("time"), 0.0f, material);
-    material->addParameter(m_timeParameter);
-    m_particleEntity->addComponent(material);
-    m_particleEntity->setEnabled(false);
-}
 
 void NetworkScene::setArchitecture(const std::vector<int> &sizes, const QStringList &layerTitles)
 {
@@ -138,15 +39,9 @@ void NetworkScene::setArchitecture(const std::vector<int> &sizes, const QStringL
         m_colors[i * 4 + 1] = float(c.greenF());
         m_colors[i * 4 + 2] = float(c.blueF());
     }
-    const int inputs = m_layout.layerCount() > 0 ? m_layout.sizes()[0] : 0;
-    m_tiles.first = 0;
-    m_tiles.count = inputs;
-    m_spheres.first = inputs;
-    m_spheres.count = m_layout.neuronCount() - inputs;
+    m_tileCount = m_layout.layerCount() > 0 ? m_layout.sizes()[0] : 0;
     uploadOffsets();
     uploadColors();
-    m_tiles.renderer->setInstanceCount(m_tiles.count);
-    m_spheres.renderer->setInstanceCount(m_spheres.count);
     m_connections.clear();
     uploadLines();
     clearGradients();
@@ -215,10 +110,14 @@ void NetworkScene::uploadOffsets()
         data[i * 4 + 2] = p.z();
         data[i * 4 + 3] = size;
     }
-    for (InstanceBatch *batch : {&m_tiles, &m_spheres}) {
-        batch->offsets->setData(toBytes(data, batch->first * 4, batch->count * 4));
-        batch->offsetAttribute->setCount(uint(batch->count));
-    }
+    const int tiles = m_tileCount;
+    const int spheres = m_layout.neuronCount() - tiles;
+    m_channel->update(SceneState::Offsets, [&](SceneState &s) {
+        s.tileCount = tiles;
+        s.sphereCount = spheres;
+        s.tileOffsets = toBytes(data, 0, std::size_t(tiles) * 4);
+        s.sphereOffsets = toBytes(data, std::size_t(tiles) * 4, std::size_t(spheres) * 4);
+    });
 }
 
 void NetworkScene::uploadColors()
@@ -234,10 +133,13 @@ void NetworkScene::uploadColors()
         rgba[2] = float(c.blueF());
         rgba[3] = 1.0f;
     }
-    for (InstanceBatch *batch : {&m_tiles, &m_spheres}) {
-        batch->colors->setData(toBytes(data, batch->first * 4, batch->count * 4));
-        batch->colorAttribute->setCount(uint(batch->count));
-    }
+    const std::size_t tiles = std::size_t(m_tileCount);
+    QByteArray tileColors = toBytes(data, 0, tiles * 4);
+    QByteArray sphereColors = toBytes(data, tiles * 4);
+    m_channel->update(SceneState::Colors, [&](SceneState &s) {
+        s.tileColors = std::move(tileColors);
+        s.sphereColors = std::move(sphereColors);
+    });
 }
 
 void NetworkScene::uploadLines()
@@ -256,12 +158,12 @@ void NetworkScene::uploadLines()
                                      float(color.blueF()), alpha});
         }
     }
-    m_lineBuffer->setData(toBytes(data));
-    const uint vertices = uint(m_connections.size() * 2);
-    m_linePositionAttribute->setCount(vertices);
-    m_lineColorAttribute->setCount(vertices);
-    m_lineRenderer->setVertexCount(int(vertices));
-    m_lineEntity->setEnabled(m_connectionsVisible && vertices > 0);
+    QByteArray bytes = toBytes(data);
+    const int vertices = int(m_connections.size() * 2);
+    m_channel->update(SceneState::Lines, [&](SceneState &s) {
+        s.lines = std::move(bytes);
+        s.lineVertices = vertices;
+    });
 }
 
 void NetworkScene::setGradients(const std::vector<std::vector<float>> &neuronGradients,
@@ -318,48 +220,48 @@ void NetworkScene::setGradients(const std::vector<std::vector<float>> &neuronGra
         }
     }
     m_particleCount = int(data.size() / kParticleFloats);
-    m_particleBuffer->setData(toBytes(data));
-    for (QAttribute *attribute : m_particleAttributes)
-        attribute->setCount(uint(m_particleCount));
-    m_particleRenderer->setInstanceCount(m_particleCount);
+    QByteArray bytes = toBytes(data);
+    const int count = m_particleCount;
+    m_channel->update(SceneState::Particles, [&](SceneState &s) {
+        s.particles = std::move(bytes);
+        s.particleCount = count;
+    });
     emit contentChanged();
-    m_particleEntity->setEnabled(m_particlesVisible && m_particleCount > 0);
 }
 
 void NetworkScene::clearGradients()
 {
     emit contentChanged();
     m_particleCount = 0;
-    m_particleRenderer->setInstanceCount(0);
-    m_particleEntity->setEnabled(false);
+    m_channel->update(SceneState::Particles, [](SceneState &s) { s.particleCount = 0; });
+}
+
+void NetworkScene::publishVisibility()
+{
+    emit contentChanged();
+    m_channel->update(SceneState::Visibility, [this](SceneState &s) {
+        s.linesVisible = m_connectionsVisible;
+        s.particlesVisible = m_particlesVisible;
+        s.labelsVisible = m_labelsVisible;
+    });
 }
 
 void NetworkScene::setConnectionsVisible(bool visible)
 {
-    emit contentChanged();
     m_connectionsVisible = visible;
-    m_lineEntity->setEnabled(visible && !m_connections.empty());
+    publishVisibility();
 }
 
 void NetworkScene::setParticlesVisible(bool visible)
 {
-    emit contentChanged();
     m_particlesVisible = visible;
-    m_particleEntity->setEnabled(visible && m_particleCount > 0);
+    publishVisibility();
 }
 
 void NetworkScene::setLabelsVisible(bool visible)
 {
-    emit contentChanged();
     m_labelsVisible = visible;
-    m_labelRoot->setEnabled(visible);
-}
-
-void NetworkScene::advanceClock(float seconds)
-{
-    emit contentChanged();
-    m_clock = std::fmod(m_clock + seconds, 1000.0f);
-    m_timeParameter->setValue(m_clock);
+    publishVisibility();
 }
 
 void NetworkScene::setSelectedNeuron(NeuronId id)
@@ -373,12 +275,15 @@ void NetworkScene::setSelectedNeuron(NeuronId id)
 
 void NetworkScene::rebuildLabels(const QStringList &layerTitles)
 {
-    delete m_labelRoot;
-    m_labelRoot = new Qt3DCore::QEntity(m_root);
-    m_labelRoot->setEnabled(m_labelsVisible);
+    emit contentChanged();
     const int last = m_layout.layerCount() - 1;
-    if (last < 1)
+    if (last < 1) {
+        m_channel->update(SceneState::Labels, [](SceneState &s) {
+            s.labelAtlas = {};
+            s.labelVertices.clear();
+        });
         return;
+    }
     std::vector<SceneLabel> labels;
     for (int digit = 0; digit < m_layout.sizes()[last]; ++digit) {
         const QVector3D p = m_layout.position({last, digit});
@@ -391,5 +296,10 @@ void NetworkScene::rebuildLabels(const QStringList &layerTitles)
         const QVector3D x = m_layout.position({layer, 0});
         labels.push_back({layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 1.1f, colorscheme::mutedText, true});
     }
-    LabelAtlas::createEntity(labels, m_labelRoot);
+    std::vector<float> vertices;
+    QImage atlas = LabelAtlas::paint(labels, &vertices);
+    m_channel->update(SceneState::Labels, [&](SceneState &s) {
+        s.labelAtlas = std::move(atlas);
+        s.labelVertices = std::move(vertices);
+    });
 }

@@ -1,32 +1,24 @@
-// The Qt 3D scene of the network: one instanced draw for all neurons, one line buffer for the
-// strongest connections, one instanced draw for the backprop particles (animated in the vertex
-// shader), and text labels. All entities hang off one root. Each setter rewrites only the
-// buffer it owns; nothing here runs per frame except the particle clock uniform.
+// What the 3D view shows of the network, prepared on the GUI thread: instance buffers for all
+// neurons, one line buffer for the strongest connections, the backprop particles (animated in
+// the vertex shader) and the label atlas. Each setter rebuilds only the buffer it owns and hands
+// it to the render thread through the SceneChannel (ViewEngine draws it); nothing here runs per
+// frame, and nothing here waits for the renderer.
 #pragma once
 
 #include "connectionselector.h"
 #include "networklayout.h"
+#include "scenestate.h"
 
 #include <QObject>
 
+#include <memory>
 #include <vector>
-
-namespace Qt3DCore {
-class QAttribute;
-class QBuffer;
-class QEntity;
-class QGeometry;
-} // namespace Qt3DCore
-namespace Qt3DRender {
-class QGeometryRenderer;
-class QParameter;
-} // namespace Qt3DRender
 
 class NetworkScene : public QObject
 {
     Q_OBJECT
 public:
-    explicit NetworkScene(Qt3DCore::QEntity *root, QObject *parent = nullptr);
+    explicit NetworkScene(std::shared_ptr<SceneChannel> channel, QObject *parent = nullptr);
     ~NetworkScene() override;
 
     const NetworkLayout &layout() const { return m_layout; }
@@ -46,9 +38,9 @@ public:
     void setLabelsVisible(bool visible);
     bool connectionsVisible() const { return m_connectionsVisible; }
     bool particlesVisible() const { return m_particlesVisible; }
-    // True when particles are shown and have something to animate (the view renders continuously).
+    bool labelsVisible() const { return m_labelsVisible; }
+    // True when particles are shown and have something to animate.
     bool isAnimating() const { return m_particlesVisible && m_particleCount > 0; }
-    void advanceClock(float seconds);
 
     void setSelectedNeuron(NeuronId id);
     NeuronId selectedNeuron() const { return m_selected; }
@@ -64,15 +56,13 @@ signals:
     void contentChanged();
 
 private:
-    void createNeurons();
-    void createConnections();
-    void createParticles();
     void rebuildLabels(const QStringList &layerTitles);
     void uploadOffsets();
     void uploadColors();
     void uploadLines();
+    void publishVisibility();
 
-    Qt3DCore::QEntity *m_root;
+    std::shared_ptr<SceneChannel> m_channel;
     NetworkLayout m_layout;
     std::vector<std::vector<float>> m_activations;
     std::vector<float> m_colors;
@@ -82,36 +72,7 @@ private:
     bool m_particlesVisible = true;
     bool m_labelsVisible = true;
     int m_particleCount = 0;
-    float m_clock = 0;
-
     // Neurons are drawn in two instanced batches: the input pixels as flat tiles (the image
     // reads as an image, at 12 triangles each) and every other neuron as a sphere.
-    struct InstanceBatch
-    {
-        Qt3DCore::QBuffer *offsets = nullptr;
-        Qt3DCore::QBuffer *colors = nullptr;
-        Qt3DCore::QAttribute *offsetAttribute = nullptr;
-        Qt3DCore::QAttribute *colorAttribute = nullptr;
-        Qt3DRender::QGeometryRenderer *renderer = nullptr;
-        int first = 0; // flat index of the first neuron in the batch
-        int count = 0;
-    };
-    void createBatch(InstanceBatch &batch, Qt3DCore::QGeometry *geometry, Qt3DCore::QEntity *entity,
-                     const QString &shader);
-    InstanceBatch m_tiles;
-    InstanceBatch m_spheres;
-
-    Qt3DCore::QEntity *m_lineEntity = nullptr;
-    Qt3DCore::QBuffer *m_lineBuffer = nullptr;
-    Qt3DCore::QAttribute *m_linePositionAttribute = nullptr;
-    Qt3DCore::QAttribute *m_lineColorAttribute = nullptr;
-    Qt3DRender::QGeometryRenderer *m_lineRenderer = nullptr;
-
-    Qt3DCore::QEntity *m_particleEntity = nullptr;
-    Qt3DCore::QBuffer *m_particleBuffer = nullptr;
-    std::vector<Qt3DCore::QAttribute *> m_particleAttributes;
-    Qt3DRender::QGeometryRenderer *m_particleRenderer = nullptr;
-    Qt3DRender::QParameter *m_timeParameter = nullptr;
-
-    Qt3DCore::QEntity *m_labelRoot = nullptr;
+    int m_tileCount = 0; // flat indices [0, m_tileCount) are tiles, the rest spheres
 };

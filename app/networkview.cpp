@@ -1,51 +1,102 @@
 #include "networkview.h"
 
-#include "colorscheme.h"
-
-#include <Qt3DCore/QEntity>
-#include <Qt3DExtras/QForwardRenderer>
-#include <Qt3DLogic/QFrameAction>
-#include <Qt3DRender/QCamera>
-#include <Qt3DRender/QRenderCapture>
-#include <Qt3DRender/QRenderSettings>
+#include "viewengine.h"
 
 #include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QPointer>
 #include <QWheelEvent>
 #include <QtMath>
 
-NetworkView::NetworkView(QScreen *screen) : Qt3DWindow(screen), m_root(new Qt3DCore::QEntity)
+NetworkView::NetworkView(QScreen *screen)
+    : QWindow(screen), m_channel(std::make_shared<SceneChannel>()), m_fpsTimer(new QTimer(this))
 {
-    // No MSAA: on software renderers it costs a third of the frame rate for thin geometry.
-    QSurfaceFormat surface = format();
+    // What Qt3DWindow (Qt 3D 6.4) sets up, except for MSAA: on software renderers it costs a
+    // third of the frame rate for thin geometry.
+    if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))
+        qputenv("QT3D_RENDERER", "rhi");
+    setSurfaceType(QSurface::OpenGLSurface);
+    resize(1024, 768);
+    QSurfaceFormat surface = QSurfaceFormat::defaultFormat();
+#ifdef QT_OPENGL_ES_2
+    surface.setRenderableType(QSurfaceFormat::OpenGLES);
+#else
+    if (QOpenGLContext::openGLModuleType() == QOpenGLContext::LibGL) {
+        surface.setVersion(4, 3);
+        surface.setProfile(QSurfaceFormat::CoreProfile);
+    }
+#endif
+    surface.setDepthBufferSize(24);
+    surface.setStencilBufferSize(8);
     surface.setSamples(0);
     surface.setSwapInterval(qEnvironmentVariableIsSet("NNJ_NO_VSYNC") ? 0 : 1);
     setFormat(surface);
+    QSurfaceFormat::setDefaultFormat(surface); // the renderer's context follows the default
 
-    defaultFrameGraph()->setClearColor(colorscheme::background);
-    defaultFrameGraph()->setFrustumCullingEnabled(false); // instances live far from the base sphere
-    m_capture = new Qt3DRender::QRenderCapture;
-    activeFrameGraph()->setParent(m_capture);
-    setActiveFrameGraph(m_capture);
-
-    camera()->lens()->setPerspectiveProjection(40.0f, 16.0f / 9.0f, 0.5f, 1000.0f);
-    m_scene = new NetworkScene(m_root, this);
-    connect(m_scene, &NetworkScene::contentChanged, this, [this] { m_contentDirty = true; });
-
-    auto *frameAction = new Qt3DLogic::QFrameAction(m_root);
-    connect(frameAction, &Qt3DLogic::QFrameAction::triggered, this, &NetworkView::onFrame);
-    m_root->addComponent(frameAction);
-    setRootEntity(m_root);
-    renderSettings()->setRenderPolicy(Qt3DRender::QRenderSettings::OnDemand);
+    m_scene = new NetworkScene(m_channel, this);
+    m_renderThread.setObjectName(QStringLiteral("nnj-3d-render"));
     m_fpsClock.start();
-    m_animation = new QTimer(this);
-    m_animation->setTimerType(Qt::PreciseTimer);
-    connect(m_animation, &QTimer::timeout, this, [this] {
-        const float seconds = float(m_animationClock.restart()) / 1000.0f;
-        m_scene->advanceClock(std::min(seconds, 0.25f)); // changing the uniform requests a frame
-    });
+    connect(m_fpsTimer, &QTimer::timeout, this, &NetworkView::countFrames);
+    m_fpsTimer->start(1000);
+    applyCamera();
 }
 
-NetworkView::~NetworkView() = default;
+NetworkView::~NetworkView()
+{
+    if (m_engine) {
+        // The engine shuts down on its own thread, while this window (its surface) still exists.
+        ViewEngine *engine = m_engine;
+        m_engine = nullptr;
+        QMetaObject::invokeMethod(engine, [engine] { delete engine; }, Qt::BlockingQueuedConnection);
+    }
+    m_renderThread.quit();
+    m_renderThread.wait();
+}
+
+void NetworkView::startEngine()
+{
+    if (m_engine)
+        return;
+    m_renderThread.start();
+    m_engine = new ViewEngine(this, m_channel);
+    m_engine->moveToThread(&m_renderThread);
+    QMetaObject::invokeMethod(m_engine, &ViewEngine::start, Qt::QueuedConnection);
+}
+
+void NetworkView::showEvent(QShowEvent *event)
+{
+    startEngine(); // the platform window exists now: the renderer can draw into it
+    QWindow::showEvent(event);
+}
+
+void NetworkView::resizeEvent(QResizeEvent *event)
+{
+    QWindow::resizeEvent(event);
+    m_camera.aspectRatio = float(width()) / std::max(1.0f, float(height()));
+    m_channel->update(SceneState::Camera, [this](SceneState &s) { s.camera = m_camera; });
+}
+
+bool NetworkView::event(QEvent *event)
+{
+    // Rendering is on demand: a newly exposed or explicitly updated window gets a fresh frame.
+    if ((event->type() == QEvent::Expose && isExposed()) || event->type() == QEvent::UpdateRequest)
+        m_channel->update(SceneState::Redraw, [](SceneState &) {});
+    return QWindow::event(event);
+}
+
+long long NetworkView::framesRendered() const
+{
+    return m_engine ? m_engine->framesRendered() : 0;
+}
+
+void NetworkView::countFrames()
+{
+    const long long frames = framesRendered();
+    const qint64 elapsed = m_fpsClock.restart();
+    m_framesPerSecond = double(frames - m_framesAtLastSecond) * 1000.0 / double(std::max<qint64>(1, elapsed));
+    m_framesAtLastSecond = frames;
+    emit framesPerSecondChanged(m_framesPerSecond);
+}
 
 void NetworkView::frameNetwork()
 {
@@ -53,7 +104,7 @@ void NetworkView::frameNetwork()
     // Aim slightly past the middle: the near input image looks larger than the far layers.
     m_target = layout.center() + QVector3D((layout.boundsMax().x() - layout.boundsMin().x()) * 0.05f, 0, 0);
     // Distance at which the bounding sphere fits the vertical field of view, with a margin.
-    const float halfFov = qDegreesToRadians(camera()->fieldOfView() * 0.5f);
+    const float halfFov = qDegreesToRadians(m_camera.fieldOfView * 0.5f);
     m_distance = std::max(5.0f, layout.boundingRadius() / std::sin(halfFov) * 0.76f);
     m_yaw = -52;
     m_pitch = 14;
@@ -65,28 +116,41 @@ void NetworkView::applyCamera()
     const float yaw = qDegreesToRadians(m_yaw);
     const float pitch = qDegreesToRadians(m_pitch);
     const QVector3D offset(std::sin(yaw) * std::cos(pitch), std::sin(pitch), std::cos(yaw) * std::cos(pitch));
-    camera()->setPosition(m_target + offset * m_distance);
-    camera()->setViewCenter(m_target);
-    camera()->setUpVector({0, 1, 0});
+    m_camera.position = m_target + offset * m_distance;
+    m_camera.viewCenter = m_target;
+    m_camera.up = {0, 1, 0};
+    m_channel->update(SceneState::Camera, [this](SceneState &s) { s.camera = m_camera; });
+}
+
+QMatrix4x4 NetworkView::viewMatrix() const
+{
+    QMatrix4x4 view; // what QCamera computes from position, view centre and up vector
+    view.lookAt(m_camera.position, m_camera.viewCenter, m_camera.up);
+    return view;
+}
+
+QMatrix4x4 NetworkView::projectionMatrix() const
+{
+    QMatrix4x4 projection; // QCameraLens::setPerspectiveProjection
+    projection.perspective(m_camera.fieldOfView, m_camera.aspectRatio, m_camera.nearPlane, m_camera.farPlane);
+    return projection;
 }
 
 NeuronId NetworkView::neuronAt(const QPointF &point) const
 {
     QVector3D origin, direction;
-    NetworkLayout::viewportRay(point, size(), camera()->viewMatrix(), camera()->projectionMatrix(), &origin, &direction);
+    NetworkLayout::viewportRay(point, size(), viewMatrix(), projectionMatrix(), &origin, &direction);
     return m_scene->layout().pick(origin, direction);
 }
 
 QPointF NetworkView::screenPosition(NeuronId id) const
 {
-    return NetworkLayout::project(m_scene->layout().position(id), size(), camera()->viewMatrix(),
-                                  camera()->projectionMatrix());
+    return NetworkLayout::project(m_scene->layout().position(id), size(), viewMatrix(), projectionMatrix());
 }
 
 void NetworkView::capture(std::function<void(const QImage &)> done)
 {
-    Qt3DRender::QRenderCaptureReply *reply = m_capture->requestCapture();
-    if (!reply) {
+    if (!m_engine) {
         done({});
         return;
     }
@@ -94,53 +158,34 @@ void NetworkView::capture(std::function<void(const QImage &)> done)
     const QByteArray renderer = qgetenv("QT3D_RENDERER");
     const QByteArray backend = qgetenv("QSG_RHI_BACKEND");
     const bool flip = renderer != "opengl" && (backend.isEmpty() || backend == "opengl");
-    connect(reply, &Qt3DRender::QRenderCaptureReply::completed, this, [reply, done, flip] {
-        done(flip ? reply->image().mirrored() : reply->image());
-        reply->deleteLater();
+    // The reply arrives on the render thread; `done` runs here. This window outlives the
+    // engine (the destructor waits for it), so it is a safe context for the queued call.
+    ViewEngine *engine = m_engine;
+    QMetaObject::invokeMethod(engine, [this, engine, done, flip] {
+        engine->capture([this, done, flip](const QImage &image) {
+            const QImage shown = flip && !image.isNull() ? image.mirrored() : image;
+            QMetaObject::invokeMethod(this, [done, shown] { done(shown); }, Qt::QueuedConnection);
+        });
     });
-    requestUpdate();
 }
 
 void NetworkView::updateRenderPolicy()
 {
     const bool animating = m_scene->isAnimating();
-    const bool continuous = animating && m_animationHz == 0;
-    renderSettings()->setRenderPolicy(continuous ? Qt3DRender::QRenderSettings::Always
-                                                 : Qt3DRender::QRenderSettings::OnDemand);
-    if (animating && !continuous) {
-        if (!m_animation->isActive()) {
-            m_animationClock.start();
-            m_animation->start(1000 / m_animationHz);
-        }
-    } else {
-        m_animation->stop();
-    }
+    const AnimationMode mode = !animating          ? AnimationMode::Off
+                               : m_animationHz == 0 ? AnimationMode::Continuous
+                                                    : AnimationMode::Capped;
+    const int hz = m_animationHz;
+    m_channel->update(SceneState::Animation, [mode, hz](SceneState &s) {
+        s.animation = mode;
+        s.animationHz = hz;
+    });
 }
 
 void NetworkView::setAnimationRate(int animationHz)
 {
     m_animationHz = std::max(0, animationHz);
-    m_animation->stop();
     updateRenderPolicy();
-}
-
-void NetworkView::onFrame(float seconds)
-{
-    // Each aspect-engine frame waits for the previous render, so a frame that had new
-    // content is a rendered frame; on-demand frames without changes render nothing.
-    const bool continuous = renderSettings()->renderPolicy() == Qt3DRender::QRenderSettings::Always;
-    if (continuous || m_contentDirty)
-        ++m_frames;
-    m_contentDirty = false;
-    if (m_scene->isAnimating() && m_animationHz == 0)
-        m_scene->advanceClock(seconds);
-    const qint64 elapsed = m_fpsClock.elapsed();
-    if (elapsed >= 1000) {
-        m_framesPerSecond = double(m_frames - m_framesAtLastSecond) * 1000.0 / double(elapsed);
-        m_framesAtLastSecond = m_frames;
-        m_fpsClock.restart();
-        emit framesPerSecondChanged(m_framesPerSecond);
-    }
 }
 
 void NetworkView::mousePressEvent(QMouseEvent *event)
@@ -163,9 +208,9 @@ void NetworkView::mouseMoveEvent(QMouseEvent *event)
         m_pitch = std::clamp(m_pitch + float(delta.y()) * 0.3f, -85.0f, 85.0f);
     } else {
         // Pan in the camera plane, scaled so the point under the cursor follows it.
-        const float perPixel = 2.0f * m_distance * std::tan(qDegreesToRadians(camera()->fieldOfView() * 0.5f))
+        const float perPixel = 2.0f * m_distance * std::tan(qDegreesToRadians(m_camera.fieldOfView * 0.5f))
                                / float(std::max(1, height()));
-        const QVector3D forward = (camera()->viewCenter() - camera()->position()).normalized();
+        const QVector3D forward = (m_camera.viewCenter - m_camera.position).normalized();
         const QVector3D right = QVector3D::crossProduct(forward, {0, 1, 0}).normalized();
         const QVector3D up = QVector3D::crossProduct(right, forward);
         m_target += (-right * float(delta.x()) + up * float(delta.y())) * perPixel;
@@ -193,5 +238,5 @@ void NetworkView::keyPressEvent(QKeyEvent *event)
         frameNetwork();
         return;
     }
-    Qt3DWindow::keyPressEvent(event);
+    QWindow::keyPressEvent(event);
 }

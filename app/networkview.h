@@ -1,27 +1,31 @@
-// The 3D window: owns the Qt 3D root, the NetworkScene, an orbit/zoom/pan camera that frames the
-// network, click picking (ray-sphere against the instance positions), PNG capture and a
-// frame-rate counter. Embed it with QWidget::createWindowContainer.
+// The 3D window: owns the NetworkScene, an orbit/zoom/pan camera that frames the network, click
+// picking (ray-sphere against the instance positions), PNG capture and a frame-rate counter.
+// Embed it with QWidget::createWindowContainer.
+//
+// The Qt 3D engine that draws into this window runs on its own render thread (ViewEngine): the
+// window, the scene data and the camera stay on the GUI thread, which hands changes over and
+// never waits for a frame to be rendered.
 #pragma once
 
 #include "networkscene.h"
 
-#include <Qt3DExtras/Qt3DWindow>
-
 #include <QElapsedTimer>
 #include <QImage>
+#include <QMatrix4x4>
+#include <QThread>
 #include <QTimer>
+#include <QWindow>
 #include <functional>
+#include <memory>
 
-namespace Qt3DRender {
-class QRenderCapture;
-}
+class ViewEngine;
 
-class NetworkView : public Qt3DExtras::Qt3DWindow
+class NetworkView : public QWindow
 {
     Q_OBJECT
 public:
     explicit NetworkView(QScreen *screen = nullptr);
-    ~NetworkView() override;
+    ~NetworkView() override; // stops the render thread before the window goes
 
     NetworkScene *scene() const { return m_scene; }
     // Camera framing the whole network from the default angle.
@@ -33,21 +37,27 @@ public:
     // Frames rendered during the last completed second.
     double framesPerSecond() const { return m_framesPerSecond; }
     // Frames that showed new content (continuous mode: every frame).
-    long long framesRendered() const { return m_frames; }
+    long long framesRendered() const;
     // Asynchronous capture of the next rendered frame; `done` gets a null image on failure.
     void capture(std::function<void(const QImage &)> done);
     // Re-evaluates whether the particle animation clock runs. The view always renders on
-    // demand: animation ticks at most `animationHz` times a second, so rendering never takes
-    // more CPU than that from training and the event loop. `animationHz` 0 = unthrottled
+    // demand: animation ticks at most `animationHz` times a second (on the render thread), so
+    // rendering never takes more CPU than that from training. `animationHz` 0 = unthrottled
     // (continuous rendering: what bench/app_bench uses to measure the renderer's capacity).
     void updateRenderPolicy();
     void setAnimationRate(int animationHz);
+    // The camera's matrices as the renderer uses them.
+    QMatrix4x4 viewMatrix() const;
+    QMatrix4x4 projectionMatrix() const;
 
 signals:
     void neuronClicked(NeuronId id);
     void framesPerSecondChanged(double fps);
 
 protected:
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool event(QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -55,12 +65,15 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
-    void onFrame(float seconds);
     void applyCamera();
+    void startEngine();
+    void countFrames();
 
-    Qt3DCore::QEntity *m_root;
+    std::shared_ptr<SceneChannel> m_channel;
     NetworkScene *m_scene;
-    Qt3DRender::QRenderCapture *m_capture;
+    QThread m_renderThread;
+    ViewEngine *m_engine = nullptr; // lives on m_renderThread
+    CameraState m_camera;
     QVector3D m_target;
     float m_distance = 40;
     float m_yaw = -52;   // degrees around +y; 0 looks along -z
@@ -69,12 +82,9 @@ private:
     QPointF m_lastPosition;
     Qt::MouseButton m_dragButton = Qt::NoButton;
     bool m_dragged = false;
-    long long m_frames = 0;
-    bool m_contentDirty = true;
     long long m_framesAtLastSecond = 0;
     QElapsedTimer m_fpsClock;
-    QTimer *m_animation;
-    QElapsedTimer m_animationClock;
+    QTimer *m_fpsTimer;
     int m_animationHz = 30;
     double m_framesPerSecond = 0;
 };
