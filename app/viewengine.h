@@ -83,6 +83,7 @@ private:
     SceneState m_state;
     std::atomic<long long> m_frames{0};
     bool m_contentDirty = true;
+    bool m_syncPending = false;
 
     Qt3DCore::QAspectEngine *m_engine = nullptr;
     Qt3DCore::QEntity *m_root = nullptr;
