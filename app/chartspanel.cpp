@@ -13,8 +13,25 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace {
+
+constexpr int kChartBuckets = 300; // the batch chart is ~600 px wide in the default window
+
+// The batch axis ends at 10, 20, 40, 60, 80, 100, 200, ...: a growing run changes the axis (its
+// labels, grid and layout) a few times per decade instead of at every refresh, and the five
+// tick labels stay round.
+double niceCeiling(double value)
+{
+    double decade = 10;
+    while (true) {
+        for (double step : {1.0, 2.0, 4.0, 6.0, 8.0})
+            if (value <= step * decade)
+                return step * decade;
+        decade *= 10;
+    }
+}
 
 QChart *makeChart(const QString &title)
 {
@@ -151,20 +168,46 @@ int ChartsPanel::testPointCount() const
     return int(m_testAccuracy->count());
 }
 
+QList<QPointF> ChartsPanel::envelope(const QVector<float> &values, int stride, double scale, int buckets)
+{
+    QList<QPointF> points;
+    const qsizetype count = values.size();
+    const qsizetype perBucket = std::max<qsizetype>(1, (count + buckets - 1) / buckets);
+    points.reserve(perBucket == 1 ? count : 2 * ((count + perBucket - 1) / perBucket));
+    for (qsizetype first = 0; first < count; first += perBucket) {
+        const qsizetype end = std::min(count, first + perBucket);
+        qsizetype low = -1, high = -1;
+        for (qsizetype i = first; i < end; ++i) {
+            if (!std::isfinite(values[i]))
+                continue;
+            if (low < 0 || values[i] < values[low])
+                low = i;
+            if (high < 0 || values[i] > values[high])
+                high = i;
+        }
+        if (low < 0)
+            continue;
+        for (qsizetype i : {std::min(low, high), std::max(low, high)}) {
+            points.append(QPointF(double(i) * stride, double(values[i]) * scale));
+            if (low == high)
+                break;
+        }
+    }
+    return points;
+}
+
 void ChartsPanel::refresh()
 {
     if (!m_dirty)
         return;
     m_dirty = false;
-    QList<QPointF> loss, accuracy, testAccuracy, testLoss;
+    QList<QPointF> testAccuracy, testLoss;
     const int stride = std::max(1, m_history.stride);
     float largestLoss = 0.5f;
-    for (int i = 0; i < m_history.loss.size(); ++i) {
-        loss.append(QPointF(double(i) * stride, double(m_history.loss[i])));
-        largestLoss = std::max(largestLoss, std::isfinite(m_history.loss[i]) ? m_history.loss[i] : 0.0f);
-    }
-    for (int i = 0; i < m_history.accuracy.size(); ++i)
-        accuracy.append(QPointF(double(i) * stride, double(m_history.accuracy[i]) * 100.0));
+    for (float value : m_history.loss)
+        largestLoss = std::max(largestLoss, std::isfinite(value) ? value : 0.0f);
+    const QList<QPointF> loss = envelope(m_history.loss, stride, 1.0, kChartBuckets);
+    const QList<QPointF> accuracy = envelope(m_history.accuracy, stride, 100.0, kChartBuckets);
     float lowest = 100, largestTestLoss = 0.05f;
     for (int i = 0; i < m_history.testAccuracy.size(); ++i) {
         testAccuracy.append(QPointF(i + 1, double(m_history.testAccuracy[i]) * 100.0));
@@ -179,7 +222,8 @@ void ChartsPanel::refresh()
     m_testAccuracy->replace(testAccuracy);
     m_testAccuracyPoints->replace(testAccuracy);
     m_testLoss->replace(testLoss);
-    m_batchAxis->setRange(0, std::max(10.0, loss.isEmpty() ? 10.0 : loss.last().x()));
+    const double lastBatch = double(std::max<qsizetype>(0, m_history.loss.size() - 1)) * stride;
+    m_batchAxis->setRange(0, niceCeiling(lastBatch));
     m_lossAxis->setRange(0, std::min(10.0, double(largestLoss) * 1.1));
     m_epochAxis->setRange(0, std::max<qsizetype>(3, testAccuracy.size()));
     m_epochAxis->setTickCount(int(std::max<qsizetype>(3, testAccuracy.size())) + 1);

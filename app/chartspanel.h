@@ -5,6 +5,8 @@
 
 #include "sessiontypes.h"
 
+#include <QList>
+#include <QPointF>
 #include <QWidget>
 
 class ConfusionMatrixView;
@@ -29,6 +31,12 @@ public:
     int lossPointCount() const;
     int testPointCount() const;
     ConfusionMatrixView *confusionView() const { return m_confusion; }
+    // The points a series draws of `values` (x = index * stride, y = value * scale). A line chart
+    // shows at most a couple of points per horizontal pixel; more only cost the GUI thread (Qt
+    // Charts strokes the whole path on every change, then antialiases it). Up to `buckets` runs
+    // of values each become their lowest and highest point, in order, so the noisy batch curves
+    // keep their band; non-finite values are left out.
+    static QList<QPointF> envelope(const QVector<float> &values, int stride, double scale, int buckets);
 
 private:
     void refresh();

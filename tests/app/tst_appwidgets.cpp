@@ -2,6 +2,7 @@
 // the architecture dialog's validation, the learning-rate control, and the window's controls
 // reaching the shared session.
 #include "architecturedialog.h"
+#include "chartspanel.h"
 #include "controlbar.h"
 #include "drawingcanvas.h"
 #include "drawpanel.h"
@@ -59,6 +60,7 @@ private slots:
     void controlsReachTheSession();
     void architectureChangeRebuildsScene();
     void sharingStatusShowsUrlAndViewers();
+    void chartsDrawTheEnvelopeOfLongHistories();
 
 private:
     QTemporaryDir m_dir;
@@ -254,6 +256,39 @@ void TestAppWidgets::sharingStatusShowsUrlAndViewers()
     share.viewers = 5;
     emit share.viewerCountChanged(5);
     QVERIFY(window.shareStatus()->viewersText().contains(QStringLiteral("5")));
+}
+
+void TestAppWidgets::chartsDrawTheEnvelopeOfLongHistories()
+{
+    // 2000 noisy points (the history's maximum) become at most two per bucket, and the band
+    // they span (the lowest and the highest value) is still drawn, in batch order.
+    QVector<float> values;
+    for (int i = 0; i < 2000; ++i)
+        values.append(1.0f + 0.001f * float(i) + ((i * 7919) % 13 == 0 ? 0.5f : 0.0f) - (i == 1234 ? 0.9f : 0.0f));
+    values[77] = std::numeric_limits<float>::quiet_NaN();
+    const QList<QPointF> points = ChartsPanel::envelope(values, 4, 100.0, 300);
+    QVERIFY(points.size() <= 600);
+    QVERIFY(points.size() >= 300);
+    double lowest = 1e9, highest = -1e9;
+    for (int i = 0; i < points.size(); ++i) {
+        QVERIFY(std::isfinite(points[i].y()));
+        if (i > 0)
+            QVERIFY(points[i].x() > points[i - 1].x());
+        lowest = std::min(lowest, points[i].y());
+        highest = std::max(highest, points[i].y());
+    }
+    float low = 1e9f, high = -1e9f;
+    for (float value : values)
+        if (std::isfinite(value)) {
+            low = std::min(low, value);
+            high = std::max(high, value);
+        }
+    QCOMPARE(lowest, double(low) * 100.0);
+    QCOMPARE(highest, double(high) * 100.0);
+    QCOMPARE(points.first().x(), 0.0);
+    QCOMPARE(points.last().x(), 1999.0 * 4);
+    // Short histories are drawn point for point.
+    QCOMPARE(ChartsPanel::envelope(QVector<float>{1.0f, 2.0f, 3.0f}, 1, 1.0, 300).size(), 3);
 }
 
 QTEST_MAIN(TestAppWidgets)
