@@ -26,6 +26,39 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+namespace {
+
+// The title above the 3D view changes with every training update (~30 a second). A QLabel asks
+// its layout to recompute after each change, and for rich text that means laying the document
+// out once more just to learn its size; this one is always one line high, so a new text costs
+// only its repaint.
+class OneLineLabel : public QLabel
+{
+public:
+    using QLabel::QLabel;
+    QSize sizeHint() const override { return {200, lineHeight()}; }
+    QSize minimumSizeHint() const override { return {0, lineHeight()}; }
+
+protected:
+    void changeEvent(QEvent *event) override
+    {
+        if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+            m_lineHeight = 0;
+        QLabel::changeEvent(event);
+    }
+
+private:
+    int lineHeight() const
+    {
+        if (m_lineHeight == 0) // any one line of text is as high as this one
+            m_lineHeight = QLabel::sizeHint().height();
+        return m_lineHeight;
+    }
+    mutable int m_lineHeight = 0;
+};
+
+} // namespace
+
 MainWindow::MainWindow(server::Session &session, ShareControl *share, QWidget *parent)
     : QMainWindow(parent), m_session(session), m_actions(new TrainingActions(this)), m_view(new NetworkView)
 {
@@ -46,7 +79,7 @@ QWidget *MainWindow::createCentralArea()
 {
     auto *area = new QWidget(this);
     m_teaching = new TeachingPanel(area);
-    m_viewTitle = new QLabel(area);
+    m_viewTitle = new OneLineLabel(area);
     m_viewTitle->setObjectName(QStringLiteral("viewTitle"));
     m_container = QWidget::createWindowContainer(m_view, area);
     m_container->setMinimumSize(480, 320);
