@@ -3,6 +3,8 @@
 //   --bench [--seconds N]   3D frame rate while training streams (default network, connections
 //                           and particles on) and the GUI event-loop latency (p50/p99/max of a
 //                           10 ms precise timer's lateness); one JSON line on stdout.
+//                           NNJ_BENCH_SLOW=MS lists (stderr) the GUI-thread event handlers that
+//                           took longer than MS: receiver class (timers: their parent's), event type.
 //   --tour DIR              screenshots of the whole window: idle, training, teaching pause,
 //                           drawing, inspector (QScreen::grabWindow: includes the 3D view).
 // MNIST from --mnist DIR or NNJ_MNIST_DIR. Settings go to a throw-away QStandardPaths test mode.
@@ -34,13 +36,62 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 
 namespace {
+
+// Times the outermost event handlers of the GUI thread (NNJ_BENCH_SLOW=MS).
+class BenchApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        // notify() runs on every thread that delivers events: time the GUI thread's only.
+        if (m_slowMs <= 0 || m_depth > 0 || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer clock;
+        clock.start();
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        --m_depth;
+        if (ms > m_slowMs && m_recording) {
+            const QObject *named = receiver;
+            if (qobject_cast<QTimer *>(receiver) && receiver->parent())
+                named = receiver->parent();
+            const QString key = QStringLiteral("%1/%2").arg(QString::fromLatin1(named->metaObject()->className()))
+                                    .arg(int(event->type()));
+            Slow &slow = m_slow[key];
+            ++slow.count;
+            slow.max = std::max(slow.max, ms);
+        }
+        return result;
+    }
+    void record(bool on) { m_recording = on; }
+    void report() const
+    {
+        for (const auto &[key, slow] : m_slow)
+            QTextStream(stderr) << "slow handler " << key << ": " << slow.count << " x, max " << slow.max << " ms\n";
+    }
+
+private:
+    struct Slow
+    {
+        int count = 0;
+        double max = 0;
+    };
+    double m_slowMs = qEnvironmentVariableIntValue("NNJ_BENCH_SLOW");
+    int m_depth = 0;
+    bool m_recording = false;
+    std::map<QString, Slow> m_slow;
+};
 
 void wait(int milliseconds)
 {
@@ -161,6 +212,8 @@ int bench(MainWindow &window, server::Session &session, int seconds)
     // default: the product's setting (animation capped at 30 Hz, rendering on demand).
     if (qEnvironmentVariableIsSet("NNJ_BENCH_CAPACITY"))
         view->setAnimationRate(0);
+    else if (qEnvironmentVariableIntValue("NNJ_BENCH_HZ") > 0)
+        view->setAnimationRate(qEnvironmentVariableIntValue("NNJ_BENCH_HZ"));
     std::vector<double> lateness;
     QElapsedTimer tick;
     QTimer probe;
@@ -176,7 +229,9 @@ int bench(MainWindow &window, server::Session &session, int seconds)
     clock.start();
     tick.start();
     probe.start();
+    static_cast<BenchApplication *>(qApp)->record(true);
     wait(seconds * 1000);
+    static_cast<BenchApplication *>(qApp)->record(false);
     probe.stop();
     const double elapsed = double(clock.nsecsElapsed()) / 1e9;
     const double fps = double(view->framesRendered() - frames0) / elapsed;
@@ -199,6 +254,7 @@ int bench(MainWindow &window, server::Session &session, int seconds)
                        {"renderer", qEnvironmentVariable("QT3D_RENDERER")},
                        {"gl_renderer", qEnvironmentVariable("NNJ_GL_NAME")}};
     QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
+    static_cast<BenchApplication *>(qApp)->report();
     return 0;
 }
 
@@ -208,7 +264,7 @@ int main(int argc, char **argv)
 {
     if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))
         qputenv("QT3D_RENDERER", "opengl");
-    QApplication app(argc, argv);
+    BenchApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("nnjourney"));
     QStandardPaths::setTestModeEnabled(true);
     QCommandLineParser parser;
