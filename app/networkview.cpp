@@ -13,19 +13,24 @@ NetworkView::NetworkView(QScreen *screen)
 {
     // What Qt3DWindow (Qt 3D 6.4) sets up, except for MSAA: on software renderers it costs a
     // third of the frame rate for thin geometry.
-    if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))
+    if (qEnvironmentVariableIsEmpty("QT3D_RENDERER"))
         qputenv("QT3D_RENDERER", "rhi");
+    const bool rhi = qgetenv("QT3D_RENDERER") == "rhi";
+    if (rhi && qEnvironmentVariableIsEmpty("QSG_RHI_BACKEND"))
+        qputenv("QSG_RHI_BACKEND", "opengl");
     setSurfaceType(QSurface::OpenGLSurface);
     resize(1024, 768);
     QSurfaceFormat surface = QSurfaceFormat::defaultFormat();
+    if (!rhi) {
 #ifdef QT_OPENGL_ES_2
-    surface.setRenderableType(QSurfaceFormat::OpenGLES);
+        surface.setRenderableType(QSurfaceFormat::OpenGLES);
 #else
-    if (QOpenGLContext::openGLModuleType() == QOpenGLContext::LibGL) {
-        surface.setVersion(4, 3);
-        surface.setProfile(QSurfaceFormat::CoreProfile);
-    }
+        if (QOpenGLContext::openGLModuleType() == QOpenGLContext::LibGL) {
+            surface.setVersion(4, 3);
+            surface.setProfile(QSurfaceFormat::CoreProfile);
+        }
 #endif
+    }
     surface.setDepthBufferSize(24);
     surface.setStencilBufferSize(8);
     surface.setSamples(0);
