@@ -60,6 +60,8 @@ private slots:
     void clickPicksTheNeuron_data();
     void clickPicksTheNeuron();
     void togglesHideConnectionsAndParticles();
+    void rendersWhileTheGuiThreadIsBusy();
+    void channelKeepsTheNewestStateAndWakesOnce();
 
 private:
     QImage capture();
@@ -182,6 +184,40 @@ void TestNetworkView::togglesHideConnectionsAndParticles()
     QVERIFY(!scene->isAnimating());
     const int without = litPixels(capture(), QRect(0, 0, m_view->width(), m_view->height()));
     QVERIFY2(without < withLines, qPrintable(QStringLiteral("%1 vs %2").arg(without).arg(withLines)));
+}
+
+void TestNetworkView::rendersWhileTheGuiThreadIsBusy()
+{
+    // Qt 3D renders on the view's own thread: frames keep coming while the GUI thread is held
+    // (with the engine on the GUI thread, not one frame could).
+    NetworkScene *scene = m_view->scene();
+    scene->setGradients({std::vector<float>(128, 0.01f), std::vector<float>(64, 0.02f), std::vector<float>(10, 0.05f)},
+                        {0.01f, 0.02f, 0.05f});
+    m_view->setAnimationRate(0); // continuous
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->framesRendered() > 2, 20000);
+    const long long before = m_view->framesRendered();
+    QThread::msleep(1500);
+    QVERIFY2(m_view->framesRendered() > before, qPrintable(QString::number(m_view->framesRendered())));
+    m_view->setAnimationRate(30);
+}
+
+void TestNetworkView::channelKeepsTheNewestStateAndWakesOnce()
+{
+    SceneChannel channel;
+    SceneState state;
+    QCOMPARE(channel.take(&state), unsigned(SceneState::All)); // a new reader gets everything
+    int wakes = 0;
+    channel.setWake([&] { ++wakes; });
+    channel.update(SceneState::Colors, [](SceneState &s) { s.tileColors = QByteArray("old"); });
+    channel.update(SceneState::Colors, [](SceneState &s) { s.tileColors = QByteArray("new"); });
+    channel.update(SceneState::Camera, [](SceneState &s) { s.camera.fieldOfView = 50; });
+    QCOMPARE(wakes, 1);
+    QCOMPARE(channel.take(&state), unsigned(SceneState::Colors | SceneState::Camera));
+    QCOMPARE(state.tileColors, QByteArray("new"));
+    QCOMPARE(state.camera.fieldOfView, 50.0f);
+    QCOMPARE(channel.take(&state), 0u);
+    channel.update(SceneState::Redraw, [](SceneState &) {});
+    QCOMPARE(wakes, 2);
 }
 
 QTEST_MAIN(TestNetworkView)
