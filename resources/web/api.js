@@ -60,9 +60,31 @@ export class ApiClient extends Emitter {
 		this.state = 'disconnected';
 	}
 
-	connect() {
+	// early: a WebSocket the page opened before its modules loaded ({socket, url, messages, closed},
+	// index.html), taken over with what it received so far when it is for the same URL and alive.
+	connect( early = null ) {
 		this.closedByUser = false;
-		this.open();
+		if ( early?.socket && ! early.closed && early.socket.readyState <= 1 && early.url === webSocketUrl( this.pageUrl, this.token ) ) {
+			this.adopt( early );
+		} else {
+			if ( early?.socket ) {
+				early.socket.onclose = null;
+				early.socket.close();
+			}
+			this.open();
+		}
+	}
+
+	// Replays the buffered messages at once: call it when the page is ready for them.
+	adopt( { socket, messages } ) {
+		this.socket = socket;
+		this.attach( socket );
+		if ( socket.readyState === 1 ) socket.onopen();
+		else this.setState( 'connecting', { attempt: this.attempt } );
+		for ( const raw of messages.splice( 0 ) ) {
+			if ( this.socket !== socket ) break;
+			this.handleRaw( raw );
+		}
 	}
 
 	close() {
@@ -101,12 +123,20 @@ export class ApiClient extends Emitter {
 			return;
 		}
 		this.socket = socket;
+		this.attach( socket );
+	}
+
+	attach( socket ) {
 		socket.onopen = () => {
 			this.attempt = 0;
 			this.setState( 'connected' );
 			this.startWatchdog();
 		};
 		socket.onmessage = ( event ) => this.handleRaw( event.data );
+		this.watchClose( socket );
+	}
+
+	watchClose( socket ) {
 		socket.onerror = () => {}; // a close event always follows; reconnect happens there
 		socket.onclose = () => {
 			if ( this.socket !== socket ) return;

@@ -64,13 +64,17 @@ const ui = new Ui( {
 } );
 let pageReady = false; // the scene and panels exist (set at the end of this module)
 
-// Open the WebSocket first: the handshake overlaps building the 3D scene, so the state
-// snapshot is waiting as soon as the page is ready (late joiners see the run at once).
+// index.html opened the WebSocket before the modules loaded: its handshake and the state
+// snapshot overlap loading the modules, and the page takes it over once it is set up (end of
+// this module), so the first frame already shows the run. Without it, connect now: the handshake
+// then overlaps building the 3D scene.
 api.on( 'status', ( status ) => onStatus( status ) );
 api.on( 'message', ( message ) => onMessage( message ) );
 api.on( 'protocol-error', ( e ) => console.warn( `ignored server message: ${e.message}` ) );
+const earlySocket = window.__nnjEarlySocket;
+delete window.__nnjEarlySocket;
 performance.mark( 'nnj-connect' );
-api.connect();
+if ( ! earlySocket ) api.connect();
 
 const initialTheme = document.documentElement.dataset.theme === 'light' ? 'light' : 'dark';
 const scene = new NetworkScene( $( 'network-canvas' ), { theme: initialTheme, onPick: ( selection ) => showInspector( selection ) } );
@@ -390,6 +394,7 @@ ui.renderTraining( state );
 ui.renderSettings( state );
 
 pageReady = true;
+if ( earlySocket ) api.connect( earlySocket );
 
 // Read-only hooks for the benchmark and the end-to-end tests.
 window.__nnj = { state, scene, weights, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };

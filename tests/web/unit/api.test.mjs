@@ -159,3 +159,34 @@ test( 'the default fetch is not called as a method of the client (browsers throw
 		globalThis.fetch = original;
 	}
 } );
+
+test( 'takes over the socket the page opened early, replaying what it received in order', () => {
+	const timers = new FakeTimers();
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/?token=t', token: 't', WebSocketImpl: FakeSocket, timers } );
+	const early = new FakeSocket( webSocketUrl( 'http://127.0.0.1:8000/', 't' ) );
+	early.readyState = 1;
+	const statuses = [];
+	const messages = [];
+	client.on( 'status', ( s ) => statuses.push( s.state ) );
+	client.on( 'message', ( m ) => messages.push( m.type ) );
+	client.connect( { socket: early, url: early.url, messages: [ '{"type":"connected"}', '{"type":"state"}' ], closed: false } );
+	assert.equal( sockets.length, 1, 'no second socket' );
+	assert.deepEqual( statuses, [ 'connected' ] );
+	early.serverSend( { type: 'update' } );
+	assert.deepEqual( messages, [ 'connected', 'state', 'update' ] );
+	early.close(); // and it reconnects like any other socket
+	timers.advance( 600 );
+	assert.equal( sockets.length, 2 );
+} );
+
+test( 'an early socket for another URL, or closed, is replaced by a fresh one', () => {
+	const timers = new FakeTimers();
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers } );
+	const early = new FakeSocket( 'ws://127.0.0.1:8000/ws?token=other' );
+	client.connect( { socket: early, url: early.url, messages: [], closed: false } );
+	assert.equal( early.readyState, 3, 'the foreign socket is closed' );
+	assert.equal( sockets.length, 2 );
+	assert.equal( sockets[ 1 ].url, 'ws://127.0.0.1:8000/ws' );
+} );
