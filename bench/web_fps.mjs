@@ -66,7 +66,11 @@ try {
 		pixelRatio: b.perf.pixelRatio ?? null,
 		firstRenderWallMs, load,
 	};
+	// A frame that failed to draw (a shader that does not compile, a lost context) is still counted:
+	// any console error makes the figures worthless.
+	result.consoleErrors = browser.log.consoleErrors.concat( browser.log.pageErrors );
 	console.log( JSON.stringify( result, null, 2 ) );
+	if ( result.consoleErrors.length ) process.exitCode = 1;
 } finally {
 	await browser.close();
 	await server.dispose();
