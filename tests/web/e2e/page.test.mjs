@@ -277,7 +277,8 @@ test( 'the architecture builder changes the network after a confirmation', { ski
 	await shot( main, 'desktop-dark-architecture' );
 	await dialog.locator( '#arch-apply' ).click();
 	await waitFor( main, () => window.__nnj.state.architecture.join() === '784,128,64,32,10' );
-	assert.equal( await dialog.isVisible(), false );
+	// The dialog closes when the HTTP answer arrives, which can come after the WebSocket's news.
+	await dialog.waitFor( { state: 'hidden', timeout: 10000 } );
 	assert.deepEqual( ( await api( server, 'GET', '/api/state' ) ).data.activations_names, [ 'relu', 'relu', 'tanh' ] );
 	await waitFor( main, () => window.__nnj.scene.meshes.length === 5 );
 } );
