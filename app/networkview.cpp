@@ -106,13 +106,42 @@ void NetworkView::countFrames()
 void NetworkView::frameNetwork()
 {
     const NetworkLayout &layout = m_scene->layout();
-    // Aim slightly past the middle: the near input image looks larger than the far layers.
-    m_target = layout.center() + QVector3D((layout.boundsMax().x() - layout.boundsMin().x()) * 0.05f, 0, 0);
-    // Distance at which the bounding sphere fits the vertical field of view, with a margin.
+    // A three-quarter view from the input side: the digit image faces the camera and every
+    // layer, the output labels included, is seen at a readable size.
+    m_yaw = -44;
+    m_pitch = 12;
+    m_target = layout.center();
     const float halfFov = qDegreesToRadians(m_camera.fieldOfView * 0.5f);
-    m_distance = std::max(5.0f, layout.boundingRadius() / std::sin(halfFov) * 0.76f);
-    m_yaw = -52;
-    m_pitch = 14;
+    m_distance = std::max(5.0f, layout.boundingRadius() / std::sin(halfFov));
+    // Perspective makes the near input image large and the far layers small, so the middle of
+    // the network is not the middle of the picture: project the bounding box's corners, then
+    // move the target to the centre of what is seen and come in until it fills 88% of the
+    // view. A few rounds converge.
+    // The layer titles stand up to about 2.5 units above the neurons (NetworkScene::rebuildLabels).
+    const QVector3D low = layout.boundsMin(), high = layout.boundsMax() + QVector3D(0, 2.5f, 0);
+    for (int round = 0; round < 4; ++round) {
+        applyCamera();
+        const QMatrix4x4 viewProjection = projectionMatrix() * viewMatrix();
+        float left = 1, right = -1, bottom = 1, top = -1;
+        for (int corner = 0; corner < 8; ++corner) {
+            const QVector3D point(corner & 1 ? high.x() : low.x(), corner & 2 ? high.y() : low.y(),
+                                  corner & 4 ? high.z() : low.z());
+            const QVector3D ndc = viewProjection.map(point); // divides by w
+            left = std::min(left, ndc.x());
+            right = std::max(right, ndc.x());
+            bottom = std::min(bottom, ndc.y());
+            top = std::max(top, ndc.y());
+        }
+        // NDC to world units in the plane of the target.
+        const float halfHeight = m_distance * std::tan(halfFov);
+        const float halfWidth = halfHeight * m_camera.aspectRatio;
+        const QVector3D forward = (m_target - m_camera.position).normalized();
+        const QVector3D rightAxis = QVector3D::crossProduct(forward, m_camera.up).normalized();
+        const QVector3D upAxis = QVector3D::crossProduct(rightAxis, forward);
+        m_target += rightAxis * ((left + right) * 0.5f * halfWidth) + upAxis * ((bottom + top) * 0.5f * halfHeight);
+        const float extent = std::max((right - left) * 0.5f, (top - bottom) * 0.5f);
+        m_distance = std::max(2.0f, m_distance * std::clamp(extent / 0.88f, 0.5f, 2.0f));
+    }
     applyCamera();
 }
 
