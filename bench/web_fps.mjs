@@ -64,6 +64,10 @@ try {
 		updatesPerSecond: +( ( b.seq - a.seq ) / elapsed ).toFixed( 1 ),
 		lines: b.perf.lines, particles: b.perf.particles, meanRenderCallMs: +b.perf.meanFrameMs.toFixed( 2 ),
 		pixelRatio: b.perf.pixelRatio ?? null,
+		// Redraws of the cached static layer (connections, labels) and their mean cost on the main thread.
+		staticRendersPerSecond: +( ( b.perf.staticRenders - a.perf.staticRenders ) / elapsed ).toFixed( 1 ),
+		meanStaticRenderMs: b.perf.staticRenders > a.perf.staticRenders
+			? +( ( b.perf.staticMs - a.perf.staticMs ) / ( b.perf.staticRenders - a.perf.staticRenders ) ).toFixed( 1 ) : null,
 		firstRenderWallMs, load,
 	};
 	// A frame that failed to draw (a shader that does not compile, a lost context) is still counted:

@@ -44,7 +44,15 @@ export class BackpropParticles {
 	// Additive glow reads well on a dark background; on a light one it would vanish.
 	setLook( color, additive ) {
 		this.material.color.set( color );
-		this.material.blending = additive ? THREE.AdditiveBlending : THREE.NormalBlending;
+		// Additive: THREE.AdditiveBlending's colour (src * alpha + dst), but the alpha is left as it
+		// is, so that over a transparent canvas (scene.js renderCached) the compositor adds the glow
+		// to the picture underneath exactly as drawing over it would.
+		this.material.blending = additive ? THREE.CustomBlending : THREE.NormalBlending;
+		this.material.blendEquation = THREE.AddEquation;
+		this.material.blendSrc = THREE.SrcAlphaFactor;
+		this.material.blendDst = THREE.OneFactor;
+		this.material.blendSrcAlpha = THREE.ZeroFactor;
+		this.material.blendDstAlpha = THREE.OneFactor;
 		this.material.needsUpdate = true;
 	}
 

@@ -230,7 +230,20 @@ export class NetworkScene {
 	init( theme ) {
 		performance.mark( 'nnj-scene-init' );
 		this.quality = qualitySettings();
-		this.renderer = new THREE.WebGLRenderer( { canvas: this.canvas, antialias: this.quality.antialias, powerPreference: 'high-performance' } );
+		// Cached static layer (renderCached): the page's canvas shows the background, connections and
+		// labels (staticRenderer), and a transparent canvas over the network's part of it shows the
+		// neurons and particles (renderer, drawn every frame).
+		if ( this.quality.cache ) {
+			this.staticRenderer = new THREE.WebGLRenderer( { canvas: this.canvas, antialias: this.quality.antialias,
+				powerPreference: 'high-performance' } );
+			this.dynamicCanvas = document.createElement( 'canvas' );
+			this.dynamicCanvas.className = 'dynamic-layer';
+			this.dynamicCanvas.setAttribute( 'aria-hidden', 'true' );
+			this.canvas.after( this.dynamicCanvas );
+			this.dynamicRect = { x: 0, y: 0, width: 0, height: 0 };
+		}
+		this.renderer = new THREE.WebGLRenderer( { canvas: this.dynamicCanvas ?? this.canvas, antialias: this.quality.antialias,
+			alpha: this.quality.cache, powerPreference: 'high-performance' } );
 		this.renderer.setPixelRatio( this.quality.ratio );
 		this.frameIntervals = [];
 		this.scene = new THREE.Scene();
@@ -256,16 +269,6 @@ export class NetworkScene {
 		this.scene.add( this.lines );
 		this.camera.layers.enable( STATIC_LAYER );
 		this.staticVersion = 0;
-		this.backdrop = new THREE.Mesh( new THREE.PlaneGeometry( 2, 2 ), new THREE.ShaderMaterial( {
-			uniforms: { map: { value: null } }, depthTest: false, depthWrite: false,
-			vertexShader: 'varying vec2 vUv; void main() { vUv = uv; gl_Position = vec4( position.xy, 0.0, 1.0 ); }',
-			// The copied pixels are already in the canvas's colour space: no conversion.
-			fragmentShader: 'uniform sampler2D map; varying vec2 vUv; void main() { gl_FragColor = texture2D( map, vUv ); }',
-		} ) );
-		this.backdrop.frustumCulled = false;
-		this.backdrop.renderOrder = - 1000;
-		this.backdrop.visible = false;
-		this.scene.add( this.backdrop );
 		this.particles = new BackpropParticles( this.scene );
 		this.selectionRing = new THREE.Mesh( new THREE.RingGeometry( 1, 1.25, 32 ),
 			new THREE.MeshBasicMaterial( { color: this.theme.selection, side: THREE.DoubleSide, depthTest: false, transparent: true } ) );
@@ -284,7 +287,9 @@ export class NetworkScene {
 
 	setTheme( name ) {
 		this.theme = THEMES[ name ] ?? THEMES.dark;
-		this.scene.background = new THREE.Color( this.theme.background );
+		this.backgroundColor = new THREE.Color( this.theme.background );
+		// With the cached static layer the background is drawn with the lines (renderCached).
+		this.scene.background = this.quality.cache ? null : this.backgroundColor;
 		this.lut = rampLut( this.theme.ramp );
 		this.particles.setLook( this.theme.particle, this.theme.additive );
 		this.selectionRing.material.color.set( this.theme.selection );
@@ -596,26 +601,52 @@ export class NetworkScene {
 		this.render();
 	}
 
-	// Dynamic resolution while animating: below ~28 fps draw fewer pixels, above ~50 fps more.
+	// Dynamic resolution while animating: below 34 fps draw fewer pixels, above 44 fps more (30 fps
+	// with a margin). The mean of each 20 frames leaves out the slowest (a stall at start-up, a
+	// garbage collection), so one spike does not lower the resolution for the whole run. A ratio
+	// that was too slow is not tried again for 10 s (no oscillation).
 	adaptResolution( dt ) {
 		const q = this.quality;
 		this.frameIntervals.push( dt );
 		if ( this.frameIntervals.length < 20 ) return;
-		const mean = this.frameIntervals.reduce( ( a, b ) => a + b, 0 ) / this.frameIntervals.length;
+		const kept = this.frameIntervals.sort( ( x, y ) => x - y ).slice( 0, - 1 );
+		const fps = kept.length / kept.reduce( ( x, y ) => x + y, 0 );
 		this.frameIntervals = [];
+		const now = performance.now();
 		let ratio = q.ratio;
-		if ( mean > 1 / 28 ) ratio = Math.max( q.minRatio, ratio * 0.85 );
-		else if ( mean < 1 / 50 ) ratio = Math.min( q.maxRatio, ratio * 1.1 );
+		if ( fps < 34 ) {
+			ratio = Math.max( q.minRatio, ratio * 0.85 );
+			q.tooSlow = { ratio: q.ratio, at: now };
+		} else if ( fps > 44 ) {
+			ratio = Math.min( q.maxRatio, ratio * 1.1 );
+			if ( q.tooSlow && now - q.tooSlow.at < 10000 && ratio >= q.tooSlow.ratio - 0.01 ) return;
+		}
 		if ( Math.abs( ratio - q.ratio ) < 0.01 ) return;
 		q.ratio = ratio;
 		this.resizeDrawingBuffer();
 	}
 
-	// The canvas's drawing buffer: its CSS size times the current pixel ratio.
+	// The drawing buffers: CSS size times the pixel ratio (renderCached: the page canvas at the
+	// full ratio, the dynamic canvas at the adaptive one).
 	resizeDrawingBuffer() {
 		const parent = this.canvas.parentElement;
+		const width = Math.max( 1, parent.clientWidth ), height = Math.max( 1, parent.clientHeight );
+		if ( this.staticRenderer ) {
+			// The cached picture is drawn seldom: always at the full ratio. (Setting a canvas's size
+			// clears it, even to the same size.)
+			const size = this.staticRenderer.getSize( new THREE.Vector2() );
+			if ( size.x !== width || size.y !== height || this.staticRenderer.getPixelRatio() !== this.quality.maxRatio ) {
+				this.staticRenderer.setPixelRatio( this.quality.maxRatio );
+				this.staticRenderer.setSize( width, height, false );
+				this.staticKey = null;
+			}
+			const r = this.dynamicRect;
+			this.renderer.setPixelRatio( this.quality.ratio );
+			this.renderer.setSize( Math.max( 1, r.width ), Math.max( 1, r.height ), false );
+			return;
+		}
 		this.renderer.setPixelRatio( this.quality.ratio );
-		this.renderer.setSize( Math.max( 1, parent.clientWidth ), Math.max( 1, parent.clientHeight ), false );
+		this.renderer.setSize( width, height, false );
 	}
 
 	// Where neuron `index` of drawn layer `layer` appears on the page (client pixels), for tests.
@@ -648,34 +679,66 @@ export class NetworkScene {
 		if ( this.frameTimes.length > 120 ) this.frameTimes.shift();
 	}
 
-	// The connections and labels (STATIC_LAYER) are drawn, when the camera, the size or they
-	// changed, into the canvas alone and copied into a texture; every frame then starts from that
-	// picture (one textured quad, backdrop) and draws the neurons and particles over it. The
-	// result is the same picture: the lines were drawn first and write no depth anyway. With
-	// SwiftShader the 1212 lines cost ~10 ms a frame, the quad ~5 ms.
+	// The background, connections and labels (STATIC_LAYER) only change with the camera, the size,
+	// the theme and the weights: when one of those changed they are drawn into the page's canvas
+	// (staticRenderer, at the full pixel ratio), which then keeps showing them. Every frame draws
+	// only the neurons and particles, into a transparent canvas that covers just the network's
+	// part of the page (dynamicCanvas, the same camera with a view offset), and the browser's
+	// compositor lays it over the picture. Same picture: the lines were drawn first and write no
+	// depth anyway, opaque neurons cover them, and particles blend as before (additive ones leave
+	// the alpha at 0: the compositor adds them). With SwiftShader the 1212 lines cost ~10 ms, and
+	// copying a cached picture back into the frame (what this replaced) ~7.6 ms per million pixels.
 	renderCached() {
-		const size = this.renderer.getDrawingBufferSize( this.bufferSize ??= new THREE.Vector2() );
-		const key = `${size.x},${size.y},${this.staticVersion},${this.lines.visible},` +
+		const parent = this.canvas.parentElement;
+		const width = Math.max( 1, parent.clientWidth ), height = Math.max( 1, parent.clientHeight );
+		const size = this.staticRenderer.getDrawingBufferSize( this.bufferSize ??= new THREE.Vector2() );
+		const key = `${size.x},${size.y},${width},${height},${this.staticVersion},${this.lines.visible},${this.theme.background},` +
 			`${this.camera.matrixWorld.elements},${this.camera.projectionMatrix.elements}`;
-		if ( key !== this.backdropKey ) {
-			this.backdropKey = key;
+		if ( key !== this.staticKey ) {
+			this.staticKey = key;
 			this.staticRenders = ( this.staticRenders ?? 0 ) + 1;
-			const texture = this.backdrop.material.uniforms.map.value;
-			if ( ! texture || texture.image.width !== size.x || texture.image.height !== size.y ) {
-				texture?.dispose();
-				const copy = new THREE.FramebufferTexture( size.x, size.y );
-				copy.minFilter = copy.magFilter = THREE.NearestFilter;
-				this.backdrop.material.uniforms.map.value = copy;
-			}
+			const staticStart = performance.now();
+			this.scene.background = this.backgroundColor;
 			this.camera.layers.set( STATIC_LAYER );
-			this.renderer.render( this.scene, this.camera );
-			this.renderer.copyFramebufferToTexture( this.backdrop.material.uniforms.map.value );
+			this.staticRenderer.render( this.scene, this.camera );
+			this.scene.background = null;
+			this.placeDynamicCanvas( width, height );
+			this.staticMs = ( this.staticMs ?? 0 ) + performance.now() - staticStart;
 		}
-		this.backdrop.visible = true;
+		const r = this.dynamicRect;
 		this.camera.layers.set( 0 );
+		this.camera.setViewOffset( width, height, r.x, r.y, r.width, r.height );
 		this.renderer.render( this.scene, this.camera );
-		this.camera.layers.enable( STATIC_LAYER ); // raycasts and hardware renders see everything
-		this.backdrop.visible = false;
+		this.camera.clearViewOffset();
+		this.camera.layers.enable( STATIC_LAYER ); // raycasts see everything
+	}
+
+	// The dynamic canvas covers only where neurons and particles can appear: the network's bounds
+	// (plus the selection ring's reach) projected on the page, in whole CSS pixels.
+	placeDynamicCanvas( width, height ) {
+		const { min, max } = this.layout.bounds;
+		const pad = 2;
+		let x0 = Infinity, y0 = Infinity, x1 = - Infinity, y1 = - Infinity;
+		const p = new THREE.Vector3();
+		for ( let k = 0; k < 8; ++ k ) {
+			p.set( k & 1 ? max[ 0 ] + pad : min[ 0 ] - pad, k & 2 ? max[ 1 ] + pad : min[ 1 ] - pad,
+				k & 4 ? max[ 2 ] + pad : min[ 2 ] - pad );
+			p.applyMatrix4( this.camera.matrixWorldInverse );
+			if ( p.z > - this.camera.near ) { x0 = y0 = - Infinity; x1 = y1 = Infinity; break; } // behind: all of it
+			p.applyMatrix4( this.camera.projectionMatrix );
+			x0 = Math.min( x0, p.x ); x1 = Math.max( x1, p.x );
+			y0 = Math.min( y0, p.y ); y1 = Math.max( y1, p.y );
+		}
+		const left = Math.max( 0, Math.floor( ( x0 + 1 ) / 2 * width ) - 4 );
+		const right = Math.min( width, Math.ceil( ( x1 + 1 ) / 2 * width ) + 4 );
+		const top = Math.max( 0, Math.floor( ( 1 - y1 ) / 2 * height ) - 4 );
+		const bottom = Math.min( height, Math.ceil( ( 1 - y0 ) / 2 * height ) + 4 );
+		const r = { x: left, y: top, width: Math.max( 1, right - left ), height: Math.max( 1, bottom - top ) };
+		const old = this.dynamicRect;
+		if ( r.x === old.x && r.y === old.y && r.width === old.width && r.height === old.height ) return;
+		this.dynamicRect = r;
+		Object.assign( this.dynamicCanvas.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` } );
+		this.resizeDrawingBuffer();
 	}
 
 	// For the tests: renders once and counts the pixels that differ from the background (reading
@@ -700,6 +763,6 @@ export class NetworkScene {
 		return { frames: this.frameCount, animating: this.animating,
 			meanFrameMs: times.length ? times.reduce( ( a, b ) => a + b, 0 ) / times.length : null,
 			lines: this.connections?.count ?? 0, particles: this.particles.particles.length, pixelRatio: this.quality.ratio,
-			staticRenders: this.staticRenders ?? 0 };
+			staticRenders: this.staticRenders ?? 0, staticMs: this.staticMs ?? 0 };
 	}
 }
