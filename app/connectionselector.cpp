@@ -2,7 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+
+namespace {
+
+// The |w| of steps 2, 3 and 5: a weight that is not finite counts as 0.
+float magnitude(float w)
+{
+    return std::isfinite(w) ? std::abs(w) : 0.0f;
+}
+
+} // namespace
 
 std::vector<Connection> selectConnections(const std::vector<core::Matrix> &weights, ConnectionBudget budget)
 {
@@ -13,34 +22,43 @@ std::vector<Connection> selectConnections(const std::vector<core::Matrix> &weigh
         const int inputs = int(w.cols());
         if (outputs == 0 || inputs == 0)
             continue;
-        const int perNeuron = std::clamp(budget.linesPerLayer / outputs, 1, std::min(budget.maxPerNeuron, inputs));
+        // Step 1.
+        const int perNeuron = std::max(1, std::min({budget.linesPerLayer / outputs, budget.maxPerNeuron, inputs}));
         std::vector<Connection> candidates;
         candidates.reserve(std::size_t(outputs) * perNeuron);
         std::vector<int> order(inputs);
         for (int to = 0; to < outputs; ++to) {
-            std::iota(order.begin(), order.end(), 0);
+            // Step 2.
+            for (int from = 0; from < inputs; ++from)
+                order[from] = from;
             std::partial_sort(order.begin(), order.begin() + perNeuron, order.end(), [&](int a, int b) {
-                return std::abs(w(to, a)) > std::abs(w(to, b));
+                const float ma = magnitude(w(to, a)), mb = magnitude(w(to, b));
+                return ma != mb ? ma > mb : a < b;
             });
             for (int k = 0; k < perNeuron; ++k)
                 candidates.push_back({layer, order[k], to, w(to, order[k]), 0});
         }
-        // Over budget (very wide layers): keep the globally strongest, then restore the order.
-        if (int(candidates.size()) > budget.linesPerLayer) {
-            std::nth_element(candidates.begin(), candidates.begin() + budget.linesPerLayer, candidates.end(),
-                             [](const Connection &a, const Connection &b) {
-                                 return std::abs(a.weight) > std::abs(b.weight);
-                             });
-            candidates.resize(budget.linesPerLayer);
-            std::sort(candidates.begin(), candidates.end(), [](const Connection &a, const Connection &b) {
+        // Step 3 (very wide layers), then step 4's order again.
+        const int keep = std::max(0, budget.linesPerLayer);
+        if (int(candidates.size()) > keep) {
+            const auto stronger = [](const Connection &a, const Connection &b) {
+                const float ma = magnitude(a.weight), mb = magnitude(b.weight);
+                if (ma != mb)
+                    return ma > mb;
                 return a.to != b.to ? a.to < b.to : a.from < b.from;
+            };
+            std::nth_element(candidates.begin(), candidates.begin() + keep, candidates.end(), stronger);
+            candidates.resize(std::size_t(keep));
+            std::sort(candidates.begin(), candidates.end(), [&](const Connection &a, const Connection &b) {
+                return a.to != b.to ? a.to < b.to : stronger(a, b);
             });
         }
+        // Step 5.
         float largest = 0;
         for (const Connection &c : candidates)
-            largest = std::max(largest, std::abs(c.weight));
+            largest = std::max(largest, magnitude(c.weight));
         for (Connection &c : candidates)
-            c.strength = largest > 0 ? std::abs(c.weight) / largest : 0;
+            c.strength = largest > 0 ? magnitude(c.weight) / largest : 0;
         result.insert(result.end(), candidates.begin(), candidates.end());
     }
     return result;

@@ -10,6 +10,7 @@
 namespace {
 constexpr float kLayerGap = 16.0f;   // distance between drawn layers along x
 constexpr float kInputSpacing = 0.5f; // 28 x 0.5 = 14 units: the input image
+constexpr int kInputSide = 28;
 constexpr float kOutputSpacing = 1.3f;
 } // namespace
 
@@ -22,24 +23,23 @@ NetworkLayout::NetworkLayout(const std::vector<int> &sizes) : m_sizes(sizes)
     }
     m_positions.resize(offset);
     m_radii.resize(m_sizes.size());
+    m_spacings.resize(m_sizes.size());
+    m_columns.resize(m_sizes.size());
     for (int layer = 0; layer < layerCount(); ++layer) {
         const bool last = layer == layerCount() - 1;
         const float x = float(layer) * kLayerGap;
         if (layer == 0) {
-            placeGrid(layer, x, kInputSpacing);
+            placeGrid(layer, x, kInputSpacing, kInputSide);
             m_radii[layer] = kInputSpacing * 0.46f; // tiles almost touch: the image reads as one
         } else if (last) {
             // Outputs: one vertical column, digit 0 at the top.
-            const int n = m_sizes[layer];
-            for (int i = 0; i < n; ++i)
-                m_positions[m_layerOffsets[layer] + i] = {x, (float(n - 1) * 0.5f - float(i)) * kOutputSpacing, 0};
+            placeGrid(layer, x, kOutputSpacing, 1);
             m_radii[layer] = 0.45f;
         } else {
             // Hidden grids: about as wide as the input image, denser layers get smaller spheres.
-            const int n = m_sizes[layer];
-            const int side = int(std::ceil(std::sqrt(double(n))));
-            const float spacing = std::min(1.2f, 14.0f / float(std::max(side, 1)));
-            placeGrid(layer, x, spacing);
+            const int side = std::max(1, int(std::ceil(std::sqrt(double(m_sizes[layer])))));
+            const float spacing = std::min(1.2f, 14.0f / float(side));
+            placeGrid(layer, x, spacing, side);
             m_radii[layer] = std::clamp(spacing * 0.38f, 0.12f, 0.42f);
         }
     }
@@ -59,17 +59,18 @@ NetworkLayout::NetworkLayout(const std::vector<int> &sizes) : m_sizes(sizes)
     m_max += QVector3D(largest, largest, largest);
 }
 
-void NetworkLayout::placeGrid(int layer, float x, float spacing)
+void NetworkLayout::placeGrid(int layer, float x, float spacing, int columns)
 {
+    m_spacings[layer] = spacing;
+    m_columns[layer] = columns;
     const int n = m_sizes[layer];
-    const int side = layer == 0 ? 28 : int(std::ceil(std::sqrt(double(n))));
-    const int rows = (n + side - 1) / side;
+    const int rows = (n + columns - 1) / columns;
     for (int i = 0; i < n; ++i) {
-        const int row = i / side;
-        const int column = i % side;
+        const int row = i / columns;
+        const int column = i % columns;
         // Grid in the y-z plane; row 0 at the top, column 0 towards -z (the viewer's left).
         const float y = (float(rows - 1) * 0.5f - float(row)) * spacing;
-        const float z = (float(column) - float(side - 1) * 0.5f) * spacing;
+        const float z = (float(column) - float(columns - 1) * 0.5f) * spacing;
         m_positions[m_layerOffsets[layer] + i] = {x, y, z};
     }
 }
@@ -98,7 +99,7 @@ NeuronId NetworkLayout::pick(const QVector3D &origin, const QVector3D &direction
             const float spacing = kInputSpacing;
             const int column = int(std::floor((hit.z() - first.z()) / spacing + 0.5f));
             const int row = int(std::floor((first.y() - hit.y()) / spacing + 0.5f));
-            const int side = 28;
+            const int side = kInputSide;
             if (row >= 0 && column >= 0 && column < side && row * side + column < m_sizes[0]) {
                 best = t;
                 bestIndex = row * side + column;

@@ -1,6 +1,19 @@
 // Where every neuron sits in 3D: the 784 inputs as the 28x28 image, hidden layers as square-ish
 // grids, the 10 outputs as a column (a row in portrait). Pure geometry, no three.js, so it is
 // unit-tested under node. Units are arbitrary; the camera fits whatever comes out.
+//
+// The grid rule (app/networklayout.h follows it word for word; tests/data/layout-golden.json
+// holds the cases both are tested against, on the page in its landscape orientation):
+// 1. Columns: 28 for the input layer (the image's width), 1 for the output layer, ceil(sqrt(n))
+//    for a hidden layer of n neurons. Rows: ceil(n / columns).
+// 2. Neuron i sits in row floor(i / columns), column i mod columns: row 0 at the top.
+// 3. Its offset from the layer's centre, in units of the layer's spacing, is
+//    (column - (columns - 1) / 2) across and ((rows - 1) / 2 - row) up.
+// The first layer is the input layer; the last, when there are two or more, the output layer.
+// Spacings and where the layers' centres lie differ by design: the window stacks the layers in
+// depth for a three-quarter view, the page lays them side by side in one plane.
+// In portrait the page departs from step 1 (hidden grids about three times as wide as
+// tall, the outputs as one row) to use the screen's width.
 
 export const INPUT_SIDE = 28;
 // Empty space between neighbouring layers along the flow direction (tighter in portrait).
@@ -34,8 +47,9 @@ export function layoutNetwork( sizes, orientation = 'horizontal' ) {
 	const layers = sizes.map( ( count, index ) => {
 		const kind = layerKind( index, sizes.length );
 		let cols, rows, spacing, radius;
-		if ( kind === 'input' && count === INPUT_SIDE * INPUT_SIDE ) {
-			cols = rows = INPUT_SIDE;
+		if ( kind === 'input' ) {
+			cols = INPUT_SIDE;
+			rows = Math.ceil( count / INPUT_SIDE );
 			spacing = 1;
 			radius = 0.49; // nearly touching squares: the layer reads as the image
 		} else if ( kind === 'output' ) {

@@ -1,15 +1,39 @@
-// Pure geometry and selection: neuron positions, ray picking, projection round trips and the
-// strongest-connection selection. No display needed.
+// Pure geometry and selection: neuron positions (the grid rule against the golden vectors in
+// tests/data/layout-golden.json, shared with resources/web/layout.js), ray picking, projection
+// round trips and the strongest-connection selection. No display needed.
 #include "connectionselector.h"
 #include "networklayout.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonObject loadLayoutGolden()
+{
+    QFile file(QStringLiteral(NNJ_TEST_DATA_DIR "/layout-golden.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+} // namespace
 
 class TestNetworkLayout : public QObject
 {
     Q_OBJECT
 private slots:
     void flatIndexRoundTrip();
+    void gridRuleGolden_data();
+    void gridRuleGolden();
+    void gridRuleIsDocumented();
     void inputIsTheImage();
     void pickAlongRay();
     void pickMissesEmptySpace();
@@ -31,6 +55,69 @@ void TestNetworkLayout::flatIndexRoundTrip()
     QCOMPARE(layout.neuronAt(784), (NeuronId{1, 0}));
     QCOMPARE(layout.neuronAt(985), (NeuronId{3, 9}));
     QVERIFY(!layout.neuronAt(986).isValid());
+}
+
+void TestNetworkLayout::gridRuleGolden_data()
+{
+    QTest::addColumn<QJsonObject>("golden");
+    const QJsonObject golden = loadLayoutGolden();
+    QVERIFY2(!golden.isEmpty(), "cannot read " NNJ_TEST_DATA_DIR "/layout-golden.json");
+    const QJsonArray cases = golden.value(u"cases"_s).toArray();
+    QVERIFY(cases.size() >= 4);
+    for (const QJsonValue &c : cases) {
+        QStringList sizes;
+        for (const QJsonValue &n : c[u"sizes"_s].toArray())
+            sizes << QString::number(n.toInt());
+        QTest::newRow(qPrintable(sizes.join(u'-'))) << c.toObject();
+    }
+}
+
+void TestNetworkLayout::gridRuleGolden()
+{
+    QFETCH(QJsonObject, golden);
+    const double tolerance = loadLayoutGolden().value(u"tolerance"_s).toDouble();
+    QVERIFY(tolerance > 0 && tolerance <= 1e-3);
+    std::vector<int> sizes;
+    for (const QJsonValue &n : golden[u"sizes"_s].toArray())
+        sizes.push_back(n.toInt());
+    const NetworkLayout layout(sizes);
+    const QJsonArray layers = golden[u"layers"_s].toArray();
+    QCOMPARE(layers.size(), qsizetype(layout.layerCount()));
+    for (int layer = 0; layer < layout.layerCount(); ++layer) {
+        const QJsonObject expected = layers[layer].toObject();
+        QCOMPARE(layout.columns(layer), expected[u"columns"_s].toInt());
+        const QJsonArray cells = expected[u"cells"_s].toArray();
+        QCOMPARE(cells.size(), qsizetype(sizes[std::size_t(layer)]));
+        const float spacing = layout.spacing(layer);
+        QVERIFY(spacing > 0);
+        const float x = layout.position({layer, 0}).x();
+        for (int i = 0; i < int(cells.size()); ++i) {
+            // The grid is centred on (x, 0, 0): across is +z, up is +y.
+            const QVector3D p = layout.position({layer, i});
+            const double across = double(p.z() / spacing), up = double(p.y() / spacing);
+            const double wantAcross = cells[i][0].toDouble(), wantUp = cells[i][1].toDouble();
+            QVERIFY2(std::abs(across - wantAcross) <= tolerance && std::abs(up - wantUp) <= tolerance &&
+                         p.x() == x,
+                     qPrintable(u"layer %1 neuron %2: (across, up) = (%3, %4), expected (%5, %6)"_s.arg(layer)
+                                    .arg(i)
+                                    .arg(across)
+                                    .arg(up)
+                                    .arg(wantAcross)
+                                    .arg(wantUp)));
+        }
+    }
+}
+
+void TestNetworkLayout::gridRuleIsDocumented()
+{
+    // The golden file carries the rule; the header must state it in the same words.
+    QFile header(QStringLiteral(NNJ_SOURCE_DIR "/app/networklayout.h"));
+    QVERIFY(header.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QString text = QString::fromUtf8(header.readAll());
+    const QJsonArray rule = loadLayoutGolden().value(u"rule"_s).toArray();
+    QVERIFY(rule.size() >= 5);
+    for (const QJsonValue &line : rule)
+        QVERIFY2(text.contains(u"\n// "_s + line.toString() + u'\n'), qPrintable(line.toString()));
 }
 
 void TestNetworkLayout::inputIsTheImage()

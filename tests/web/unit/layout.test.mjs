@@ -1,8 +1,11 @@
-// Neuron placement and the choice of drawn connections (pure geometry / data, no three.js).
+// Neuron placement (the grid rule against tests/data/layout-golden.json, which app/networklayout.cpp
+// is checked against too) and the choice of drawn connections (pure geometry / data, no three.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { layoutNetwork } from '../../../resources/web/layout.js';
-import { selectConnections, linesPerNeuron, MAX_LINES } from '../../../resources/web/connections.js';
+import { selectConnections, linesPerNeuron, WEB_BUDGET } from '../../../resources/web/connections.js';
 import { parseWeights } from '../../../resources/web/inference.js';
 import { validateArchitecture } from '../../../resources/web/architecture.js';
 
@@ -30,6 +33,36 @@ test( 'every neuron gets a position; the input is the 28x28 image, row-major', (
 	assert.ok( v[ 1 ].center[ 1 ] < v[ 0 ].center[ 1 ], 'vertical: flows top to bottom' );
 } );
 
+const goldenPath = fileURLToPath( new URL( '../../data/layout-golden.json', import.meta.url ) );
+const golden = JSON.parse( readFileSync( goldenPath, 'utf8' ) );
+
+for ( const c of golden.cases ) {
+	test( `grid rule golden case ${c.sizes.join( '-' )} (landscape)`, () => {
+		const { layers } = layoutNetwork( c.sizes, 'horizontal' );
+		assert.equal( layers.length, c.layers.length );
+		layers.forEach( ( layer, l ) => {
+			const expected = c.layers[ l ];
+			assert.equal( layer.cols, expected.columns, `layer ${l}: columns` );
+			assert.equal( expected.cells.length, layer.count );
+			for ( let i = 0; i < layer.count; ++ i ) {
+				// Across is +x, up is +y; the layer lies in the plane z = 0.
+				const across = ( layer.positions[ i * 3 ] - layer.center[ 0 ] ) / layer.spacing;
+				const up = ( layer.positions[ i * 3 + 1 ] - layer.center[ 1 ] ) / layer.spacing;
+				const [ wantAcross, wantUp ] = expected.cells[ i ];
+				assert.ok( Math.abs( across - wantAcross ) <= golden.tolerance && Math.abs( up - wantUp ) <= golden.tolerance &&
+					layer.positions[ i * 3 + 2 ] === 0,
+				`layer ${l} neuron ${i}: (across, up) = (${across}, ${up}), expected (${wantAcross}, ${wantUp})` );
+			}
+		} );
+	} );
+}
+
+test( 'the grid rule comment is the golden file\'s, word for word', () => {
+	const source = readFileSync( fileURLToPath( new URL( '../../../resources/web/layout.js', import.meta.url ) ), 'utf8' );
+	assert.ok( golden.rule.length >= 5 );
+	for ( const line of golden.rule ) assert.ok( source.includes( `\n// ${line}\n` ), `layout.js lacks the rule line "${line}"` );
+} );
+
 function randomModel( sizes ) {
 	let seed = 7;
 	const next = () => ( ( seed = ( seed * 16807 ) % 2147483647 ) / 2147483647 ) - 0.5;
@@ -46,8 +79,9 @@ test( "'strongest' keeps the K largest |w| into every neuron", () => {
 	const sizes = [ 784, 16, 10 ];
 	const model = randomModel( sizes );
 	const set = selectConnections( model, sizes, 'strongest' );
-	const K = linesPerNeuron( sizes );
-	assert.equal( set.count, ( 16 + 10 ) * K );
+	const K = [ linesPerNeuron( 784, 16 ), linesPerNeuron( 16, 10 ) ];
+	assert.deepEqual( K, [ 6, 6 ] );
+	assert.equal( set.count, 16 * K[ 0 ] + 10 * K[ 1 ] );
 	assert.ok( set.hasWeights );
 	// For neuron 3 of the first hidden layer, no unselected input has a larger |w| than a selected one.
 	const chosen = [];
@@ -78,7 +112,9 @@ test( "'sampled' is deterministic, in range, and works without weights", () => {
 
 test( 'wide networks stay under the line budget', () => {
 	const sizes = [ 784, 1024, 1024, 1024, 10 ];
-	assert.ok( linesPerNeuron( sizes ) * ( 3 * 1024 + 10 ) <= MAX_LINES );
+	const set = selectConnections( randomModel( sizes ), sizes, 'strongest' );
+	assert.equal( set.count, 3 * WEB_BUDGET.linesPerLayer + 10 * WEB_BUDGET.maxPerNeuron );
+	for ( let d = 0; d < 4; ++ d ) assert.ok( set.layer.filter( ( l ) => l === d ).length <= WEB_BUDGET.linesPerLayer );
 } );
 
 test( 'architecture builder validation', () => {
