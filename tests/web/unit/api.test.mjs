@@ -145,6 +145,23 @@ test( 'HTTP commands: token header, JSON errors, network failure', async () => {
 	assert.match( r.data.message, /server unreachable: connection refused/ );
 } );
 
+test( '/get-weights before any training: HTTP 200 with status "error" means no weights yet, not a failure', async () => {
+	const answers = [
+		'{"status":"error","message":"No network available"}',
+		'{"status":"ok","weights":[{"type":"Dense","weights":[[1]],"bias":[[0]],"inputSize":1,"outputSize":1}]}',
+	];
+	const fetchImpl = async () => ( { ok: true, status: 200, text: async () => answers.shift() } );
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', fetchImpl } );
+	let r = await client.getWeights();
+	assert.equal( r.ok, false, 'an "error" answer is not weights, whatever the HTTP status' );
+	assert.equal( r.status, 200 );
+	assert.equal( r.data.message, 'No network available' );
+	assert.equal( r.data.weights, undefined );
+	r = await client.getWeights();
+	assert.equal( r.ok, true );
+	assert.equal( r.data.weights.length, 1 );
+} );
+
 test( 'the default fetch is not called as a method of the client (browsers throw "Illegal invocation")', async () => {
 	const original = globalThis.fetch;
 	globalThis.fetch = function ( url ) {
