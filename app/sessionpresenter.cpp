@@ -93,6 +93,7 @@ void SessionPresenter::connectSession()
 {
     using server::Session;
     connect(&m_session, &Session::trainingStarted, this, [this] {
+        m_shownRunId = m_session.runId();
         m_batchesSeen = 0;
         m_window->teachingPanel()->finish();
         m_window->charts()->setHistory({});
@@ -107,8 +108,7 @@ void SessionPresenter::connectSession()
         m_window->teachingPanel()->finish();
         refreshRunState();
     });
-    connect(&m_session, &Session::trainingPaused, this, &SessionPresenter::refreshRunState);
-    connect(&m_session, &Session::trainingResumed, this, &SessionPresenter::refreshRunState);
+    connect(&m_session, &Session::runStateChanged, this, &SessionPresenter::refreshRunState);
     connect(&m_session, &Session::epochFinished, this, [this](const core::EpochReport &report) {
         m_window->charts()->setConfusion(report.confusion);
         m_window->charts()->setHistory(m_session.history());
@@ -140,13 +140,16 @@ void SessionPresenter::connectActions()
     connect(actions->playPause, &QAction::triggered, this, &SessionPresenter::playPause);
     connect(actions->step, &QAction::triggered, this, [this] {
         setSource(Source::Training);
-        m_session.step();
+        const server::CommandResult result = execute(server::Command::of(server::CommandKind::Step));
+        if (!result.ok())
+            showMessage(result.message, 10000);
         refreshRunState();
     });
-    connect(actions->stop, &QAction::triggered, this, [this] { m_session.stop(); });
+    connect(actions->stop, &QAction::triggered, this,
+            [this] { execute(server::Command::of(server::CommandKind::Stop)); });
     connect(actions->teaching, &QAction::toggled, this, [this](bool on) {
         if (m_session.settings().teachingMode != on)
-            m_session.setTeachingMode(on);
+            execute(server::Command::teachingMode(on));
     });
     connect(actions->architecture, &QAction::triggered, this, &SessionPresenter::editArchitecture);
     connect(actions->openModel, &QAction::triggered, this, &SessionPresenter::openModel);
@@ -166,20 +169,21 @@ void SessionPresenter::connectActions()
     view->scene()->setParticlesVisible(actions->particles->isChecked());
 
     connect(m_window->controlBar(), &ControlBar::learningRateChosen, this, [this](double learningRate) {
-        const QString error = m_session.setLearningRate(learningRate);
-        if (!error.isEmpty()) {
-            showMessage(error);
+        const server::CommandResult result = execute(server::Command::learningRate(learningRate));
+        if (!result.ok()) {
+            showMessage(result.message);
             m_window->controlBar()->setLearningRate(m_session.settings().learningRate);
         }
     });
     connect(m_window->controlBar(), &ControlBar::speedChosen, this,
-            [this](server::SpeedMode mode) { m_session.setSpeed(mode); });
+            [this](server::SpeedMode mode) { execute(server::Command::speedMode(mode)); });
 
     TeachingPanel *teaching = m_window->teachingPanel();
-    connect(teaching, &TeachingPanel::continueRequested, this, [this] { m_session.resume(); });
+    connect(teaching, &TeachingPanel::continueRequested, this,
+            [this] { execute(server::Command::of(server::CommandKind::Resume)); });
     connect(teaching, &TeachingPanel::skipFuturePausesRequested, this, [this] {
-        m_session.setTeachingMode(false);
-        m_session.resume();
+        execute(server::Command::teachingMode(false));
+        execute(server::Command::of(server::CommandKind::Resume));
     });
 
     connect(view, &NetworkView::neuronClicked, this, [this, view](NeuronId id) {
@@ -254,13 +258,34 @@ void SessionPresenter::onBatch(const server::BatchUpdate &update)
                                        .arg(right ? QStringLiteral("#4ade80") : QStringLiteral("#fb923c")));
 }
 
+QString SessionPresenter::runStateText() const
+{
+    using server::RunState;
+    switch (m_session.runState()) {
+    case RunState::Idle:
+        switch (m_session.lastOutcome()) {
+        case server::Session::RunOutcome::Stopped: return tr("Stopped");
+        case server::Session::RunOutcome::Failed: return tr("Failed");
+        case server::Session::RunOutcome::Finished: return tr("Finished");
+        case server::Session::RunOutcome::None: break;
+        }
+        return tr("Idle");
+    case RunState::LoadingData: return tr("Loading data");
+    case RunState::Running: return tr("Training");
+    case RunState::Paused: return tr("Paused");
+    case RunState::TeachingPause: return tr("Teaching pause");
+    case RunState::Stopping: return tr("Stopping");
+    }
+    return {};
+}
+
 QString SessionPresenter::statsText() const
 {
     const server::SessionStats stats = m_session.stats();
     if (!stats.training && stats.globalBatch == 0)
         return tr("Idle");
     return tr("%1 · epoch %2/%3 · batch %4/%5 · loss %6 · accuracy %7%")
-        .arg(stats.training ? (stats.paused ? tr("Paused") : tr("Training")) : tr("Finished"))
+        .arg(runStateText())
         .arg(stats.epoch)
         .arg(stats.epochs)
         .arg(stats.batch)
@@ -312,6 +337,21 @@ void SessionPresenter::onSettingsChanged()
     m_window->actions()->teaching->setChecked(settings.teachingMode);
     if (!m_hasArchitecture || !(settings.architecture == m_shownArchitecture))
         showArchitecture();
+    if (m_session.runId() != m_shownRunId)
+        clearRunViews();
+}
+
+void SessionPresenter::clearRunViews()
+{
+    // A new network (or a new run) starts a new run identity: nothing of the old run stays on
+    // screen — curves, confusion matrix, teaching card, status line.
+    m_shownRunId = m_session.runId();
+    m_window->teachingPanel()->finish();
+    m_window->charts()->setHistory(m_session.history());
+    m_window->charts()->setConfusion(m_session.confusion());
+    m_window->networkView()->scene()->clearGradients();
+    m_stats->setText(statsText());
+    refreshRunState();
 }
 
 void SessionPresenter::showArchitecture()
@@ -355,22 +395,21 @@ void SessionPresenter::inspectSelected()
 
 void SessionPresenter::playPause()
 {
+    using server::CommandKind;
     if (!m_session.isTraining()) {
         setSource(Source::Training);
-        switch (m_session.start()) {
-        case server::Session::StartResult::Started: break;
-        case server::Session::StartResult::Busy: showMessage(tr("A run is already in progress")); break;
-        case server::Session::StartResult::Error:
-            if (!m_session.dataStatus().ready)
-                showDataDialog();
-            else
-                QMessageBox::warning(m_window, tr("Cannot start training"), m_session.lastError());
-            break;
-        }
-    } else if (m_session.isPaused()) {
-        m_session.resume();
+        const server::CommandResult result = execute(server::Command::of(CommandKind::Start));
+        if (result.error == server::ErrorKind::Unavailable && !m_session.dataStatus().ready)
+            showDataDialog();
+        else if (!result.ok())
+            QMessageBox::warning(m_window, tr("Cannot start training"), result.message);
+        else if (!result.message.isEmpty())
+            showMessage(result.message);
     } else {
-        m_session.pause();
+        const server::CommandResult result
+            = execute(server::Command::of(m_session.isPaused() ? CommandKind::Resume : CommandKind::Pause));
+        if (!result.ok())
+            showMessage(result.message);
     }
     refreshRunState();
 }
@@ -380,9 +419,9 @@ void SessionPresenter::editArchitecture()
     ArchitectureDialog dialog(m_session.settings().architecture, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const QString error = m_session.setArchitecture(dialog.architecture());
-    if (!error.isEmpty())
-        QMessageBox::warning(m_window, tr("Architecture not changed"), error);
+    const server::CommandResult result = execute(server::Command::setArchitecture(dialog.architecture()));
+    if (!result.ok())
+        QMessageBox::warning(m_window, tr("Architecture not changed"), result.message);
 }
 
 void SessionPresenter::openModel()
@@ -405,9 +444,9 @@ void SessionPresenter::openModel()
 
 bool SessionPresenter::loadModelBytes(const QByteArray &bytes, const QString &sourceName)
 {
-    const QString error = m_session.loadModel(bytes, sourceName);
-    if (!error.isEmpty()) {
-        QMessageBox::critical(m_window, tr("Cannot open model"), error);
+    const server::CommandResult result = execute(server::Command::loadModel(bytes, sourceName));
+    if (!result.ok()) {
+        QMessageBox::critical(m_window, tr("Cannot open model"), result.message);
         return false;
     }
     showMessage(tr("Loaded %1").arg(sourceName));
@@ -438,6 +477,11 @@ void SessionPresenter::showDataDialog()
     dialog->show();
 }
 
+server::CommandResult SessionPresenter::execute(const server::Command &command)
+{
+    return m_session.execute(command);
+}
+
 void SessionPresenter::showMessage(const QString &text, int milliseconds)
 {
     m_window->statusBar()->showMessage(text, milliseconds);
@@ -448,16 +492,16 @@ void SessionPresenter::restoreSettings(QSettings &settings)
     if (!m_session.isTraining() && !m_session.hasTrainedWeights()) {
         if (auto architecture = architectureFromString(settings.value(QStringLiteral("training/architecture")).toString()))
             if (!(*architecture == m_session.settings().architecture))
-                m_session.setArchitecture(*architecture);
+                execute(server::Command::setArchitecture(*architecture));
     }
     bool ok = false;
     const double learningRate = settings.value(QStringLiteral("training/learningRate")).toDouble(&ok);
     if (ok)
-        m_session.setLearningRate(learningRate);
+        execute(server::Command::learningRate(learningRate));
     if (settings.contains(QStringLiteral("training/teaching")))
-        m_session.setTeachingMode(settings.value(QStringLiteral("training/teaching")).toBool());
+        execute(server::Command::teachingMode(settings.value(QStringLiteral("training/teaching")).toBool()));
     if (auto speed = server::speedModeFromName(settings.value(QStringLiteral("training/speed")).toString()))
-        m_session.setSpeed(*speed);
+        execute(server::Command::speedMode(*speed));
 }
 
 void SessionPresenter::saveSettings(QSettings &settings) const

@@ -5,6 +5,7 @@
 // here: the session trains on its own thread and hands out immutable weight snapshots.
 #pragma once
 
+#include "command.h"
 #include "network.h"
 #include "sessiontypes.h"
 
@@ -28,10 +29,14 @@ public:
     SessionPresenter(server::Session &session, MainWindow *window);
     ~SessionPresenter() override;
 
+    // The window's commands go through the session's one command path, as every client's do.
+    server::CommandResult execute(const server::Command &command);
+
     Source source() const { return m_source; }
     const std::vector<std::vector<float>> &shownActivations() const { return m_shownActivations; }
     int batchesSeen() const { return m_batchesSeen; }
     QString statsText() const;
+    QString runStateText() const; // "Training", "Paused", "Teaching pause", "Stopped", ...
 
     void restoreSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
@@ -47,6 +52,7 @@ public slots:
     bool loadModelBytes(const QByteArray &bytes, const QString &sourceName);
 
 private:
+    void clearRunViews(); // a new run identity: the old run's curves, matrix and card go
     void connectSession();
     void connectActions();
     void onBatch(const server::BatchUpdate &update);
@@ -72,4 +78,5 @@ private:
     core::Architecture m_shownArchitecture;
     bool m_hasArchitecture = false;
     int m_batchesSeen = 0;
+    quint64 m_shownRunId = 0;      // the session's run identity the views show
 };

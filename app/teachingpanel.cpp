@@ -52,6 +52,38 @@ TeachingPanel::TeachingPanel(QWidget *parent)
 
 TeachingPanel::~TeachingPanel() = default;
 
+QString TeachingPanel::explanation(const core::TeachingMoment &m)
+{
+    switch (m.kind) {
+    case core::TeachingMomentKind::FirstForward:
+        return tr("The first %1 images have flowed forward through %2. The untrained network calls this %3 a %4, "
+                  "%5% sure: random weights make random guesses. Guessing among 10 digits gives a loss near "
+                  "2.303 (ln 10); this batch's loss is %6.")
+            .arg(m.batchSize)
+            .arg(QString::fromStdString(m.architecture))
+            .arg(m.label)
+            .arg(m.guess)
+            .arg(double(m.confidence) * 100.0, 0, 'f', 1)
+            .arg(double(m.loss), 0, 'f', 3);
+    case core::TeachingMomentKind::FirstBackward:
+        return tr("The error has flowed backward from the outputs: every weight now has a gradient. Layer %1 got "
+                  "the largest mean |dL/dz|, %2. Each weight now steps downhill by the learning rate (%3) times "
+                  "its gradient; the loss is %4.")
+            .arg(m.strongestLayer)
+            .arg(double(m.strongestGradient), 0, 'f', 5)
+            .arg(double(m.learningRate), 0, 'f', 4)
+            .arg(double(m.loss), 0, 'f', 3);
+    case core::TeachingMomentKind::HighLoss:
+        return tr("After %1 batches the loss is still %2 and the batch accuracy %3%. The network is still "
+                  "searching; if the loss stays this high, a learning rate other than %4 may help.")
+            .arg(m.globalBatch)
+            .arg(double(m.loss), 0, 'f', 3)
+            .arg(double(m.accuracy) * 100.0, 0, 'f', 1)
+            .arg(double(m.learningRate), 0, 'f', 4);
+    }
+    return {};
+}
+
 QString TeachingPanel::titleFor(const QString &reason)
 {
     if (reason == QLatin1String("first_forward"))
@@ -69,7 +101,7 @@ void TeachingPanel::showMoment(const server::PauseMoment &moment)
     m_durationSeconds = moment.durationSeconds;
     m_lossHistory = moment.lossHistory;
     m_title->setText(titleFor(moment.reason));
-    m_message->setText(moment.message);
+    m_message->setText(explanation(moment.moment));
 
     QStringList facts;
     if (const core::BatchReport *report = moment.update.report.get()) {

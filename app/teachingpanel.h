@@ -22,6 +22,8 @@ public:
     ~TeachingPanel() override;
 
     void showMoment(const server::PauseMoment &moment);
+    // The moment in the window's own (translatable) words, from its numbers.
+    static QString explanation(const core::TeachingMoment &moment);
     void finish(); // hides the panel (the session resumed)
     QString reason() const { return m_reason; }
     QString bodyText() const;

@@ -143,13 +143,13 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
     waitFor([] { return false; }, 2500);
     shoot(window, directory + QStringLiteral("/1-idle.png"));
 
-    session.setTeachingMode(true);
+    session.execute(server::Command::teachingMode(true));
     window.actions()->playPause->trigger();
     if (!waitFor([&] { return window.teachingPanel()->isVisible(); }, 60000))
         QTextStream(stderr) << "no teaching moment came\n";
     shoot(window, directory + QStringLiteral("/2-teaching.png"));
-    session.setTeachingMode(false);
-    session.resume();
+    session.execute(server::Command::teachingMode(false));
+    session.execute(server::Command::of(server::CommandKind::Resume));
     waitFor([&] { return session.stats().globalBatch > 300; }, 60000);
     shoot(window, directory + QStringLiteral("/3-training.png"));
 
@@ -159,7 +159,7 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
 
     clickNeuron(window.networkView(), {1, 37});
     shoot(window, directory + QStringLiteral("/5-inspector.png"));
-    session.stop();
+    session.execute(server::Command::of(server::CommandKind::Stop));
     waitFor([&] { return !session.isTraining(); }, 10000);
     return 0;
 }
@@ -174,8 +174,8 @@ double percentile(std::vector<double> values, double p)
 
 int bench(MainWindow &window, server::Session &session, int seconds)
 {
-    session.setTeachingMode(false);
-    session.setEpochs(100); // keep the stream going for the whole measurement
+    session.execute(server::Command::teachingMode(false));
+    session.execute(server::Command::epochs(100)); // keep the stream going for the whole measurement
     for (const QString &name : qEnvironmentVariable("NNJ_BENCH_HIDE").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         if (name == QLatin1String("lines"))
             window.actions()->connections->setChecked(false);
@@ -238,7 +238,7 @@ int bench(MainWindow &window, server::Session &session, int seconds)
     const double batchesPerSecond = double(session.stats().globalBatch - batches0) / elapsed;
     const int lines = view->scene()->lineCount();
     const int particles = view->scene()->particleCount();
-    session.stop();
+    session.execute(server::Command::of(server::CommandKind::Stop));
     waitFor([&] { return !session.isTraining(); }, 10000);
     QJsonObject result{{"fps", std::round(fps * 10) / 10},
                        {"event_loop_latency_p50_ms", percentile(lateness, 50)},

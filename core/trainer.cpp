@@ -187,8 +187,8 @@ public:
     BatchReport report;
 };
 
-Trainer::Trainer(Network &network, const MnistData &data, TrainerSettings settings)
-    : m_network(network), m_data(data), m_settings(settings),
+Trainer::Trainer(Network &network, const MnistData &data, TrainerSettings settings, BatchGate *gate)
+    : m_network(network), m_data(data), m_settings(settings), m_gate(gate ? *gate : m_ownGate),
       m_learningRate(settings.learningRate), m_batchDelayMs(settings.batchDelayMs)
 {
     m_settings.batchSize = std::max(1, m_settings.batchSize);
@@ -198,41 +198,6 @@ Trainer::Trainer(Network &network, const MnistData &data, TrainerSettings settin
 
 Trainer::~Trainer() = default;
 
-void Trainer::stop()
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_stop = true;
-    }
-    m_wake.notify_all();
-}
-
-void Trainer::pause()
-{
-    std::lock_guard lock(m_mutex);
-    m_paused = true;
-}
-
-void Trainer::resume()
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_paused = false;
-        m_stepsAllowed = 0;
-    }
-    m_wake.notify_all();
-}
-
-void Trainer::step()
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_paused = true;
-        ++m_stepsAllowed;
-    }
-    m_wake.notify_all();
-}
-
 void Trainer::setLearningRate(float learningRate)
 {
     m_learningRate = learningRate;
@@ -240,38 +205,9 @@ void Trainer::setLearningRate(float learningRate)
 
 void Trainer::setBatchDelay(int milliseconds)
 {
-    m_batchDelayMs = std::max(0, milliseconds);
-    m_wake.notify_all();
-}
-
-bool Trainer::isPaused() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_paused;
-}
-
-bool Trainer::waitWhilePaused()
-{
-    std::unique_lock lock(m_mutex);
-    m_wake.wait(lock, [this] { return m_stop || !m_paused || m_stepsAllowed > 0; });
-    if (m_stop)
-        return false;
-    if (m_paused)
-        --m_stepsAllowed; // a single step: run one batch, stay paused
-    return true;
-}
-
-bool Trainer::sleepBatchDelay()
-{
-    const int delay = m_batchDelayMs.load();
-    if (delay <= 0)
-        return !m_stop;
-    std::unique_lock lock(m_mutex);
-    // Wakes early on stop, and when the delay is lowered (setBatchDelay notifies).
-    m_wake.wait_for(lock, std::chrono::milliseconds(delay), [this, delay] {
-        return m_stop || m_batchDelayMs.load() < delay;
-    });
-    return !m_stop;
+    const int previous = m_batchDelayMs.exchange(std::max(0, milliseconds));
+    if (milliseconds < previous)
+        m_gate.shorten(); // a sleeping batch delay ends now rather than at the old length
 }
 
 namespace {
@@ -280,37 +216,22 @@ TeachingMoment makeMoment(TeachingMomentKind kind, const BatchReport &r, const A
     TeachingMoment moment;
     moment.kind = kind;
     moment.reason = teachingMomentReason(kind);
-    const std::string label = std::to_string(r.focusLabel);
-    const std::string guess = std::to_string(r.focusPrediction);
-    const std::string confidence = formatNumber(100.0 * r.focusActivations.back()[r.focusPrediction], 1);
-    switch (kind) {
-    case TeachingMomentKind::FirstForward:
-        moment.pauseSeconds = 3;
-        moment.message = "First forward pass: " + std::to_string(r.batchSize) + " images flowed through "
-                         + architecture.describe() + ". For this " + label + " the untrained network guessed "
-                         + guess + " (" + confidence + "% sure). Batch loss " + formatNumber(r.loss, 3)
-                         + " — random guessing over 10 digits gives about 2.303.";
-        break;
-    case TeachingMomentKind::FirstBackward: {
-        const auto strongest = std::max_element(r.layerGradients.begin(), r.layerGradients.end());
-        const int layer = int(strongest - r.layerGradients.begin());
-        moment.pauseSeconds = 3;
-        moment.message = "First backward pass: the error flowed back from the outputs and every weight got a "
-                         "gradient. The largest mean gradient |dL/dz| is " + formatNumber(*strongest, 5)
-                         + " in layer " + std::to_string(layer + 1) + "; with learning rate "
-                         + formatNumber(r.learningRate, 4) + " each weight moves a small step downhill. "
-                         "Loss now " + formatNumber(r.loss, 3) + ".";
-        break;
+    moment.architecture = architecture.describe();
+    moment.batchSize = r.batchSize;
+    moment.globalBatch = r.globalBatch;
+    moment.label = r.focusLabel;
+    moment.guess = r.focusPrediction;
+    moment.confidence = r.focusActivations.back()[r.focusPrediction];
+    moment.loss = r.loss;
+    moment.accuracy = r.accuracy;
+    moment.learningRate = r.learningRate;
+    const auto strongest = std::max_element(r.layerGradients.begin(), r.layerGradients.end());
+    if (strongest != r.layerGradients.end()) {
+        moment.strongestLayer = int(strongest - r.layerGradients.begin()) + 1;
+        moment.strongestGradient = *strongest;
     }
-    case TeachingMomentKind::HighLoss:
-        moment.pauseSeconds = 2;
-        moment.message = "The loss is still high: " + formatNumber(r.loss, 3) + " after "
-                         + std::to_string(r.globalBatch) + " batches (batch accuracy "
-                         + formatNumber(100.0 * r.accuracy, 1) + "%). The network is still searching; if it "
-                         "stays high, the learning rate (" + formatNumber(r.learningRate, 4)
-                         + ") may be too small or too large.";
-        break;
-    }
+    // How long the original paused at each moment.
+    moment.pauseSeconds = kind == TeachingMomentKind::HighLoss ? 2 : 3;
     return moment;
 }
 } // namespace
@@ -334,7 +255,7 @@ FinishReport Trainer::run(TrainingObserver &observer)
         double epochSeconds = 0, epochLoss = 0;
         long long epochCorrect = 0, epochSamples = 0;
         for (int b = 0; b < batchesPerEpoch; ++b) {
-            if (!waitWhilePaused()) {
+            if (!m_gate.wait()) {
                 finish.stopped = true;
                 break;
             }
@@ -371,7 +292,7 @@ FinishReport Trainer::run(TrainingObserver &observer)
             finish.finalAccuracy = report.accuracy;
 
             if (m_settings.detectTeachingMoments) {
-                // As the seed: after batch 1, after batch 2, and the first time the loss is > 1.5 after batch 10.
+                // As the original: after batch 1, after batch 2, and the first time the loss is > 1.5 after batch 10.
                 std::optional<TeachingMomentKind> kind;
                 if (globalBatch == 1 && !sawFirstForward)
                     kind = TeachingMomentKind::FirstForward, sawFirstForward = true;
@@ -382,7 +303,7 @@ FinishReport Trainer::run(TrainingObserver &observer)
                 if (kind)
                     observer.teachingMoment(makeMoment(*kind, report, m_network.architecture()), report);
             }
-            if (!sleepBatchDelay()) {
+            if (!m_gate.sleepFor(std::chrono::milliseconds(m_batchDelayMs.load()))) {
                 finish.stopped = true;
                 break;
             }

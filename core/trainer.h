@@ -1,19 +1,19 @@
 // The training loop: epochs of shuffled mini-batches, live-changeable learning rate and batch
-// delay, stop / pause / resume / single-step from any thread, per-batch reports with the
-// visual data, epoch-end evaluation on the test set, teaching moments as the seed detects them.
-// run() blocks: call it on a worker thread. Deterministic for a given seed.
+// delay, per-batch reports with the visual data, epoch-end evaluation on the test set, teaching
+// moments as the original detects them. Before every batch the loop passes gate(): whoever owns
+// the run opens, closes, steps or stops it from any thread (the trainer keeps no pause state of
+// its own). run() blocks: call it on a worker thread. Deterministic for a given seed.
 #pragma once
 
+#include "batchgate.h"
 #include "dataset.h"
 #include "network.h"
 #include "optimizer.h"
 #include "trainingevents.h"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 
 namespace core {
 
@@ -33,8 +33,9 @@ struct TrainerSettings
 class Trainer
 {
 public:
-    // `network` and `data` must outlive the trainer; the trainer writes `network`'s parameters.
-    Trainer(Network &network, const MnistData &data, TrainerSettings settings);
+    // `network` and `data` (and `gate`, when given) must outlive the trainer; the trainer writes
+    // `network`'s parameters. Without `gate` the trainer uses a gate of its own, open.
+    Trainer(Network &network, const MnistData &data, TrainerSettings settings, BatchGate *gate = nullptr);
     ~Trainer();
     Trainer(const Trainer &) = delete;
     Trainer &operator=(const Trainer &) = delete;
@@ -43,17 +44,13 @@ public:
     // (then observer.trainingFailed is called and the report says stopped).
     FinishReport run(TrainingObserver &observer);
 
-    // Thread-safe controls. stop() takes effect before the next batch, also while paused or
-    // sleeping the batch delay. step() runs one batch and pauses again.
-    void stop();
-    void pause();
-    void resume();
-    void step();
+    // Thread-safe controls. gate().stop() takes effect before the next batch, also while the
+    // gate is closed or the batch delay is being slept.
+    BatchGate &gate() { return m_gate; }
     void setLearningRate(float learningRate);
     void setBatchDelay(int milliseconds);
 
-    bool isPaused() const;
-    bool stopRequested() const { return m_stop.load(); }
+    bool stopRequested() const { return m_gate.stopped(); }
     float learningRate() const { return m_learningRate.load(); }
     int batchDelay() const { return m_batchDelayMs.load(); }
 
@@ -64,16 +61,10 @@ private:
     const MnistData &m_data;
     TrainerSettings m_settings;
 
-    std::atomic<bool> m_stop{false};
+    BatchGate m_ownGate;
+    BatchGate &m_gate;
     std::atomic<float> m_learningRate;
     std::atomic<int> m_batchDelayMs;
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_paused = false;
-    int m_stepsAllowed = 0;
-
-    bool waitWhilePaused();      // false when stopped
-    bool sleepBatchDelay();      // false when stopped
 };
 
 } // namespace core

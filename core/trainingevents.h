@@ -58,12 +58,24 @@ struct EpochReport
 
 enum class TeachingMomentKind { FirstForward, FirstBackward, HighLoss };
 
+// A key moment of the run, as data: the clients turn these numbers into their own text (the
+// server into the original's English `message`, the desktop window into translated text).
 struct TeachingMoment
 {
     TeachingMomentKind kind = TeachingMomentKind::FirstForward;
     std::string reason;   // "first_forward", "first_backward", "high_loss"
-    std::string message;  // explanation with the real numbers
-    double pauseSeconds = 0; // how long the seed paused: 3, 3, 2
+    std::string architecture; // Architecture::describe(), e.g. "784-128-64-10 relu,relu"
+    int batchSize = 0;        // samples in the batch of the moment
+    long long globalBatch = 0;
+    int label = -1;           // the focus sample's true digit
+    int guess = -1;           // what the network predicted for it
+    float confidence = 0;     // the probability it gave that guess, 0..1
+    float loss = 0;           // the batch's loss
+    float accuracy = 0;       // the batch's accuracy, 0..1
+    float learningRate = 0;
+    int strongestLayer = 0;       // first_backward: the dense layer (1-based) with the largest mean |dL/dz|
+    float strongestGradient = 0;  // ... and that mean
+    double pauseSeconds = 0; // how long the original paused: 3, 3, 2
 };
 
 struct FinishReport

@@ -74,7 +74,37 @@ std::optional<int> strictInt(const QJsonValue &value, int low, int high)
         return std::nullopt;
     return int(number);
 }
+
+// An invalid value's error names what the request gave ("lr must be ..., got 'abc'").
+CommandResult withInput(CommandResult result, const QString &input)
+{
+    if (result.error == ErrorKind::InvalidArgument)
+        result.message = u"%1, got '%2'"_s.arg(result.message, input.left(50));
+    return result;
+}
 } // namespace
+
+StatusCode HttpApi::httpStatus(ErrorKind error)
+{
+    // The one table from a refused command to its HTTP status.
+    switch (error) {
+    case ErrorKind::None: return StatusCode::Ok;
+    case ErrorKind::InvalidArgument: return StatusCode::BadRequest;
+    case ErrorKind::Conflict: return StatusCode::Conflict;
+    case ErrorKind::Unavailable: return StatusCode::ServiceUnavailable;
+    }
+    return StatusCode::InternalServerError;
+}
+
+QHttpServerResponse HttpApi::answer(const CommandResult &result, QJsonObject fields)
+{
+    if (!result.ok())
+        return errorResponse(httpStatus(result.error), result.message);
+    fields.insert(u"status"_s, result.status);
+    if (!result.message.isEmpty())
+        fields.insert(u"message"_s, result.message);
+    return QHttpServerResponse(fields);
+}
 
 HttpApi::HttpApi(Session &session, AccessPolicy &policy, std::function<int()> viewerCount, QObject *parent)
     : QObject(parent), m_session(session), m_policy(policy), m_viewerCount(std::move(viewerCount))
@@ -184,27 +214,15 @@ void HttpApi::registerRoutes(QHttpServer &server)
     get(u"/get-weights"_s, Access::Read, [this] { return getWeights(); });
     get(u"/model"_s, Access::Read, [this] { return downloadModel(); });
 
-    post(u"/start-training"_s, Access::Control, [this](const QHttpServerRequest &) { return startTraining(); });
-    post(u"/stop-training"_s, Access::Control, [this](const QHttpServerRequest &) {
-        m_session.stop();
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"stopped"_s}});
-    });
-    post(u"/pause-training"_s, Access::Control, [this](const QHttpServerRequest &) {
-        if (!m_session.pause())
-            return errorResponse(StatusCode::Conflict, u"No training in progress"_s);
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"paused"_s}});
-    });
-    post(u"/resume-training"_s, Access::Control, [this](const QHttpServerRequest &) {
-        if (!m_session.resume())
-            return errorResponse(StatusCode::Conflict, u"No training in progress"_s);
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"resumed"_s}});
-    });
-    post(u"/step-training"_s, Access::Control, [this](const QHttpServerRequest &) {
-        m_session.step();
-        if (!m_session.isTraining())
-            return errorResponse(StatusCode::ServiceUnavailable, m_session.lastError());
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"stepped"_s}});
-    });
+    const auto runCommand = [&](const QString &path, CommandKind kind) {
+        post(path, Access::Control,
+             [this, kind](const QHttpServerRequest &) { return answer(m_session.execute(Command::of(kind))); });
+    };
+    runCommand(u"/start-training"_s, CommandKind::Start);
+    runCommand(u"/stop-training"_s, CommandKind::Stop);
+    runCommand(u"/pause-training"_s, CommandKind::Pause);
+    runCommand(u"/resume-training"_s, CommandKind::Resume);
+    runCommand(u"/step-training"_s, CommandKind::Step);
     post(u"/set-learning-rate"_s, Access::Control, [this](const QHttpServerRequest &r) { return setLearningRate(r); });
     post(u"/set-batch-delay"_s, Access::Control, [this](const QHttpServerRequest &r) { return setBatchDelay(r); });
     post(u"/set-architecture"_s, Access::Control, [this](const QHttpServerRequest &r) { return setArchitecture(r); });
@@ -213,7 +231,9 @@ void HttpApi::registerRoutes(QHttpServer &server)
     post(u"/predict"_s, Access::Predict, [this](const QHttpServerRequest &r) { return predict(r); });
     post(u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
 
-    // The WebSocket endpoint: an upgrade must get NO response here (PLATFORM-NOTES §2).
+    // The WebSocket endpoint: an upgrade must get NO response here: QHttpServer 6.4 hands the
+    // connection to its WebSocket server only when a route handled it without writing. A plain
+    // GET gets 426.
     server.route(u"/ws"_s, Method::Get, [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;
@@ -286,21 +306,6 @@ void HttpApi::addCommonHeaders(QHttpServerResponse &response, const QHttpServerR
         response.setHeader("Set-Cookie", "nnj_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
 }
 
-QHttpServerResponse HttpApi::startTraining()
-{
-    switch (m_session.start()) {
-    case Session::StartResult::Started:
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"started"_s}});
-    case Session::StartResult::Busy:
-        return QHttpServerResponse(
-            QJsonObject{{u"status"_s, u"busy"_s}, {u"message"_s, u"Training already in progress"_s}});
-    case Session::StartResult::Error:
-        break;
-    }
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, m_session.lastError()}},
-                               StatusCode::ServiceUnavailable);
-}
-
 QHttpServerResponse HttpApi::setLearningRate(const QHttpServerRequest &request)
 {
     QString problem;
@@ -311,10 +316,7 @@ QHttpServerResponse HttpApi::setLearningRate(const QHttpServerRequest &request)
     const double value = text->toDouble(&ok); // accepts "nan"/"inf": checked by the session
     if (!ok)
         return errorResponse(StatusCode::BadRequest, u"lr must be a number, got '%1'"_s.arg(text->left(50)));
-    problem = m_session.setLearningRate(value);
-    if (!problem.isEmpty())
-        return errorResponse(StatusCode::BadRequest, u"%1, got '%2'"_s.arg(problem, text->left(50)));
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"lr"_s, value}});
+    return answer(withInput(m_session.execute(Command::learningRate(value)), *text), {{u"lr"_s, value}});
 }
 
 QHttpServerResponse HttpApi::setBatchDelay(const QHttpServerRequest &request)
@@ -325,10 +327,7 @@ QHttpServerResponse HttpApi::setBatchDelay(const QHttpServerRequest &request)
         return errorResponse(StatusCode::BadRequest, problem);
     static const QRegularExpression digits(u"^[0-9]{1,5}$"_s);
     const int value = digits.match(*text).hasMatch() ? text->toInt() : -1;
-    problem = m_session.setBatchDelay(value);
-    if (!problem.isEmpty())
-        return errorResponse(StatusCode::BadRequest, u"%1, got '%2'"_s.arg(problem, text->left(50)));
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"batch_delay"_s, value}});
+    return answer(withInput(m_session.execute(Command::batchDelay(value)), *text), {{u"batch_delay"_s, value}});
 }
 
 QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
@@ -375,14 +374,9 @@ QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
             architecture.activations[i] = *activation;
         }
     }
-    problem = m_session.setArchitecture(architecture);
-    if (!problem.isEmpty())
-        return errorResponse(m_session.isTraining() && architecture.validate().empty() ? StatusCode::Conflict
-                                                                                       : StatusCode::BadRequest,
-                             problem);
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
-                                           {u"architecture"_s, messages::architectureSizes(architecture)},
-                                           {u"activations"_s, messages::activationNames(architecture)}});
+    return answer(m_session.execute(Command::setArchitecture(architecture)),
+                  {{u"architecture"_s, messages::architectureSizes(architecture)},
+                   {u"activations"_s, messages::activationNames(architecture)}});
 }
 
 QHttpServerResponse HttpApi::setTeachingMode(const QHttpServerRequest &request)
@@ -395,8 +389,7 @@ QHttpServerResponse HttpApi::setTeachingMode(const QHttpServerRequest &request)
     if (value != u"true"_s && value != u"false"_s && value != u"1"_s && value != u"0"_s)
         return errorResponse(StatusCode::BadRequest, u"enabled must be true or false, got '%1'"_s.arg(text->left(50)));
     const bool enabled = value == u"true"_s || value == u"1"_s;
-    m_session.setTeachingMode(enabled);
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s}, {u"teaching_mode"_s, enabled}});
+    return answer(m_session.execute(Command::teachingMode(enabled)), {{u"teaching_mode"_s, enabled}});
 }
 
 QHttpServerResponse HttpApi::setSpeed(const QHttpServerRequest &request)
@@ -409,17 +402,15 @@ QHttpServerResponse HttpApi::setSpeed(const QHttpServerRequest &request)
     if (!mode)
         return errorResponse(StatusCode::BadRequest,
                              u"mode must be step, narrated, normal or fast, got '%1'"_s.arg(text->left(50)));
-    m_session.setSpeed(*mode);
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
-                                           {u"speed"_s, speedModeName(*mode)},
-                                           {u"batch_delay"_s, m_session.settings().batchDelayMs}});
+    const CommandResult result = m_session.execute(Command::speedMode(*mode));
+    return answer(result, {{u"speed"_s, speedModeName(*mode)}, {u"batch_delay"_s, m_session.settings().batchDelayMs}});
 }
 
 QHttpServerResponse HttpApi::getWeights()
 {
+    // Before any training the original answers 200 with an error status; so does this server.
     if (!m_session.hasTrainedWeights())
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, u"No network available"_s}},
-                                   StatusCode::NotFound);
+        return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, u"No network available"_s}});
     const quint64 version = m_session.weightsVersion();
     if (version != m_weightsCacheVersion || m_weightsCache.isEmpty()) {
         m_weightsCache = "{\"status\":\"ok\",\"weights\":" + messages::weightsList(*m_session.weights()) + '}';
@@ -454,13 +445,10 @@ QHttpServerResponse HttpApi::uploadModel(const QHttpServerRequest &request)
 {
     if (request.body().isEmpty())
         return errorResponse(StatusCode::BadRequest, u"The body must be a model file (.nnjmodel)"_s);
-    const QString problem = m_session.loadModel(request.body(), u"upload"_s);
-    if (!problem.isEmpty())
-        return errorResponse(m_session.isTraining() ? StatusCode::Conflict : StatusCode::BadRequest, problem);
+    const CommandResult result = m_session.execute(Command::loadModel(request.body(), u"upload"_s));
     const core::Architecture architecture = m_session.settings().architecture;
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"updated"_s},
-                                           {u"architecture"_s, messages::architectureSizes(architecture)},
-                                           {u"activations"_s, messages::activationNames(architecture)}});
+    return answer(result, {{u"architecture"_s, messages::architectureSizes(architecture)},
+                           {u"activations"_s, messages::activationNames(architecture)}});
 }
 
 QHttpServerResponse HttpApi::downloadModel()

@@ -1,14 +1,17 @@
-// The HTTP routes (docs/protocol.md): the seed's endpoints, unchanged, plus the extensions.
-// Every route is registered in registerRoutes(); each handler validates its input exactly,
-// applies the access rules (Host, Origin, token, rate limit) and hands off to the Session.
-// Errors are 4xx/5xx with {"status":"error","message":...} naming the field.
+// The HTTP routes (docs/protocol.md): the original's endpoints, unchanged, plus the extensions.
+// Every route is registered in registerRoutes(); each handler parses its input exactly,
+// applies the access rules (Host, Origin, token, rate limit), builds a Command and hands it to
+// Session::execute(); answer() turns the result into the response. Errors are 4xx/5xx with
+// {"status":"error","message":...} naming the field.
 #pragma once
 
+#include "command.h"
 #include "security.h"
 #include "staticfiles.h"
 
 #include <QByteArray>
 #include <QHttpServerResponse>
+#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -35,6 +38,10 @@ public:
 
     // Helpers shared with tests: a JSON error response and the strict parsers.
     static QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const QString &message);
+    // A refused command's HTTP status: the one table (400 invalid, 409 conflict, 503 unavailable).
+    static QHttpServerResponse::StatusCode httpStatus(ErrorKind error);
+    // A command's answer: {"status": ..., "message"?: ..., fields...}, or the error response.
+    static QHttpServerResponse answer(const CommandResult &result, QJsonObject fields = {});
     // Top-level keys of a JSON object text, in order, duplicates kept (QJsonDocument drops them).
     static QStringList topLevelKeys(const QByteArray &jsonObjectText);
 
@@ -46,7 +53,6 @@ private:
     QHttpServerResponse handle(const QHttpServerRequest &request, Access access,
                                const std::function<QHttpServerResponse()> &body, qint64 maxBody = kMaxBodyBytes);
 
-    QHttpServerResponse startTraining();
     QHttpServerResponse setLearningRate(const QHttpServerRequest &request);
     QHttpServerResponse setBatchDelay(const QHttpServerRequest &request);
     QHttpServerResponse setArchitecture(const QHttpServerRequest &request);

@@ -3,6 +3,10 @@
 #include "jsonwriter.h"
 #include "session.h"
 
+#include <QDateTime>
+
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace server::messages {
@@ -111,7 +115,7 @@ QByteArray weightsList(const core::Network &network)
         for (int input = 0; input < layer.inputSize(); ++input) {
             if (input)
                 out += ',';
-            // Column `input` of W is contiguous: the row the seed sends for that input.
+            // Column `input` of W is contiguous: the row the original sends for that input.
             json::appendFloats(out, weights.data() + qsizetype(input) * layer.outputSize(), layer.outputSize());
         }
         out += "],\"bias\":[";
@@ -166,14 +170,81 @@ QByteArray pauseMoment(const PauseMoment &moment)
     out += "{\"type\":\"pause_moment\",\"reason\":";
     json::appendString(out, moment.reason);
     json::appendKey(out, "message");
-    json::appendString(out, moment.message);
+    json::appendString(out, teachingText(moment.moment));
     json::appendKey(out, "duration");
     json::appendDouble(out, moment.durationSeconds);
+    json::appendKey(out, "deadline_ms");
+    json::appendDouble(out, moment.deadlineMs);
     appendVisuals(out, moment.update);
     json::appendKey(out, "loss_history");
     json::appendFloats(out, moment.lossHistory.constData(), moment.lossHistory.size());
     out += '}';
     return out;
+}
+
+QByteArray commandResult(const QString &command, const CommandResult &result)
+{
+    QJsonObject object{{u"type"_s, u"command_result"_s}, {u"command"_s, command}, {u"status"_s, result.status}};
+    if (!result.message.isEmpty())
+        object.insert(u"message"_s, result.message);
+    switch (result.error) {
+    case ErrorKind::None: break;
+    case ErrorKind::InvalidArgument: object.insert(u"error"_s, u"invalid_argument"_s); break;
+    case ErrorKind::Conflict: object.insert(u"error"_s, u"conflict"_s); break;
+    case ErrorKind::Unavailable: object.insert(u"error"_s, u"unavailable"_s); break;
+    }
+    return json::compact(object);
+}
+
+QString outcomeName(Session::RunOutcome outcome)
+{
+    switch (outcome) {
+    case Session::RunOutcome::None: return u"none"_s;
+    case Session::RunOutcome::Finished: return u"finished"_s;
+    case Session::RunOutcome::Stopped: return u"stopped"_s;
+    case Session::RunOutcome::Failed: return u"failed"_s;
+    }
+    return u"none"_s;
+}
+
+QByteArray runState(const Session &session)
+{
+    return json::compact({{u"type"_s, u"run_state"_s},
+                          {u"state"_s, runStateName(session.runState())},
+                          {u"run_id"_s, double(session.runId())},
+                          {u"last_outcome"_s, outcomeName(session.lastOutcome())},
+                          {u"training"_s, session.isTraining()},
+                          {u"paused"_s, session.isPaused()},
+                          {u"pause_reason"_s, session.pauseReason()}});
+}
+
+QString teachingText(const core::TeachingMoment &m)
+{
+    const auto number = [](double value, int decimals) { return QString::number(value, 'f', decimals); };
+    switch (m.kind) {
+    case core::TeachingMomentKind::FirstForward:
+        return u"First forward pass: %1 images flowed through %2. For this %3 the untrained network guessed %4 "
+               "(%5% sure). Batch loss %6 — random guessing over 10 digits gives about 2.303."_s
+            .arg(m.batchSize)
+            .arg(QString::fromStdString(m.architecture))
+            .arg(m.label)
+            .arg(m.guess)
+            .arg(number(100.0 * m.confidence, 1), number(m.loss, 3));
+    case core::TeachingMomentKind::FirstBackward:
+        return u"First backward pass: the error flowed back from the outputs and every weight got a gradient. "
+               "The largest mean gradient |dL/dz| is %1 in layer %2; with learning rate %3 each weight moves a "
+               "small step downhill. Loss now %4."_s
+            .arg(number(m.strongestGradient, 5))
+            .arg(m.strongestLayer)
+            .arg(number(m.learningRate, 4), number(m.loss, 3));
+    case core::TeachingMomentKind::HighLoss:
+        return u"The loss is still high: %1 after %2 batches (batch accuracy %3%). The network is still searching; "
+               "if it stays high, the learning rate (%4) may be too small or too large."_s
+            .arg(number(m.loss, 3))
+            .arg(m.globalBatch)
+            .arg(number(100.0 * m.accuracy, 1), number(m.learningRate, 4));
+    }
+    return {};
 }
 
 QByteArray pauseResumed(const QString &reason)
@@ -205,6 +276,7 @@ QByteArray trainingStarted(const Session &session)
 {
     const SessionSettings current = session.settings();
     return json::compact({{u"type"_s, u"training_started"_s},
+                          {u"run_id"_s, double(session.runId())},
                           {u"architecture"_s, architectureSizes(current.architecture)},
                           {u"activations_names"_s, activationNames(current.architecture)},
                           {u"settings"_s, settings(current)}});
@@ -230,6 +302,7 @@ QByteArray settingsChanged(const Session &session)
 {
     const SessionSettings current = session.settings();
     return json::compact({{u"type"_s, u"settings"_s},
+                          {u"run_id"_s, double(session.runId())},
                           {u"settings"_s, settings(current)},
                           {u"architecture"_s, architectureSizes(current.architecture)},
                           {u"activations_names"_s, activationNames(current.architecture)}});
@@ -265,6 +338,9 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
     const SessionStats stats = session.stats();
     QJsonObject object{{u"training"_s, stats.training},
                        {u"paused"_s, stats.paused},
+                       {u"run_state"_s, runStateName(session.runState())},
+                       {u"run_id"_s, double(session.runId())},
+                       {u"last_outcome"_s, outcomeName(session.lastOutcome())},
                        {u"pause_reason"_s, session.pauseReason()},
                        {u"architecture"_s, architectureSizes(current.architecture)},
                        {u"activations_names"_s, activationNames(current.architecture)},
@@ -303,6 +379,16 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
     json::appendRawMember(out, "history", historyText);
     const auto last = session.lastUpdate();
     json::appendRawMember(out, "last_update", last ? update(*last) : QByteArray("null"));
+    // A client that joins during a teaching moment gets the card too.
+    // Its "duration" is what is left of the pause now (a held moment keeps 0).
+    QByteArray momentText = "null";
+    if (const auto moment = session.pauseMoment()) {
+        PauseMoment left = *moment;
+        if (left.deadlineMs > 0)
+            left.durationSeconds = std::max(0.1, (left.deadlineMs - double(QDateTime::currentMSecsSinceEpoch())) / 1000);
+        momentText = pauseMoment(left);
+    }
+    json::appendRawMember(out, "pause_moment", momentText);
     return out;
 }
 

@@ -2,6 +2,7 @@
 // the HTTP API shares with them. Messages are built once and sent to every client as is.
 #pragma once
 
+#include "command.h"
 #include "network.h"
 #include "sessiontypes.h"
 
@@ -24,13 +25,20 @@ QJsonArray activationNames(const core::Architecture &architecture);
 QJsonObject settings(const SessionSettings &settings);
 QJsonObject seedStatus(const SessionStats &stats); // GET /status
 
-// The seed's /get-weights list: [{"type":"Dense","weights":[[in x out]],"bias":[[out]],...},
+// The original's /get-weights list: [{"type":"Dense","weights":[[in x out]],"bias":[[out]],...},
 // {"type":"ReLU"}, ..., {"type":"Softmax"}]. Rows of "weights" are input indices.
 QByteArray weightsList(const core::Network &network);
 
 QByteArray update(const BatchUpdate &update);
 QByteArray pauseMoment(const PauseMoment &moment);
+// A teaching moment in the original's English words (the `message` of pause_moment), the one
+// place the server words it.
+QString teachingText(const core::TeachingMoment &moment);
 QByteArray pauseResumed(const QString &reason);
+// {"type":"command_result","command":"pause","status":"paused"} or, refused, with "status":
+// "error", "error": "invalid_argument" | "conflict" | "unavailable" and the "message".
+QByteArray commandResult(const QString &command, const CommandResult &result);
+QByteArray runState(const Session &session); // {"type":"run_state","state":"running",...}
 QByteArray epochEnd(const core::EpochReport &report);
 QByteArray trainingStarted(const Session &session);
 QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weightsList);

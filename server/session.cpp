@@ -21,6 +21,7 @@ Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_o
 {
     qRegisterMetaType<server::BatchUpdate>();
     qRegisterMetaType<server::PauseMoment>();
+    qRegisterMetaType<server::RunState>();
     qRegisterMetaType<core::EpochReport>();
     qRegisterMetaType<core::FinishReport>();
     m_snapshot = std::make_shared<const core::Network>(m_settings.architecture, m_settings.seed);
@@ -47,13 +48,8 @@ Session::~Session()
 {
     waitForSaves(); // tasks emit on this object; let them finish while it is whole
     m_stopRequested = true;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_trainer)
-            m_trainer->stop();
-        m_teachingActive = false;
-    }
-    m_teachingWake.notify_all();
+    if (m_gate)
+        m_gate->stop();
     if (m_worker.joinable())
         m_worker.join();
 }
@@ -87,35 +83,142 @@ void Session::setSnapshot(std::shared_ptr<const core::Network> network, bool tra
     emit weightsChanged(version);
 }
 
+// --- The run's state machine ----------------------------------------------------------------
+
+void Session::setState(RunState state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.training = state != RunState::Idle;
+        m_stats.paused = state == RunState::Paused || state == RunState::TeachingPause;
+    }
+    emit runStateChanged(state);
+}
+
+void Session::resetRun()
+{
+    std::lock_guard lock(m_mutex);
+    m_stats = SessionStats{};
+    m_stats.epochs = m_settings.epochs;
+    m_history = TrainingHistory{};
+    m_confusion.reset();
+    m_lastUpdate.reset();
+    m_lastOutcome = RunOutcome::None;
+    ++m_runId;
+}
+
+void Session::endMoment()
+{
+    if (!m_moment)
+        return;
+    const QString reason = m_moment->reason;
+    m_moment.reset();
+    ++m_momentId; // a pending deadline no longer applies
+    emit pauseMomentEnded(reason);
+}
+
+// A teaching moment reached the main thread. The relay closed the gate on the trainer thread
+// when it met the moment (so no further batch ran); here the state machine decides what that
+// closed gate means.
+void Session::onTeachingMoment(const PauseMoment &moment)
+{
+    const bool show = m_teachingEnabled && (m_state == RunState::Running || m_state == RunState::Paused
+                                            || m_state == RunState::TeachingPause);
+    if (!show) {
+        if (m_state == RunState::Running)
+            m_gate->open(); // teaching was switched off meanwhile: carry on
+        return;
+    }
+    endMoment();
+    auto shown = std::make_shared<PauseMoment>(moment);
+    if (m_state == RunState::Paused) {
+        // Paused by a controller (e.g. stepping through the first batches): the moment is
+        // shown and holds until someone continues; no countdown.
+        shown->durationSeconds = 0;
+        shown->deadlineMs = 0;
+        m_moment = shown;
+        emit pauseMomentReached(*shown);
+        return;
+    }
+    const int waitMs = int(std::lround(moment.durationSeconds * m_options.teachingPauseScale * 1000));
+    shown->deadlineMs = moment.update.serverTimeMs + waitMs;
+    m_moment = shown;
+    const quint64 id = ++m_momentId;
+    m_gate->close(); // already closed by the relay, unless a controller reopened it meanwhile
+    setState(RunState::TeachingPause);
+    emit pauseMomentReached(*shown);
+    QTimer::singleShot(waitMs, this, [this, id] {
+        if (m_state != RunState::TeachingPause || m_momentId != id)
+            return;
+        endMoment();
+        m_gate->open();
+        setState(RunState::Running);
+    });
+}
+
 // --- Commands -----------------------------------------------------------------------------
 
-Session::StartResult Session::start(StartMode mode)
+CommandResult Session::execute(const Command &command)
 {
-    if (m_phase != Phase::Idle)
-        return StartResult::Busy;
+    switch (command.kind) {
+    case CommandKind::Start: return start(StartMode::Run);
+    case CommandKind::Stop: return stop();
+    case CommandKind::Pause: return pause();
+    case CommandKind::Resume: return resume();
+    case CommandKind::Step: return step();
+    case CommandKind::SetLearningRate: return setLearningRate(command.number);
+    case CommandKind::SetBatchDelay: return setBatchDelay(command.number);
+    case CommandKind::SetSpeed: return setSpeed(command.speed);
+    case CommandKind::SetTeachingMode: return setTeachingMode(command.enabled);
+    case CommandKind::SetArchitecture: return setArchitecture(command.architecture);
+    case CommandKind::SetBatchSize: return setBatchSize(command.number);
+    case CommandKind::SetEpochs: return setEpochs(command.number);
+    case CommandKind::LoadModel: return loadModel(command.modelBytes, command.sourceName);
+    }
+    return CommandResult::refused(ErrorKind::InvalidArgument, u"Unknown command"_s);
+}
+
+namespace {
+CommandResult noRun(RunState state)
+{
+    return CommandResult::refused(ErrorKind::Conflict, state == RunState::Stopping ? u"Training is stopping"_s
+                                                                                  : u"No training in progress"_s);
+}
+
+// An integer count from a command's number: whole and within [low, high], else nullopt.
+std::optional<int> wholeNumber(double value, int low, int high)
+{
+    if (!std::isfinite(value) || std::floor(value) != value || value < low || value > high)
+        return std::nullopt;
+    return int(value);
+}
+} // namespace
+
+CommandResult Session::start(StartMode mode)
+{
+    if (m_state != RunState::Idle)
+        return CommandResult::done(u"busy"_s, u"Training already in progress"_s);
     m_lastError.clear();
     const bool needData = !m_data && !core::mnistFilesPresent(m_options.mnistDirectory.toStdString());
     if (needData && (!m_options.allowDownload || m_options.mnistDirectory.isEmpty())) {
         m_lastError = u"MNIST data not found in %1. Put the four files there (raw or .gz), run "
                       "scripts/fetch-mnist, or start with --data-dir pointing at a folder that holds them."_s
                           .arg(m_options.mnistDirectory);
-        return StartResult::Error;
+        return CommandResult::refused(ErrorKind::Unavailable, m_lastError);
     }
     m_stopRequested = false;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stats = SessionStats{};
-        m_stats.training = true;
-        m_stats.epochs = m_settings.epochs;
-        m_history = TrainingHistory{};
-        m_confusion.reset();
-        m_lastUpdate.reset();
-        m_startPaused = mode == StartMode::Paused;
-        m_pendingSteps = 0;
-    }
+    m_gate = std::make_shared<core::BatchGate>();
+    m_holdAfterLoad = mode == StartMode::Paused;
+    if (m_holdAfterLoad)
+        m_gate->close();
+    endMoment();
+    resetRun();
+    setState(RunState::LoadingData);
     emit trainingStarted();
     if (needData) {
-        m_phase = Phase::Downloading;
         m_startAfterDownload = true;
         if (!m_downloader->isRunning())
             m_downloader->start(m_options.mnistDirectory);
@@ -123,12 +226,11 @@ Session::StartResult Session::start(StartMode mode)
     } else {
         launchWorker();
     }
-    return StartResult::Started;
+    return CommandResult::done(u"started"_s);
 }
 
 void Session::launchWorker()
 {
-    m_phase = Phase::Running;
     m_trainingNetwork = std::make_unique<core::Network>(m_settings.architecture, m_settings.seed);
     m_relay = std::make_unique<TrainingRelay>(*this);
     m_trainerSettings = core::TrainerSettings{};
@@ -141,10 +243,16 @@ void Session::launchWorker()
     m_trainerSettings.detectTeachingMoments = true; // filtered live by m_teachingEnabled
     m_lastEmit = {};
     m_lastSnapshot = std::chrono::steady_clock::now();
-    m_worker = std::thread([this, data = m_data] { workerBody(data); });
+    m_worker = std::thread([this, data = m_data, gate = m_gate] { workerBody(data, gate); });
 }
 
-void Session::workerBody(std::shared_ptr<const core::MnistData> data)
+void Session::onDataReady()
+{
+    if (m_state == RunState::LoadingData)
+        setState(m_holdAfterLoad ? RunState::Paused : RunState::Running);
+}
+
+void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::shared_ptr<core::BatchGate> gate)
 {
     QString failure;
     core::FinishReport report;
@@ -164,19 +272,14 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data)
         }
     }
     if (failure.isEmpty() && !m_stopRequested) {
-        core::Trainer trainer(*m_trainingNetwork, *data, m_trainerSettings);
+        core::Trainer trainer(*m_trainingNetwork, *data, m_trainerSettings, gate.get());
         {
             std::lock_guard lock(m_mutex);
             m_trainer = &trainer;
             trainer.setLearningRate(m_settings.learningRate);
             trainer.setBatchDelay(m_settings.batchDelayMs);
-            if (m_startPaused)
-                trainer.pause();
-            for (int i = 0; i < m_pendingSteps; ++i)
-                trainer.step();
-            if (m_stopRequested)
-                trainer.stop();
         }
+        QMetaObject::invokeMethod(this, [this] { onDataReady(); }, Qt::QueuedConnection);
         report = trainer.run(*m_relay);
         {
             std::lock_guard lock(m_mutex);
@@ -199,14 +302,9 @@ void Session::finishRun(const core::FinishReport &report, const QString &failure
     }
     m_trainingNetwork.reset();
     m_relay.reset();
-    m_phase = Phase::Idle;
-    m_teachingReason.clear();
-    {
-        std::lock_guard lock(m_mutex);
-        m_stats.training = false;
-        m_stats.paused = false;
-        m_teachingActive = false;
-    }
+    endMoment();
+    m_lastOutcome = !failure.isEmpty() ? RunOutcome::Failed : report.stopped ? RunOutcome::Stopped : RunOutcome::Finished;
+    setState(RunState::Idle);
     if (trained && !report.stopped && failure.isEmpty())
         autosave(report.epochsCompleted, report.finalTestAccuracy);
     if (!failure.isEmpty()) {
@@ -243,84 +341,94 @@ void Session::downloadData()
     emit dataStatusChanged();
 }
 
-void Session::stop()
+CommandResult Session::stop()
 {
-    if (m_phase == Phase::Idle)
-        return;
+    if (m_state == RunState::Idle || m_state == RunState::Stopping)
+        return CommandResult::done(u"stopped"_s); // as the original: stopping an idle run is fine
+    const bool downloading = m_downloader->isRunning() && m_startAfterDownload;
     m_stopRequested = true;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_trainer)
-            m_trainer->stop();
-        m_teachingActive = false;
-    }
-    m_teachingWake.notify_all();
-    if (m_phase == Phase::Downloading)
+    m_gate->stop();
+    endMoment();
+    setState(RunState::Stopping);
+    if (downloading)
         m_downloader->abort(); // finishes the run through onDownloadFinished
+    return CommandResult::done(u"stopped"_s);
 }
 
-bool Session::pause()
+CommandResult Session::pause()
 {
-    if (m_phase == Phase::Idle)
-        return false;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_trainer)
-            m_trainer->pause();
-        else
-            m_startPaused = true;
-        m_stats.paused = true;
+    switch (m_state) {
+    case RunState::Idle:
+    case RunState::Stopping:
+        return noRun(m_state);
+    case RunState::LoadingData:
+        m_holdAfterLoad = true;
+        m_gate->close();
+        break;
+    case RunState::Running:
+    case RunState::Paused:
+    case RunState::TeachingPause:
+        m_gate->close();
+        endMoment();
+        setState(RunState::Paused);
+        break;
     }
-    endTeachingPause();
     emit trainingPaused();
-    return true;
+    return CommandResult::done(u"paused"_s);
 }
 
-bool Session::resume()
+CommandResult Session::resume()
 {
-    if (m_phase == Phase::Idle)
-        return false;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_trainer)
-            m_trainer->resume();
-        m_startPaused = false;
-        m_stats.paused = false;
+    switch (m_state) {
+    case RunState::Idle:
+    case RunState::Stopping:
+        return noRun(m_state);
+    case RunState::LoadingData:
+        m_holdAfterLoad = false;
+        m_gate->open();
+        break;
+    case RunState::Running:
+    case RunState::Paused:
+    case RunState::TeachingPause:
+        endMoment();
+        m_gate->open();
+        setState(RunState::Running);
+        break;
     }
-    endTeachingPause();
     emit trainingResumed();
-    return true;
+    return CommandResult::done(u"resumed"_s);
 }
 
-void Session::step()
+CommandResult Session::step()
 {
-    if (m_phase == Phase::Idle && start(StartMode::Paused) != StartResult::Started)
-        return;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_trainer)
-            m_trainer->step();
-        else
-            ++m_pendingSteps;
-        m_startPaused = true;
-        m_stats.paused = true;
+    if (m_state == RunState::Idle) {
+        CommandResult started = start(StartMode::Paused);
+        if (!started.ok())
+            return started;
     }
-    endTeachingPause();
+    switch (m_state) {
+    case RunState::Idle:
+    case RunState::Stopping:
+        return noRun(m_state);
+    case RunState::LoadingData:
+        m_holdAfterLoad = true;
+        m_gate->allow(1);
+        break;
+    case RunState::Running:
+    case RunState::Paused:
+    case RunState::TeachingPause:
+        endMoment();
+        m_gate->allow(1);
+        setState(RunState::Paused);
+        break;
+    }
+    return CommandResult::done(u"stepped"_s);
 }
 
-void Session::endTeachingPause()
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_teachingActive = false;
-    }
-    m_teachingWake.notify_all();
-}
-
-QString Session::setLearningRate(double learningRate)
+CommandResult Session::setLearningRate(double learningRate)
 {
     if (!std::isfinite(learningRate) || learningRate <= 0 || learningRate > 10)
-        return u"lr must be a finite number with 0 < lr <= 10"_s;
+        return CommandResult::refused(ErrorKind::InvalidArgument, u"lr must be a finite number with 0 < lr <= 10"_s);
     {
         std::lock_guard lock(m_mutex);
         m_settings.learningRate = float(learningRate);
@@ -328,24 +436,25 @@ QString Session::setLearningRate(double learningRate)
             m_trainer->setLearningRate(float(learningRate));
     }
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
-QString Session::setBatchDelay(int milliseconds)
+CommandResult Session::setBatchDelay(double value)
 {
-    if (milliseconds < 0 || milliseconds > 10000)
-        return u"ms must be an integer from 0 to 10000"_s;
+    const auto milliseconds = wholeNumber(value, 0, 10000);
+    if (!milliseconds)
+        return CommandResult::refused(ErrorKind::InvalidArgument, u"ms must be an integer from 0 to 10000"_s);
     {
         std::lock_guard lock(m_mutex);
-        m_settings.batchDelayMs = milliseconds;
+        m_settings.batchDelayMs = *milliseconds;
         if (m_trainer)
-            m_trainer->setBatchDelay(milliseconds);
+            m_trainer->setBatchDelay(*milliseconds);
     }
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
-void Session::setSpeed(SpeedMode mode)
+CommandResult Session::setSpeed(SpeedMode mode)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -356,76 +465,88 @@ void Session::setSpeed(SpeedMode mode)
     }
     m_updateIntervalMs = speedModeUpdateInterval(mode);
     emit settingsChanged();
+    return CommandResult::done(u"updated"_s);
 }
 
-void Session::setTeachingMode(bool enabled)
+CommandResult Session::setTeachingMode(bool enabled)
 {
     m_settings.teachingMode = enabled;
     m_teachingEnabled = enabled;
-    if (!enabled)
-        endTeachingPause();
+    if (!enabled && m_state == RunState::TeachingPause) {
+        endMoment();
+        m_gate->open();
+        setState(RunState::Running);
+    }
     emit settingsChanged();
+    return CommandResult::done(u"updated"_s);
 }
 
-QString Session::setArchitecture(const core::Architecture &architecture)
+CommandResult Session::setArchitecture(const core::Architecture &architecture)
 {
     const std::string problem = architecture.validate();
     if (!problem.empty())
-        return QString::fromStdString(problem);
-    if (m_phase != Phase::Idle)
-        return u"Cannot change the architecture while training is in progress; stop it first"_s;
+        return CommandResult::refused(ErrorKind::InvalidArgument, QString::fromStdString(problem));
+    if (m_state != RunState::Idle)
+        return CommandResult::refused(ErrorKind::Conflict,
+                                      u"Cannot change the architecture while training is in progress; stop it first"_s);
     m_settings.architecture = architecture;
     m_modelEpochs = 0;
     m_modelTestAccuracy = -1;
+    resetRun();
     setSnapshot(std::make_shared<const core::Network>(architecture, m_settings.seed), false);
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
-QString Session::setBatchSize(int batchSize)
+CommandResult Session::setBatchSize(double value)
 {
-    if (batchSize < 1 || batchSize > 4096)
-        return u"batch_size must be an integer from 1 to 4096"_s;
-    if (m_phase != Phase::Idle)
-        return u"Cannot change the batch size while training is in progress"_s;
-    m_settings.batchSize = batchSize;
+    const auto batchSize = wholeNumber(value, 1, 4096);
+    if (!batchSize)
+        return CommandResult::refused(ErrorKind::InvalidArgument, u"batch_size must be an integer from 1 to 4096"_s);
+    if (m_state != RunState::Idle)
+        return CommandResult::refused(ErrorKind::Conflict, u"Cannot change the batch size while training is in progress"_s);
+    m_settings.batchSize = *batchSize;
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
-QString Session::setEpochs(int epochs)
+CommandResult Session::setEpochs(double value)
 {
-    if (epochs < 1 || epochs > 100)
-        return u"epochs must be an integer from 1 to 100"_s;
-    if (m_phase != Phase::Idle)
-        return u"Cannot change the number of epochs while training is in progress"_s;
-    m_settings.epochs = epochs;
+    const auto epochs = wholeNumber(value, 1, 100);
+    if (!epochs)
+        return CommandResult::refused(ErrorKind::InvalidArgument, u"epochs must be an integer from 1 to 100"_s);
+    if (m_state != RunState::Idle)
+        return CommandResult::refused(ErrorKind::Conflict,
+                                      u"Cannot change the number of epochs while training is in progress"_s);
+    m_settings.epochs = *epochs;
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
-QString Session::loadModel(const QByteArray &bytes, const QString &sourceName)
+CommandResult Session::loadModel(const QByteArray &bytes, const QString &sourceName)
 {
-    if (m_phase != Phase::Idle)
-        return u"Cannot replace the model while training is in progress; stop it first"_s;
+    if (m_state != RunState::Idle)
+        return CommandResult::refused(ErrorKind::Conflict,
+                                      u"Cannot replace the model while training is in progress; stop it first"_s);
     core::ModelMetadata metadata;
     std::shared_ptr<core::Network> network;
     try {
         network = std::make_shared<core::Network>(
             core::deserializeModel(bytes.toStdString(), sourceName.toStdString(), &metadata));
     } catch (const core::Error &error) {
-        return QString::fromStdString(error.what());
+        return CommandResult::refused(ErrorKind::InvalidArgument, QString::fromStdString(error.what()));
     }
     const std::string problem = network->architecture().validate();
     if (!problem.empty())
-        return QString::fromStdString(problem);
+        return CommandResult::refused(ErrorKind::InvalidArgument, QString::fromStdString(problem));
     m_settings.architecture = network->architecture();
     m_modelEpochs = metadata.epochsTrained;
     m_modelTestAccuracy = metadata.testAccuracy;
+    resetRun();
     setSnapshot(std::move(network), true);
     autosave(m_modelEpochs, m_modelTestAccuracy);
     emit settingsChanged();
-    return {};
+    return CommandResult::done(u"updated"_s);
 }
 
 void Session::autosave(int epochsTrained, float testAccuracy)
@@ -449,18 +570,10 @@ void Session::waitForSaves()
 
 // --- Queries ------------------------------------------------------------------------------
 
-bool Session::isPaused() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_phase != Phase::Idle && (m_stats.paused || m_teachingActive);
-}
-
 SessionStats Session::stats() const
 {
     std::lock_guard lock(m_mutex);
-    SessionStats result = m_stats;
-    result.paused = m_phase != Phase::Idle && (m_stats.paused || m_teachingActive);
-    return result;
+    return m_stats;
 }
 
 TrainingHistory Session::history() const

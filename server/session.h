@@ -3,6 +3,10 @@
 //
 // API summary (all methods are called on the thread that owns the Session, i.e. the main thread;
 // every signal is emitted on that thread too, so plain connects are fine):
+//   State      runState(): the one state machine of the run (see RunState in sessiontypes.h);
+//              every transition emits runStateChanged. Training waits at a core::BatchGate that
+//              only this state machine opens and closes; the trainer thread never waits inside
+//              a callback, and a teaching pause is a state with a deadline.
 //   Commands   start() -> Started | Busy | Error;  stop();  pause();  resume();  step()
 //              setLearningRate / setBatchDelay / setSpeed / setTeachingMode (live, also while
 //              training); setArchitecture / setBatchSize / setEpochs / loadModel (idle only).
@@ -11,13 +15,15 @@
 //              lastUpdate(), confusion(), dataStatus(), modelFile(). Cheap; callable any time.
 //   Signals    trainingStarted, batchReported (throttled: ~30/s normal, ~5/s fast), teaching
 //              moments (pauseMomentReached / pauseMomentEnded), epochFinished, trainingFinished,
-//              trainingFailed, paused/resumed, settingsChanged, weightsChanged,
+//              trainingFailed, paused/resumed, runStateChanged, settingsChanged, weightsChanged,
 //              dataStatusChanged, downloadProgress, warning (autosave / model load problems).
 // Training runs on a worker thread owned by the Session, never on the event-loop thread.
 // MNIST is loaded once (downloaded first when missing) and kept for later runs.
 #pragma once
 
+#include "batchgate.h"
 #include "dataset.h"
+#include "command.h"
 #include "mnistdownloader.h"
 #include "network.h"
 #include "sessiontypes.h"
@@ -31,7 +37,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -47,7 +52,7 @@ struct SessionOptions
     bool allowDownload = true;       // fetch MNIST when missing
     QList<QUrl> mirrors;             // empty: MnistDownloader::defaultMirrors()
     QList<MnistFile> files;          // empty: MnistDownloader::standardFiles()
-    double teachingPauseScale = 1.0; // tests shorten the seed's 3 s / 3 s / 2 s pauses
+    double teachingPauseScale = 1.0; // tests shorten the original's 3 s / 3 s / 2 s pauses
     int weightsSnapshotMs = 1000;    // how often the live weights snapshot is refreshed
 };
 
@@ -55,31 +60,19 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    enum class StartResult { Started, Busy, Error };
-    enum class StartMode { Run, Paused }; // Paused: the run waits for step()/resume()
+    enum class RunOutcome { None, Finished, Stopped, Failed }; // how the last run ended
 
     explicit Session(SessionOptions options, QObject *parent = nullptr);
     ~Session() override; // stops a run and joins the worker thread
 
     // --- Commands ------------------------------------------------------------------------
-    // Started: the training lock is taken (data is loaded or downloaded first if needed).
-    // Busy: a run already holds the lock. Error: see lastError() (e.g. data missing, offline).
-    StartResult start(StartMode mode = StartMode::Run);
+    // The one door for every command of every client (see command.h). Start: Started (data is
+    // loaded or downloaded first if needed), "busy" when a run is on, Unavailable when the
+    // data is missing. Stop takes effect before the next batch, in every state. Step runs one
+    // batch and pauses (it starts a paused run when idle). Learning rate, batch delay, speed
+    // and teaching mode change live; architecture, batch size, epochs and model only when idle.
+    CommandResult execute(const Command &command);
     QString lastError() const { return m_lastError; }
-    void stop();   // takes effect before the next batch (also while paused); no-op when idle
-    bool pause();  // false when idle
-    bool resume(); // also ends a teaching pause early; false when idle
-    void step();   // one batch, then paused; starts a paused run when idle
-
-    QString setLearningRate(double learningRate); // finite, 0 < lr <= 10
-    QString setBatchDelay(int milliseconds);      // 0..10000
-    void setSpeed(SpeedMode mode);                // sets batch delay and update rate
-    void setTeachingMode(bool enabled);
-    QString setArchitecture(const core::Architecture &architecture); // idle only; new network
-    QString setBatchSize(int batchSize); // idle only, 1..4096
-    QString setEpochs(int epochs);       // idle only, 1..100
-    // Replaces the network by a model file after validating it completely (idle only).
-    QString loadModel(const QByteArray &bytes, const QString &sourceName);
     // Fetches missing MNIST files without training (progress through downloadProgress).
     void downloadData();
     // Autosaves (serialise, write, fsync) run one at a time on a background thread so the event
@@ -87,8 +80,13 @@ public:
     void waitForSaves();
 
     // --- Queries -------------------------------------------------------------------------
-    bool isTraining() const { return m_phase != Phase::Idle; }
-    bool isPaused() const;
+    RunState runState() const { return m_state; }
+    // Identity of the run the clients are showing: a new one at every start and every new
+    // network (architecture change, loaded model), so clients clear the old run's views.
+    quint64 runId() const { return m_runId; }
+    RunOutcome lastOutcome() const { return m_lastOutcome; }
+    bool isTraining() const { return m_state != RunState::Idle; }
+    bool isPaused() const { return m_state == RunState::Paused || m_state == RunState::TeachingPause; }
     SessionSettings settings() const { return m_settings; }
     SessionStats stats() const;
     TrainingHistory history() const;
@@ -101,7 +99,9 @@ public:
     std::optional<core::ConfusionMatrix> confusion() const; // last epoch's, if any
     DataStatus dataStatus() const;
     QByteArray modelFile() const; // the current network as a model file
-    QString pauseReason() const { return m_teachingReason; } // active teaching moment or empty
+    QString pauseReason() const { return m_moment ? m_moment->reason : QString(); } // shown moment or empty
+    // The teaching moment on show (a timed teaching pause, or one met while paused), else null.
+    std::shared_ptr<const PauseMoment> pauseMoment() const { return m_moment; }
     // Problems met while loading the autosaved model at construction (corrupted file, ...).
     QStringList startupWarnings() const { return m_startupWarnings; }
 
@@ -112,6 +112,7 @@ signals:
     void pauseMomentEnded(const QString &reason);
     void trainingPaused();
     void trainingResumed();
+    void runStateChanged(server::RunState state);
     void epochFinished(const core::EpochReport &report);
     void trainingFinished(const core::FinishReport &report); // also after stop (report.stopped)
     void trainingFailed(const QString &message);            // followed by trainingFinished
@@ -123,12 +124,31 @@ signals:
 
 private:
     friend class TrainingRelay;
-    enum class Phase { Idle, Downloading, Running };
 
+    enum class StartMode { Run, Paused }; // Paused: the run waits for a step or resume
+    CommandResult start(StartMode mode);
+    CommandResult stop();
+    CommandResult pause();
+    CommandResult resume();
+    CommandResult step();
+    CommandResult setLearningRate(double learningRate); // finite, 0 < lr <= 10
+    CommandResult setBatchDelay(double milliseconds);   // whole, 0..10000
+    CommandResult setSpeed(SpeedMode mode);             // sets batch delay and update rate
+    CommandResult setTeachingMode(bool enabled);
+    CommandResult setArchitecture(const core::Architecture &architecture); // idle only; new network
+    CommandResult setBatchSize(double batchSize);       // idle only, whole, 1..4096
+    CommandResult setEpochs(double epochs);             // idle only, whole, 1..100
+    // Replaces the network by a model file after validating it completely (idle only).
+    CommandResult loadModel(const QByteArray &bytes, const QString &sourceName);
+
+    void setState(RunState state);
+    void resetRun(); // a new run identity: clears stats, history, confusion, last update
     void launchWorker();
-    void workerBody(std::shared_ptr<const core::MnistData> data);
+    void workerBody(std::shared_ptr<const core::MnistData> data, std::shared_ptr<core::BatchGate> gate);
+    void onDataReady();
     void finishRun(const core::FinishReport &report, const QString &failure);
-    void endTeachingPause();
+    void onTeachingMoment(const PauseMoment &moment);
+    void endMoment(); // the shown moment ends (deadline, continue, stop): pauseMomentEnded
     void autosave(int epochsTrained, float testAccuracy); // queued on m_savePool
     void loadAutosave();
     void setSnapshot(std::shared_ptr<const core::Network> network, bool trained);
@@ -141,7 +161,10 @@ private:
 
     SessionOptions m_options;
     SessionSettings m_settings;
-    Phase m_phase = Phase::Idle;
+    RunState m_state = RunState::Idle;
+    quint64 m_runId = 1;
+    RunOutcome m_lastOutcome = RunOutcome::None;
+    bool m_holdAfterLoad = false; // paused or stepped while the data was loading
     QString m_lastError;
     QStringList m_startupWarnings;
     int m_modelEpochs = 0;          // metadata of the current weights, for modelFile()
@@ -154,8 +177,7 @@ private:
     std::unique_ptr<core::Network> m_trainingNetwork;
     std::unique_ptr<TrainingRelay> m_relay;
     std::thread m_worker;
-    bool m_startPaused = false;
-    int m_pendingSteps = 0;
+    std::shared_ptr<core::BatchGate> m_gate; // the run's gate; new for every run
     std::atomic<bool> m_stopRequested{false};
     QThreadPool m_savePool; // one thread: autosaves in order, off the event loop
     core::TrainerSettings m_trainerSettings; // written before the worker starts
@@ -176,11 +198,9 @@ private:
     std::optional<core::ConfusionMatrix> m_confusion;
     quint64 m_sequence = 0;
 
-    // Teaching pauses: the trainer thread waits on m_teachingWake inside the callback.
-    std::condition_variable m_teachingWake;
-    bool m_teachingActive = false; // guarded by m_mutex
-    quint64 m_teachingId = 0;      // guarded by m_mutex
-    QString m_teachingReason;      // main thread
+    // Teaching moments (main thread): the one on show and the id of its deadline timer.
+    std::shared_ptr<const PauseMoment> m_moment;
+    quint64 m_momentId = 0;
     std::atomic<bool> m_teachingEnabled{true};
     std::atomic<int> m_updateIntervalMs{33};
 };

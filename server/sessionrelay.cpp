@@ -1,9 +1,8 @@
 // The Session's trainer-thread half: the relay callbacks copy what the clients need under the
-// session lock, throttle live updates, refresh the weights snapshot and really pause for
-// teaching moments; everything reaches the main thread as queued calls.
+// session lock, throttle live updates, refresh the weights snapshot and close the batch gate at
+// a teaching moment; everything reaches the main thread as queued calls. Nothing here waits.
 #include "session.h"
 
-#include <QTimer>
 
 #include <cmath>
 
@@ -90,47 +89,22 @@ void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core
 {
     if (!m_teachingEnabled || m_stopRequested)
         return;
+    // Hold the next batch right away: the main thread's state machine, told below, decides
+    // whether this becomes a timed teaching pause (and opens the gate again at its deadline) or
+    // the run carries on. The trainer thread never waits here.
+    m_trainer->gate().close();
     PauseMoment pause;
     pause.reason = QString::fromStdString(moment.reason);
-    pause.message = QString::fromStdString(moment.message);
+    pause.moment = moment;
     pause.durationSeconds = moment.pauseSeconds;
     pause.update.report = std::make_shared<const core::BatchReport>(report);
     pause.update.serverTimeMs = nowMs();
-    quint64 id = 0;
     {
         std::lock_guard lock(m_mutex);
         pause.update.sequence = ++m_sequence;
         pause.lossHistory = m_history.loss;
-        id = ++m_teachingId;
-        m_teachingActive = true;
     }
-    const int waitMs = int(std::lround(moment.pauseSeconds * m_options.teachingPauseScale * 1000));
-    QMetaObject::invokeMethod(this, [this, pause, id, waitMs] {
-        m_teachingReason = pause.reason;
-        emit pauseMomentReached(pause);
-        QTimer::singleShot(waitMs, this, [this, id] {
-            bool wasActive = false;
-            {
-                std::lock_guard lock(m_mutex);
-                wasActive = m_teachingActive && m_teachingId == id;
-                if (wasActive)
-                    m_teachingActive = false;
-            }
-            if (wasActive)
-                m_teachingWake.notify_all();
-        });
-    }, Qt::QueuedConnection);
-
-    // Really pause: the trainer thread waits here until the timer, a controller or stop ends it.
-    {
-        std::unique_lock lock(m_mutex);
-        m_teachingWake.wait(lock, [&] { return !m_teachingActive || m_teachingId != id || m_stopRequested; });
-    }
-    QMetaObject::invokeMethod(this, [this, reason = pause.reason] {
-        if (m_teachingReason == reason)
-            m_teachingReason.clear();
-        emit pauseMomentEnded(reason);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this, pause] { onTeachingMoment(pause); }, Qt::QueuedConnection);
 }
 
 void Session::relayEpoch(const core::EpochReport &report)

@@ -1,9 +1,23 @@
-// Speed modes: names and their mapping onto the batch delay and the live update rate.
+// Run states' and speed modes' names; speed modes' mapping onto the batch delay and the live
+// update rate.
 #include "sessiontypes.h"
 
 using namespace Qt::StringLiterals;
 
 namespace server {
+
+QString runStateName(RunState state)
+{
+    switch (state) {
+    case RunState::Idle: return u"idle"_s;
+    case RunState::LoadingData: return u"loading_data"_s;
+    case RunState::Running: return u"running"_s;
+    case RunState::Paused: return u"paused"_s;
+    case RunState::TeachingPause: return u"teaching_pause"_s;
+    case RunState::Stopping: return u"stopping"_s;
+    }
+    return u"idle"_s;
+}
 
 QString speedModeName(SpeedMode mode)
 {

@@ -16,7 +16,18 @@
 
 namespace server {
 
-// The seed UI's speed buttons. Mapped onto the batch delay and the live update rate:
+// The state of the run. Exactly one object, the Session, owns it and changes it, on its own
+// thread; every client (the desktop window, each browser) is told each change.
+//   Idle --start--> LoadingData --data ready--> Running | Paused (a start by `step`)
+//   Running --pause--> Paused --resume--> Running;  step: Running/Paused -> Paused + one batch
+//   Running --teaching moment--> TeachingPause --deadline or resume--> Running
+//   TeachingPause --pause/step--> Paused;  a moment met while Paused shows without a deadline
+//   any state but Idle --stop--> Stopping --worker ended--> Idle;  a run that ends by itself,
+//   or fails (an event, not a state), goes straight back to Idle.
+enum class RunState { Idle, LoadingData, Running, Paused, TeachingPause, Stopping };
+QString runStateName(RunState state); // "idle", "loading_data", "running", "paused", ...
+
+// The original UI's speed buttons. Mapped onto the batch delay and the live update rate:
 // Step 1000 ms between batches, Narrated 200 ms, Normal 0 ms (~30 updates/s), Fast 0 ms (~5/s).
 enum class SpeedMode { Step, Narrated, Normal, Fast };
 
@@ -72,12 +83,14 @@ struct BatchUpdate
     quint64 sequence = 0;    // increases by one per emitted update
 };
 
-// A teaching moment: the session really pauses training for `durationSeconds`.
+// A teaching moment: the session really pauses training for `durationSeconds` (0: the run
+// was already paused by a controller, so the moment holds until someone continues).
 struct PauseMoment
 {
     QString reason;  // "first_forward", "first_backward", "high_loss"
-    QString message; // explanation with the real numbers
+    core::TeachingMoment moment; // its numbers; each client words them (messages::teachingText)
     double durationSeconds = 0;
+    double deadlineMs = 0;  // when the pause ends, ms since the Unix epoch; 0 when it holds
     BatchUpdate update; // the data of that moment
     QVector<float> lossHistory;
 };
@@ -95,5 +108,6 @@ struct DataStatus
 
 Q_DECLARE_METATYPE(server::BatchUpdate)
 Q_DECLARE_METATYPE(server::PauseMoment)
+Q_DECLARE_METATYPE(server::RunState)
 Q_DECLARE_METATYPE(core::EpochReport)
 Q_DECLARE_METATYPE(core::FinishReport)

@@ -1,7 +1,6 @@
 // The thin adapter between core::Trainer's observer callbacks (trainer thread) and the Session.
 // It forwards each callback to the Session's relay* functions, which copy what they need under
-// the session lock and post queued events to the main thread. Nothing here blocks training
-// except a teaching moment, which is meant to pause it.
+// the session lock and post queued events to the main thread. Nothing here blocks training.
 #pragma once
 
 #include "trainingevents.h"

@@ -1,7 +1,8 @@
 #include "websockethub.h"
 
-#include "messages.h"
+#include "command.h"
 #include "jsonwriter.h"
+#include "messages.h"
 #include "session.h"
 
 #include <QAbstractHttpServer>
@@ -44,6 +45,7 @@ WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits lim
             [this](const PauseMoment &moment) { broadcast(messages::pauseMoment(moment)); });
     connect(&session, &Session::pauseMomentEnded, this,
             [this](const QString &reason) { broadcast(messages::pauseResumed(reason)); });
+    connect(&session, &Session::runStateChanged, this, [this] { broadcast(messages::runState(m_session)); });
     connect(&session, &Session::trainingPaused, this, [this] { broadcast(messages::ofType("training_paused")); });
     connect(&session, &Session::trainingResumed, this, [this] { broadcast(messages::ofType("training_resumed")); });
     connect(&session, &Session::epochFinished, this,
@@ -348,27 +350,10 @@ void WebSocketHub::onMessage(Client &client, const QString &text)
         return reply(client, messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
     if (!m_policy.takeControlBudget(client.request))
         return reply(client, messages::error(u"Too many commands; slow down"_s));
-    QString status;
-    if (command == u"start"_s) {
-        switch (m_session.start()) {
-        case Session::StartResult::Started: status = u"started"_s; break;
-        case Session::StartResult::Busy: status = u"busy"_s; break;
-        case Session::StartResult::Error: return reply(client, messages::error(m_session.lastError()));
-        }
-    } else if (command == u"stop"_s) {
-        m_session.stop();
-        status = u"stopped"_s;
-    } else if (command == u"pause"_s) {
-        status = m_session.pause() ? u"paused"_s : u"idle"_s;
-    } else if (command == u"resume"_s) {
-        status = m_session.resume() ? u"resumed"_s : u"idle"_s;
-    } else if (command == u"step"_s) {
-        m_session.step();
-        status = u"stepped"_s;
-    } else {
+    const auto kind = commandFromName(command);
+    if (!kind || !isRunCommand(*kind))
         return reply(client, messages::error(u"Unknown command '%1' (start, stop, pause, resume, step)"_s.arg(command.left(50))));
-    }
-    reply(client, json::compact({{u"type"_s, u"command_result"_s}, {u"command"_s, command}, {u"status"_s, status}}));
+    reply(client, messages::commandResult(command, m_session.execute(Command::of(*kind))));
 }
 
 } // namespace server

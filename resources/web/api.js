@@ -118,7 +118,7 @@ export class ApiClient extends Emitter {
 		let socket;
 		try {
 			socket = new this.WebSocketImpl( webSocketUrl( this.pageUrl, this.token ) );
-		} catch ( error ) {
+		} catch {
 			this.scheduleReconnect();
 			return;
 		}
@@ -224,7 +224,8 @@ export class ApiClient extends Emitter {
 			} catch {
 				data = { status: 'error', message: `server sent non-JSON (HTTP ${response.status})` };
 			}
-			// The seed answers "busy" with HTTP 200: it is still a refusal.
+			// The original answers "busy" with HTTP 200, and so do we: it is still a refusal. So is
+			// /get-weights' 200 "error" before any training ("No network available"): no weights yet.
 			const refused = data?.status === 'error' || data?.status === 'busy';
 			return { ok: response.ok && ! refused, status: response.status, data };
 		} catch ( error ) {
@@ -240,7 +241,7 @@ export class ApiClient extends Emitter {
 		return this.request( 'POST', path, options );
 	}
 
-	// Commands (protocol §HTTP). Each resolves to {ok, status, data}.
+	// Commands (docs/protocol.md, "HTTP"). Each resolves to {ok, status, data}.
 	startTraining() { return this.post( '/start-training' ); }
 	stopTraining() { return this.post( '/stop-training' ); }
 	pauseTraining() { return this.post( '/pause-training' ); }

@@ -130,7 +130,8 @@ function continueAfterPause( skipFuture ) {
 }
 
 // ---- Weights for draw & predict and the connection colours ----------------------------------
-// The server shares weights only once a network has trained (404 before): ask only then.
+// The server shares weights only once a network has trained (before, /get-weights answers
+// status "error", "No network available": no weights yet): ask only then.
 async function refreshWeights() {
 	if ( ! state.hasWeights && ! state.training ) return;
 	if ( weights.loading ) {

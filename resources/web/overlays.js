@@ -137,11 +137,14 @@ export class TeachingOverlay {
 		$( 'teaching-title' ).textContent = TITLES[ moment.reason ] ?? 'A key moment';
 		$( 'teaching-message' ).textContent = moment.message ?? '';
 		this.draw();
-		const endsAt = performance.now() + ( Number( moment.duration ) || 0 ) * 1000;
+		// duration 0: the run was paused when the moment came; it holds until someone goes on.
+		const duration = Number( moment.duration ) || 0;
+		const endsAt = performance.now() + duration * 1000;
 		clearInterval( this.timer );
 		const tick = () => {
 			const left = Math.max( 0, Math.ceil( ( endsAt - performance.now() ) / 1000 ) );
-			$( 'teaching-countdown' ).textContent = left > 0 ? `resumes in ${left} s` : 'resuming…';
+			$( 'teaching-countdown' ).textContent = duration <= 0 ? 'paused: Continue or Step to go on'
+				: left > 0 ? `resumes in ${left} s` : 'resuming…';
 		};
 		tick();
 		this.timer = setInterval( tick, 250 );

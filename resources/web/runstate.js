@@ -35,6 +35,10 @@ export class RunState {
 		this.clientId = null;
 		this.training = false;
 		this.paused = false;
+		// The server's run state: idle, loading_data, running, paused, teaching_pause, stopping.
+		this.runState = 'idle';
+		this.runId = null; // the server's run identity; a new one clears the old run's views
+		this.lastOutcome = 'none'; // how the last run ended: none, finished, stopped, failed
 		this.architecture = [ 784, 128, 64, 10 ];
 		this.activationNames = [ 'relu', 'relu' ];
 		this.settings = { learning_rate: 0.01, batch_delay: 0, batch_size: 64, epochs: 3,
@@ -78,7 +82,25 @@ export class RunState {
 	}
 }
 
+// A new run identity (every start, every new network) clears the old run's views: stats,
+// curves, epochs, confusion matrix, the focus sample, the last outcome.
+function adoptRun( state, message, changed ) {
+	if ( ! isNumber( message.run_id ) || message.run_id === state.runId ) return;
+	state.runId = message.run_id;
+	state.history = emptyHistory();
+	state.epochResults = [];
+	state.confusion = null;
+	state.complete = null;
+	state.lastOutcome = 'none';
+	state.lastUpdate = null;
+	state.pause = null;
+	state.stats = { epoch: 0, batch: 0, batches_per_epoch: 0, loss: null, accuracy: null };
+	[ 'history', 'epochs', 'confusion', 'stats', 'activations', 'complete', 'pause', 'training' ]
+		.forEach( ( key ) => changed.add( key ) );
+}
+
 function applySettings( state, message, changed ) {
+	adoptRun( state, message, changed );
 	if ( message.settings && typeof message.settings === 'object' ) {
 		state.settings = { ...state.settings, ...message.settings };
 		changed.add( 'settings' );
@@ -139,6 +161,12 @@ const HANDLERS = {
 		if ( settingsError ) return settingsError;
 		state.training = !! message.training;
 		state.paused = !! message.paused;
+		state.runState = typeof message.run_state === 'string' ? message.run_state
+			: state.training ? ( state.paused ? 'paused' : 'running' ) : 'idle';
+		if ( typeof message.last_outcome === 'string' ) state.lastOutcome = message.last_outcome;
+		// A client that joins during a teaching moment gets its card with the snapshot.
+		state.pause = message.pause_moment && typeof message.pause_moment.reason === 'string' ? message.pause_moment : null;
+		changed.add( 'pause' );
 		if ( message.stats ) applyStats( state, message.stats, changed );
 		const history = emptyHistory();
 		for ( const key of [ 'loss', 'accuracy', 'test_accuracy', 'test_loss' ] ) {
@@ -198,6 +226,16 @@ const HANDLERS = {
 		}
 		state.pause = message;
 		changed.add( 'pause' );
+		return null;
+	},
+
+	run_state( state, message, changed ) {
+		if ( typeof message.state !== 'string' ) return 'missing "state"';
+		state.runState = message.state;
+		if ( typeof message.last_outcome === 'string' ) state.lastOutcome = message.last_outcome;
+		state.training = message.state !== 'idle';
+		state.paused = message.state === 'paused' || message.state === 'teaching_pause';
+		changed.add( 'training' );
 		return null;
 	},
 

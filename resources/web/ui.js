@@ -102,7 +102,10 @@ export class Ui {
 		button.setAttribute( 'aria-label', running ? 'Pause training' : state.training ? 'Resume training' : 'Start training' );
 		button.dataset.state = running ? 'running' : state.training ? 'paused' : 'idle';
 		const pill = $( 'run-state' );
-		pill.textContent = state.pause ? 'Teaching pause' : running ? 'Training' : state.training ? 'Paused' : 'Idle';
+		const idle = { finished: 'Finished', stopped: 'Stopped', failed: 'Failed' }[ state.lastOutcome ] ?? 'Idle';
+		pill.textContent = state.runState === 'teaching_pause' ? 'Teaching pause' : running ? 'Training'
+			: state.runState === 'loading_data' ? 'Loading data' : state.runState === 'stopping' ? 'Stopping'
+				: state.training ? 'Paused' : idle;
 		pill.className = `state-pill ${running ? 'running' : state.training ? 'paused' : ''}`;
 		this.renderControls( state );
 	}

@@ -91,7 +91,7 @@ void TestAppWidgets::canvasFeedsPreprocessingAndPrediction()
     QVERIFY(!panel.input().empty);
     QCOMPARE(panel.input().pixels, expected.pixels);
 
-    // Centre of mass near the middle of the 28x28 (the seed's shift).
+    // Centre of mass near the middle of the 28x28 (the original's shift).
     double mass = 0, cx = 0;
     for (int i = 0; i < 784; ++i) {
         mass += panel.input().pixels[i];
@@ -203,11 +203,11 @@ void TestAppWidgets::controlsReachTheSession()
     QVERIFY(settings.count() >= 2);
 
     // ... and the session's changes reach the controls (as when a browser drives).
-    session.setLearningRate(0.002);
+    session.execute(server::Command::learningRate(0.002));
     QVERIFY(qAbs(window.controlBar()->learningRate() - 0.002) < 1e-9);
-    session.setSpeed(server::SpeedMode::Fast);
+    session.execute(server::Command::speedMode(server::SpeedMode::Fast));
     QCOMPARE(window.controlBar()->speed(), server::SpeedMode::Fast);
-    session.setTeachingMode(false);
+    session.execute(server::Command::teachingMode(false));
     QVERIFY(!window.actions()->teaching->isChecked());
 
     // A bad learning rate from the control is refused by the session and the slider reverts.
@@ -233,7 +233,7 @@ void TestAppWidgets::architectureChangeRebuildsScene()
     core::Architecture architecture;
     architecture.sizes = {784, 32, 10};
     architecture.activations = {core::Activation::Sigmoid};
-    QVERIFY(session.setArchitecture(architecture).isEmpty());
+    QVERIFY(session.execute(server::Command::setArchitecture(architecture)).message.isEmpty());
     QCOMPARE(window.networkView()->scene()->layout().neuronCount(), 784 + 32 + 10);
     // The connections follow the new network's weights.
     QTRY_VERIFY(window.networkView()->scene()->lineCount() > 0);

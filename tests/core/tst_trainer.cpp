@@ -1,6 +1,7 @@
 // The training loop on small synthetic data: the loss falls, reports carry the visual data in
-// the drawn-layer shapes, teaching moments fire as the seed's, and stop / pause / step /
-// resume / live learning rate / batch delay behave; a non-finite loss ends the run.
+// the drawn-layer shapes, teaching moments fire as the original's, and the batch gate (stop /
+// close / single steps / open), live learning rate and batch delay behave; a non-finite loss
+// ends the run.
 #include "trainer.h"
 
 #include <QTest>
@@ -59,7 +60,11 @@ struct Recorder : TrainingObserver
     void teachingMoment(const TeachingMoment &moment, const BatchReport &report) override
     {
         moments.emplace_back(moment.reason, report.globalBatch);
-        QVERIFY(!moment.message.empty());
+        // The moment is data: its numbers are the batch's.
+        QCOMPARE(moment.loss, report.loss);
+        QCOMPARE(moment.globalBatch, report.globalBatch);
+        QCOMPARE(moment.label, report.focusLabel);
+        QVERIFY(moment.confidence > 0 && moment.confidence <= 1);
     }
     void epochFinished(const EpochReport &report) override { epochs.push_back(report); }
     void trainingFinished(const FinishReport &) override { ++finished; }
@@ -244,7 +249,7 @@ private slots:
         Recorder recorder;
         recorder.onBatch = [&](const BatchReport &report) {
             if (report.globalBatch == 5)
-                trainer.stop();
+                trainer.gate().stop();
         };
         const FinishReport finish = trainer.run(recorder);
         QVERIFY(finish.stopped);
@@ -263,18 +268,18 @@ private slots:
         recorder.onBatch = [&](const BatchReport &report) {
             seen = report.globalBatch;
             if (report.globalBatch == 3)
-                trainer.pause(); // as a teaching moment does, from the trainer thread
+                trainer.gate().close(); // as a teaching moment does, from the trainer thread
         };
         std::thread worker([&] { trainer.run(recorder); });
-        QTRY_VERIFY_WITH_TIMEOUT(trainer.isPaused() && seen == 3, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!trainer.gate().isOpen() && seen == 3, 5000);
         QTest::qWait(50);
         QCOMPARE(seen.load(), 3LL); // really paused
-        trainer.step();
+        trainer.gate().allow(1);
         QTRY_COMPARE_WITH_TIMEOUT(seen.load(), 4LL, 5000);
         QTest::qWait(50);
         QCOMPARE(seen.load(), 4LL); // exactly one batch
-        QVERIFY(trainer.isPaused());
-        trainer.resume();
+        QVERIFY(!trainer.gate().isOpen());
+        trainer.gate().open();
         worker.join();
         QCOMPARE(seen.load(), 20LL);
         QCOMPARE(recorder.finished, 1);
@@ -291,7 +296,7 @@ private slots:
         std::thread worker([&] { trainer.run(recorder); });
         QTRY_COMPARE_WITH_TIMEOUT(int(recorder.batches.size()) >= 1, true, 5000);
         const auto start = std::chrono::steady_clock::now();
-        trainer.stop();
+        trainer.gate().stop();
         worker.join();
         QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
         QCOMPARE(int(recorder.batches.size()), 1);

@@ -192,7 +192,7 @@ void TestMnistDownloader::sessionDownloadsThenTrains()
     options.mirrors = mirrors({u"broken"_s, u"good"_s});
     options.files = files();
     server::Session session(options);
-    session.setTeachingMode(false);
+    session.execute(server::Command::teachingMode(false));
     server::Server httpServer(session, server::AccessSettings{});
     QVERIFY(httpServer.listen(QHostAddress::LocalHost, 0));
     WsClient client;
@@ -201,7 +201,7 @@ void TestMnistDownloader::sessionDownloadsThenTrains()
     QCOMPARE(client.first(u"state"_s).value(u"data"_s).toObject().value(u"ready"_s).toBool(), false);
 
     QSignalSpy finished(&session, &server::Session::trainingFinished);
-    QCOMPARE(session.start(), server::Session::StartResult::Started);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(session.isTraining());
     QVERIFY(finished.wait(30000));
     QVERIFY(!finished.first().first().value<core::FinishReport>().stopped);
@@ -217,7 +217,7 @@ void TestMnistDownloader::sessionDownloadsThenTrains()
     server::Session failing(options);
     QSignalSpy failed(&failing, &server::Session::trainingFailed);
     QSignalSpy failingFinished(&failing, &server::Session::trainingFinished);
-    QCOMPARE(failing.start(), server::Session::StartResult::Started);
+    QCOMPARE(failing.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(failingFinished.wait(10000));
     QCOMPARE(failed.count(), 1);
     QVERIFY(failed.first().first().toString().contains(u"scripts/fetch-mnist"_s));

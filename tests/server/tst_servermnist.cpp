@@ -50,7 +50,7 @@ void TestServerMnist::oneEpochEndToEnd()
     options.allowDownload = false;
     options.teachingPauseScale = 0.05;
     auto session = std::make_unique<server::Session>(options);
-    QCOMPARE(session->setEpochs(1), QString());
+    QCOMPARE(session->execute(server::Command::epochs(1)).message, QString());
     auto httpServer = std::make_unique<server::Server>(*session, server::AccessSettings{});
     QVERIFY(httpServer->listen(QHostAddress::LocalHost, 0));
     const quint16 port = httpServer->port();

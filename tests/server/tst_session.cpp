@@ -1,10 +1,11 @@
-// server::Session on its own: seed defaults, setters, stop within a batch, pause/step, teaching
+// server::Session on its own: the original's defaults, setters, stop within a batch, pause/step, teaching
 // mode off, data loaded once, history thinning, autosave / load / damaged files, missing data.
 #include "serverfixtures.h"
 
 #include "modelstore.h"
 #include "session.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -30,6 +31,9 @@ private slots:
     void autosaveAndReload();
     void damagedAutosaveIsReportedAndSkipped();
     void missingDataWithoutDownloadIsAClearError();
+    void teachingPauseIsAStateThatStopEndsAtOnce();
+    void steppingThroughTeachingMomentsStaysPaused();
+    void newNetworkIsANewRun();
 
 private:
     std::unique_ptr<server::Session> makeSession(bool withModel = true);
@@ -77,18 +81,18 @@ void TestSession::settersValidate()
     auto session = makeSession();
     QSignalSpy changed(session.get(), &server::Session::settingsChanged);
     for (double bad : {0.0, -1.0, 10.5, std::nan(""), std::numeric_limits<double>::infinity()})
-        QVERIFY(!session->setLearningRate(bad).isEmpty());
-    QCOMPARE(session->setLearningRate(10), QString());
-    QCOMPARE(session->setLearningRate(1e-6), QString());
+        QVERIFY(!session->execute(server::Command::learningRate(bad)).message.isEmpty());
+    QCOMPARE(session->execute(server::Command::learningRate(10)).message, QString());
+    QCOMPARE(session->execute(server::Command::learningRate(1e-6)).message, QString());
     for (int bad : {-1, 10001})
-        QVERIFY(!session->setBatchDelay(bad).isEmpty());
-    QCOMPARE(session->setBatchDelay(10000), QString());
-    QVERIFY(!session->setBatchSize(0).isEmpty());
-    QVERIFY(!session->setEpochs(0).isEmpty());
+        QVERIFY(!session->execute(server::Command::batchDelay(bad)).message.isEmpty());
+    QCOMPARE(session->execute(server::Command::batchDelay(10000)).message, QString());
+    QVERIFY(!session->execute(server::Command::batchSize(0)).message.isEmpty());
+    QVERIFY(!session->execute(server::Command::epochs(0)).message.isEmpty());
     core::Architecture bad;
     bad.sizes = {784, 10, 11};
     bad.activations = {core::Activation::ReLU};
-    QCOMPARE(session->setArchitecture(bad), u"Architecture must start with 784 and end with 10"_s);
+    QCOMPARE(session->execute(server::Command::setArchitecture(bad)).message, u"Architecture must start with 784 and end with 10"_s);
     QCOMPARE(changed.count(), 3);
     QCOMPARE(session->settings().learningRate, 1e-6f);
     QCOMPARE(session->settings().batchDelayMs, 10000);
@@ -102,7 +106,7 @@ void TestSession::speedModes()
                                                           {server::SpeedMode::Normal, 0},
                                                           {server::SpeedMode::Fast, 0}};
     for (const auto &[mode, delay] : expected) {
-        session->setSpeed(mode);
+        session->execute(server::Command::speedMode(mode));
         QCOMPARE(session->settings().batchDelayMs, delay);
         QCOMPARE(server::speedModeFromName(server::speedModeName(mode)), std::optional(mode));
     }
@@ -113,18 +117,18 @@ void TestSession::speedModes()
 void TestSession::stopTakesEffectWithinOneBatch()
 {
     auto session = makeSession(false);
-    session->setTeachingMode(false);
-    QCOMPARE(session->setEpochs(50), QString());
-    session->setBatchDelay(30);
+    session->execute(server::Command::teachingMode(false));
+    QCOMPARE(session->execute(server::Command::epochs(50)).message, QString());
+    session->execute(server::Command::batchDelay(30));
     QSignalSpy updates(session.get(), &server::Session::batchReported);
     QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
-    QCOMPARE(session->start(), server::Session::StartResult::Busy);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"busy"_s);
     QTRY_VERIFY_WITH_TIMEOUT(session->stats().globalBatch >= 3, 10000);
     const long long atStop = session->stats().globalBatch;
     QElapsedTimer timer;
     timer.start();
-    session->stop();
+    session->execute(server::Command::of(server::CommandKind::Stop));
     QVERIFY(finished.wait(5000));
     QVERIFY(timer.elapsed() < 1000);
     const auto report = finished.first().first().value<core::FinishReport>();
@@ -137,16 +141,16 @@ void TestSession::stopTakesEffectWithinOneBatch()
 void TestSession::teachingModeOffNeverPauses()
 {
     auto session = makeSession(false);
-    session->setTeachingMode(false);
+    session->execute(server::Command::teachingMode(false));
     QSignalSpy moments(session.get(), &server::Session::pauseMomentReached);
     QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(30000));
     QCOMPARE(moments.count(), 0);
 
-    // On (the default): the seed's two first moments arrive with their seed durations.
-    session->setTeachingMode(true);
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    // On (the default): the original's first two moments arrive with the original's durations.
+    session->execute(server::Command::teachingMode(true));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(30000));
     QVERIFY(moments.count() >= 2);
     const auto first = moments[0].first().value<server::PauseMoment>();
@@ -160,14 +164,14 @@ void TestSession::teachingModeOffNeverPauses()
 void TestSession::dataIsLoadedOnce()
 {
     auto session = makeSession(false);
-    session->setTeachingMode(false);
+    session->execute(server::Command::teachingMode(false));
     QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(30000));
     QVERIFY(session->dataStatus().loaded);
     // Remove the files: a second run still works because the data is kept in memory.
     QVERIFY(QDir(m_dir->filePath(u"mnist"_s)).removeRecursively());
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(30000));
     QCOMPARE(finished.count(), 2);
     QVERIFY(!finished.last().first().value<core::FinishReport>().stopped);
@@ -176,11 +180,11 @@ void TestSession::dataIsLoadedOnce()
 void TestSession::historyIsThinned()
 {
     auto session = makeSession(false);
-    session->setTeachingMode(false);
-    QCOMPARE(session->setBatchSize(1), QString());
-    QCOMPARE(session->setEpochs(5), QString()); // 3200 batches
+    session->execute(server::Command::teachingMode(false));
+    QCOMPARE(session->execute(server::Command::batchSize(1)).message, QString());
+    QCOMPARE(session->execute(server::Command::epochs(5)).message, QString()); // 3200 batches
     QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-    QCOMPARE(session->start(), server::Session::StartResult::Started);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(60000));
     const server::TrainingHistory history = session->history();
     QCOMPARE(history.stride, 2);
@@ -196,9 +200,9 @@ void TestSession::autosaveAndReload()
     std::vector<float> trained;
     {
         auto session = makeSession();
-        session->setTeachingMode(false);
+        session->execute(server::Command::teachingMode(false));
         QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-        QCOMPARE(session->start(), server::Session::StartResult::Started);
+        QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
         QVERIFY(finished.wait(30000));
         session->waitForSaves(); // autosaves run off the event loop
         QVERIFY(QFile::exists(modelPath));
@@ -219,9 +223,9 @@ void TestSession::damagedAutosaveIsReportedAndSkipped()
     const QString modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
     {
         auto session = makeSession();
-        session->setTeachingMode(false);
+        session->execute(server::Command::teachingMode(false));
         QSignalSpy finished(session.get(), &server::Session::trainingFinished);
-        QCOMPARE(session->start(), server::Session::StartResult::Started);
+        QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
         QVERIFY(finished.wait(30000));
     }
     // Flip one byte of the main file: the .bak copy is used and the problem reported.
@@ -265,7 +269,7 @@ void TestSession::missingDataWithoutDownloadIsAClearError()
     options.allowDownload = false;
     server::Session session(options);
     QVERIFY(!session.dataStatus().ready);
-    QCOMPARE(session.start(), server::Session::StartResult::Error);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Start)).status, u"error"_s);
     QVERIFY(session.lastError().contains(options.mnistDirectory));
     QVERIFY(session.lastError().contains(u"scripts/fetch-mnist"_s));
     QVERIFY(!session.isTraining());
@@ -279,11 +283,106 @@ void TestSession::missingDataWithoutDownloadIsAClearError()
     server::Session failing(options);
     QSignalSpy failed(&failing, &server::Session::trainingFailed);
     QSignalSpy finished(&failing, &server::Session::trainingFinished);
-    QCOMPARE(failing.start(), server::Session::StartResult::Started);
+    QCOMPARE(failing.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(10000));
     QCOMPARE(failed.count(), 1);
     QVERIFY(failed.first().first().toString().contains(u"train-labels"_s));
     QVERIFY(!failing.isTraining());
+}
+
+// The trainer thread never waits inside a callback: a teaching pause is a state with a
+// deadline, the batch gate holds the next batch, and stop ends it within 100 ms.
+void TestSession::teachingPauseIsAStateThatStopEndsAtOnce()
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.allowDownload = false;
+    options.teachingPauseScale = 100; // 300 s
+    server::Session session(options);
+    QSignalSpy states(&session, &server::Session::runStateChanged);
+    QSignalSpy finished(&session, &server::Session::trainingFinished);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::TeachingPause, 20000);
+    QVERIFY(session.isPaused());
+    QCOMPARE(session.pauseReason(), u"first_forward"_s);
+    QVERIFY(session.pauseMoment() && session.pauseMoment()->deadlineMs > 0);
+    QTest::qWait(100);
+    QCOMPARE(session.stats().globalBatch, 1LL); // really held at the gate
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Stop)).status, u"stopped"_s);
+    QCOMPARE(session.runState(), server::RunState::Stopping);
+    QVERIFY(finished.wait(1000));
+    QVERIFY2(timer.elapsed() < 100, qPrintable(u"stop took %1 ms"_s.arg(timer.elapsed())));
+    QCOMPARE(session.runState(), server::RunState::Idle);
+    QCOMPARE(session.lastOutcome(), server::Session::RunOutcome::Stopped);
+    QVERIFY(!session.pauseMoment());
+    QList<server::RunState> seen;
+    for (const auto &arguments : states)
+        seen << arguments.first().value<server::RunState>();
+    QCOMPARE(seen, QList<server::RunState>({server::RunState::LoadingData, server::RunState::Running,
+                                            server::RunState::TeachingPause, server::RunState::Stopping,
+                                            server::RunState::Idle}));
+}
+
+// Stepping from idle through the first batches: each moment shows, the run stays paused (no
+// countdown, no "Training" status) and no batch runs until the next step.
+void TestSession::steppingThroughTeachingMomentsStaysPaused()
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.allowDownload = false;
+    options.teachingPauseScale = 0.01; // a timed pause would end within 30 ms
+    server::Session session(options);
+    QSignalSpy moments(&session, &server::Session::pauseMomentReached);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Step)).status, u"stepped"_s);
+    QVERIFY(moments.wait(20000));
+    QCOMPARE(moments.last().first().value<server::PauseMoment>().reason, u"first_forward"_s);
+    QCOMPARE(moments.last().first().value<server::PauseMoment>().durationSeconds, 0.0);
+    QCOMPARE(session.runState(), server::RunState::Paused);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Step)).status, u"stepped"_s);
+    QVERIFY(moments.wait(20000));
+    QCOMPARE(moments.last().first().value<server::PauseMoment>().reason, u"first_backward"_s);
+    QTest::qWait(200);
+    QCOMPARE(session.runState(), server::RunState::Paused);
+    QCOMPARE(session.stats().globalBatch, 2LL);
+    QCOMPARE(session.pauseReason(), u"first_backward"_s); // the card stays until someone goes on
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Resume)).status, u"resumed"_s);
+    QCOMPARE(session.runState(), server::RunState::Running);
+    QVERIFY(!session.pauseMoment());
+    QTRY_VERIFY_WITH_TIMEOUT(session.stats().globalBatch > 2, 10000);
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::Idle, 5000);
+}
+
+// A new network clears the old run everywhere: stats, history, confusion, last update and
+// outcome go, and the run identity changes.
+void TestSession::newNetworkIsANewRun()
+{
+    auto session = makeSession(false);
+    session->execute(server::Command::teachingMode(false));
+    session->execute(server::Command::epochs(1));
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    const quint64 before = session->runId();
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(session->runId() != before);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(session->lastOutcome(), server::Session::RunOutcome::Finished);
+    QVERIFY(session->stats().globalBatch > 0);
+    QVERIFY(!session->history().loss.isEmpty());
+    QVERIFY(session->confusion().has_value());
+    const quint64 trained = session->runId();
+
+    core::Architecture smaller;
+    smaller.sizes = {784, 32, 10};
+    smaller.activations = {core::Activation::ReLU};
+    QCOMPARE(session->execute(server::Command::setArchitecture(smaller)).status, u"updated"_s);
+    QVERIFY(session->runId() != trained);
+    QCOMPARE(session->stats().globalBatch, 0LL);
+    QVERIFY(session->history().loss.isEmpty());
+    QVERIFY(!session->confusion().has_value());
+    QVERIFY(!session->lastUpdate());
+    QCOMPARE(session->lastOutcome(), server::Session::RunOutcome::None);
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -25,6 +25,8 @@ private slots:
     void fullRunFlow();
     void teachingPauseReallyPauses();
     void resumeEndsTeachingPauseEarly();
+    void joinDuringTeachingPause();
+    void refusedCommandSaysWhy();
     void twoClientsAndLateJoiner();
     void rolesAndCommands();
     void badMessages();
@@ -75,7 +77,7 @@ void TestWebSocketHub::makeServer(double teachingScale, server::HubLimits hub)
 
 void TestWebSocketHub::fullRunFlow()
 {
-    m_session->setBatchDelay(5);
+    m_session->execute(server::Command::batchDelay(5));
     WsClient client;
     QVERIFY(client.open(m_port));
     QVERIFY(client.waitFor(u"state"_s));
@@ -101,7 +103,7 @@ void TestWebSocketHub::fullRunFlow()
     QVERIFY(complete > epochEnd);
     QCOMPARE(client.count(u"epoch_end"_s), 3);
 
-    // update: seed fields plus the visual data, one full-length array per drawn layer.
+    // update: the original's fields plus the visual data, one full-length array per drawn layer.
     const QJsonObject update = client.messages[firstUpdate];
     const QJsonObject stats = update.value(u"stats"_s).toObject();
     for (const char *key : {"epoch", "batch", "loss", "accuracy", "batches_per_epoch", "epochs", "learning_rate"})
@@ -138,7 +140,12 @@ void TestWebSocketHub::fullRunFlow()
     // pause_moment with the real data of that moment.
     const QJsonObject moment = client.messages[forward];
     QCOMPARE(moment.value(u"reason"_s).toString(), u"first_forward"_s);
-    QVERIFY(moment.value(u"message"_s).toString().contains(u"forward"_s));
+    // The server words the moment's numbers: the batch's loss and the focus sample's digit.
+    const QString words = moment.value(u"message"_s).toString();
+    QVERIFY2(words.startsWith(u"First forward pass: "_s), qPrintable(words));
+    const QJsonObject atMoment = moment.value(u"stats"_s).toObject();
+    QVERIFY2(words.contains(u"Batch loss %1"_s.arg(atMoment.value(u"loss"_s).toDouble(), 0, 'f', 3)), qPrintable(words));
+    QVERIFY2(words.contains(u"For this %1 "_s.arg(moment.value(u"label"_s).toInt())), qPrintable(words));
     QCOMPARE(moment.value(u"duration"_s).toDouble(), 3.0);
     QCOMPARE(moment.value(u"stats"_s).toObject().value(u"batch"_s).toInt(), 1);
     QCOMPARE(moment.value(u"activations"_s).toArray().size(), 4);
@@ -174,7 +181,7 @@ void TestWebSocketHub::teachingPauseReallyPauses()
     QVERIFY(client.open(m_port));
     QSignalSpy reached(m_session.get(), &server::Session::pauseMomentReached);
     QSignalSpy ended(m_session.get(), &server::Session::pauseMomentEnded);
-    QCOMPARE(m_session->start(), server::Session::StartResult::Started);
+    QCOMPARE(m_session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(reached.wait(10000));
     QElapsedTimer timer;
     timer.start();
@@ -190,8 +197,50 @@ void TestWebSocketHub::teachingPauseReallyPauses()
     QVERIFY2(timer.elapsed() >= 250, "the pause lasted its (scaled) duration");
     QVERIFY(client.waitFor(u"pause_resumed"_s));
     QTRY_VERIFY_WITH_TIMEOUT(m_session->stats().globalBatch > batchAtPause, 5000);
-    m_session->setTeachingMode(false);
-    m_session->stop();
+    m_session->execute(server::Command::teachingMode(false));
+    m_session->execute(server::Command::of(server::CommandKind::Stop));
+}
+
+// A browser that joins during a teaching pause gets the card and the run state with its
+// snapshot, and follows the run when the pause ends (it used to stay on "Paused" for good).
+void TestWebSocketHub::joinDuringTeachingPause()
+{
+    makeServer(100); // 300 s pauses unless resumed
+    QCOMPARE(m_session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->runState(), server::RunState::TeachingPause, 20000);
+    WsClient late;
+    QVERIFY(late.open(m_port));
+    QVERIFY(late.waitFor(u"state"_s));
+    const QJsonObject snapshot = late.first(u"state"_s);
+    QCOMPARE(snapshot.value(u"run_state"_s).toString(), u"teaching_pause"_s);
+    QCOMPARE(snapshot.value(u"paused"_s).toBool(), true);
+    const QJsonObject card = snapshot.value(u"pause_moment"_s).toObject();
+    QCOMPARE(card.value(u"reason"_s).toString(), u"first_forward"_s);
+    QVERIFY(card.value(u"duration"_s).toDouble() > 0); // what is left of the pause
+    QVERIFY(!card.value(u"message"_s).toString().isEmpty());
+
+    const int from = late.messages.size();
+    QCOMPARE(m_session->execute(server::Command::of(server::CommandKind::Resume)).status, u"resumed"_s);
+    QVERIFY(late.waitFor(u"pause_resumed"_s, 5000, from));
+    QVERIFY(late.waitFor(u"run_state"_s, 5000, from));
+    const QJsonObject running = late.messages.value(late.indexOf(u"run_state"_s, from));
+    QCOMPARE(running.value(u"state"_s).toString(), u"running"_s);
+    QCOMPARE(running.value(u"paused"_s).toBool(), false);
+    m_session->execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->runState(), server::RunState::Idle, 5000);
+}
+
+// A refused command answers on the WebSocket with the same status and message as on HTTP.
+void TestWebSocketHub::refusedCommandSaysWhy()
+{
+    WsClient client;
+    QVERIFY(client.open(m_port));
+    client.send({{u"type"_s, u"command"_s}, {u"command"_s, u"pause"_s}});
+    QVERIFY(client.waitFor(u"command_result"_s));
+    const QJsonObject result = client.first(u"command_result"_s);
+    QCOMPARE(result.value(u"status"_s).toString(), u"error"_s);
+    QCOMPARE(result.value(u"error"_s).toString(), u"conflict"_s);
+    QCOMPARE(result.value(u"message"_s).toString(), u"No training in progress"_s);
 }
 
 void TestWebSocketHub::resumeEndsTeachingPauseEarly()
@@ -218,7 +267,7 @@ void TestWebSocketHub::resumeEndsTeachingPauseEarly()
 
 void TestWebSocketHub::twoClientsAndLateJoiner()
 {
-    m_session->setTeachingMode(false);
+    m_session->execute(server::Command::teachingMode(false));
     WsClient first, second;
     QVERIFY(first.open(m_port));
     QVERIFY(second.open(m_port));
@@ -266,8 +315,8 @@ void TestWebSocketHub::rolesAndCommands()
     QCOMPARE(wrongToken.first(u"connected"_s).value(u"role"_s).toString(), u"viewer"_s);
     QVERIFY(wrongToken.indexOf(u"error"_s) >= 0);
 
-    m_session->setTeachingMode(false);
-    m_session->setBatchDelay(20);
+    m_session->execute(server::Command::teachingMode(false));
+    m_session->execute(server::Command::batchDelay(20));
     withToken.send({{u"type"_s, u"command"_s}, {u"command"_s, u"start"_s}});
     QVERIFY(withToken.waitFor(u"command_result"_s));
     QCOMPARE(withToken.first(u"command_result"_s).value(u"status"_s).toString(), u"started"_s);
@@ -353,14 +402,14 @@ void TestWebSocketHub::stalledClientIsDroppedWithoutSlowingOthers()
     limits.closeBytes = 512 * 1024;
     limits.maxBehindMs = 2000;
     makeServer(0.01, limits);
-    m_session->setTeachingMode(false);
-    QCOMPARE(m_session->setEpochs(100), QString());
-    m_session->setBatchDelay(2);
+    m_session->execute(server::Command::teachingMode(false));
+    QCOMPARE(m_session->execute(server::Command::epochs(100)).message, QString());
+    m_session->execute(server::Command::batchDelay(2));
     // Big layers make big updates (~80 KB each) so the socket buffers fill quickly.
     core::Architecture wide;
     wide.sizes = {784, 4096, 10};
     wide.activations = {core::Activation::ReLU};
-    QCOMPARE(m_session->setArchitecture(wide), QString());
+    QCOMPARE(m_session->execute(server::Command::setArchitecture(wide)).message, QString());
 
     QTcpSocket stalled;
     stalled.setReadBufferSize(1);
@@ -373,14 +422,14 @@ void TestWebSocketHub::stalledClientIsDroppedWithoutSlowingOthers()
     QVERIFY(reader.open(m_port));
     QTRY_COMPARE(m_server->hub().viewerCount(), 2);
 
-    QCOMPARE(m_session->start(), server::Session::StartResult::Started);
+    QCOMPARE(m_session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QTRY_COMPARE_WITH_TIMEOUT(m_server->hub().droppedClients(), quint64(1), 20000);
     QTRY_COMPARE(m_server->hub().viewerCount(), 1);
     // The reading client kept receiving fresh updates throughout.
     const int updatesBefore = reader.count(u"update"_s);
     QVERIFY(updatesBefore > 10);
     QTRY_VERIFY_WITH_TIMEOUT(reader.count(u"update"_s) > updatesBefore + 5, 5000);
-    m_session->stop();
+    m_session->execute(server::Command::of(server::CommandKind::Stop));
 }
 
 void TestWebSocketHub::rebindKeepsConnections()

@@ -1,6 +1,6 @@
 // The page's in-browser forward pass (resources/web/inference.js) against the real server's
 // /predict on the same inputs, with the weights the server hands out on /get-weights. The
-// server shares weights once it has trained (seed behaviour), so it trains for a moment on
+// server shares weights once it has trained (as the original does), so it trains for a moment on
 // real MNIST first and is stopped; then the weights no longer move.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ before( async () => {
 	assert.equal( ( await api( server, 'POST', '/set-teaching-mode?enabled=false' ) ).status, 200 );
 	assert.equal( ( await api( server, 'POST', '/start-training' ) ).data.status, 'started' );
 	const deadline = Date.now() + 60000;
-	while ( ( await api( server, 'GET', '/get-weights' ) ).status !== 200 ) {
+	while ( ( await api( server, 'GET', '/get-weights' ) ).data?.status !== 'ok' ) {
 		assert.ok( Date.now() < deadline, 'the server shared no weights within 60 s of training' );
 		await new Promise( ( resolve ) => setTimeout( resolve, 200 ) );
 	}

@@ -144,3 +144,47 @@ test( 'history thinning keeps every other point above the limit', () => {
 	assert.equal( s.history.x.length, s.history.loss.length );
 	for ( let k = 1; k < s.history.x.length; ++ k ) assert.ok( s.history.x[ k ] > s.history.x[ k - 1 ] );
 } );
+
+test( 'a client that joins during a teaching pause shows the card, then follows the run', () => {
+	const s = new RunState();
+	const moment = { type: 'pause_moment', reason: 'first_forward', message: 'First forward pass: …', duration: 2.4 };
+	s.apply( snapshot( { paused: true, run_state: 'teaching_pause', pause_moment: moment } ) );
+	assert.equal( s.runState, 'teaching_pause' );
+	assert.equal( s.paused, true );
+	assert.equal( s.pause?.reason, 'first_forward', 'the card comes with the snapshot' );
+	s.apply( { type: 'pause_resumed', reason: 'first_forward' } );
+	const { changed } = s.apply( { type: 'run_state', state: 'running', training: true, paused: false } );
+	assert.ok( changed.has( 'training' ) );
+	assert.equal( s.pause, null );
+	assert.equal( s.paused, false, 'the page no longer says "Paused" once the pause is over' );
+	assert.equal( s.training, true );
+} );
+
+test( 'run_state drives training and paused; a malformed one is refused', () => {
+	const s = new RunState();
+	s.apply( { type: 'run_state', state: 'paused' } );
+	assert.deepEqual( [ s.training, s.paused, s.runState ], [ true, true, 'paused' ] );
+	s.apply( { type: 'run_state', state: 'idle', last_outcome: 'stopped' } );
+	assert.deepEqual( [ s.training, s.paused, s.lastOutcome ], [ false, false, 'stopped' ] );
+	assert.ok( s.apply( { type: 'run_state' } ).error );
+} );
+
+test( 'a new run identity clears the old run\'s views', () => {
+	const s = new RunState();
+	s.apply( snapshot( { run_id: 3, last_outcome: 'finished', confusion_matrix: [ [ 1 ] ] } ) );
+	s.apply( { type: 'epoch_end', epoch: 1, test_accuracy: 0.9 } );
+	assert.ok( s.history.loss.length > 0 );
+	assert.equal( s.lastOutcome, 'finished' );
+	// Same run: settings changes keep the views.
+	s.apply( { type: 'settings', run_id: 3, settings: { learning_rate: 0.1 } } );
+	assert.ok( s.history.loss.length > 0 );
+	// A new network: a new run identity.
+	const { changed } = s.apply( { type: 'settings', run_id: 4, architecture: [ 784, 16, 10 ], activations_names: [ 'relu' ] } );
+	for ( const key of [ 'history', 'epochs', 'confusion', 'stats', 'activations' ] ) assert.ok( changed.has( key ), key );
+	assert.equal( s.history.loss.length, 0 );
+	assert.deepEqual( s.epochResults, [] );
+	assert.equal( s.confusion, null );
+	assert.equal( s.lastUpdate, null );
+	assert.equal( s.stats.epoch, 0 );
+	assert.equal( s.lastOutcome, 'none' );
+} );
