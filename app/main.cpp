@@ -1,5 +1,5 @@
 // nnjourney: the desktop app — the window, the shared training session and the embedded web
-// server in one process. `--headless` runs nnjourney-server instead (no display needed).
+// server in one process. `--headless` runs only the server, in this process (no display needed).
 #include "appstartup.h"
 #include "apptheme.h"
 #include "mainwindow.h"
@@ -18,7 +18,7 @@
 int main(int argc, char **argv)
 {
     if (wantsHeadless(argc, argv))
-        return execHeadlessServer(argc, argv);
+        return runHeadless(argc, argv);
     // --help and bad options are answered before any display is needed.
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

@@ -1,5 +1,6 @@
-// `nnjourney --headless` runs the server without any display: it prints its URL and serves
-// /health; bad options fail with a message and exit code 2.
+// `nnjourney --headless` runs the server in its own process without any display: it prints its
+// URL and serves /health; bad options fail with a message and exit code 2.
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -27,8 +28,14 @@ void TestAppHeadless::servesWithoutDisplay()
     environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
     process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
-                                                    QStringLiteral("--data-dir"), data.path(), QStringLiteral("--no-download")});
+    // A copy of the binary alone in a folder: the server runs in this process, with no
+    // nnjourney-server next to it to hand over to.
+    QTemporaryDir alone;
+    const QString binary = alone.filePath(QStringLiteral("nnjourney"));
+    QVERIFY(QFile::copy(QStringLiteral(NNJ_APP_BINARY), binary));
+    QVERIFY(QFile::setPermissions(binary, QFile::permissions(binary) | QFile::ExeOwner));
+    process.start(binary, {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                           QStringLiteral("--data-dir"), data.path(), QStringLiteral("--no-download")});
     QVERIFY(process.waitForStarted(10000));
     QString output;
     QRegularExpressionMatch match;
