@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The seed's training loop (neural-network-journey, Python/NumPy), re-implemented faithfully
+"""The original's training loop (neural-network-journey, Python/NumPy), re-implemented faithfully
 so that nnj-train can be compared against it on the same machine and the same data.
 
-It follows the seed's source (src/network/{layers,activations,loss,optimizer,model}.py,
+It follows the original's source (src/network/{layers,activations,loss,optimizer,model}.py,
 src/data/loader.py and training_loop() in src/server.py) line for line where it matters for
 speed or memory:
   * images are converted up front by preprocess_data: x.astype('float32') / 255.0, labels one-hot
@@ -11,7 +11,7 @@ speed or memory:
   * Dense keeps W as (in, out), forward X @ W + b, He init for hidden layers, Xavier (uniform)
     for the output layer; ReLU; a Softmax *layer* whose backward multiplies by the per-sample
     softmax Jacobian in a Python loop, after CrossEntropy.gradient has already returned the
-    fused (p - y) / batch (the seed does both: we keep it, it is part of its cost and behaviour);
+    fused (p - y) / batch (the original does both: we keep it, it is part of its cost and behaviour);
   * SGD with momentum 0.9, lr 0.01; shuffled batches of 64 (np.random.shuffle on indices);
   * per batch, as training_loop() does for its WebSocket updates: the batch accuracy, the mean
     activation of every layer's output ([:100].tolist()), and every 10th batch (and the first)
@@ -37,7 +37,7 @@ import numpy as np
 
 
 # ---------------------------------------------------------------------------------------------
-# IDX loading. The seed reads gzip files with np.frombuffer(f.read(), offset=16) unchecked; we
+# IDX loading. The original reads gzip files with np.frombuffer(f.read(), offset=16) unchecked; we
 # read the raw IDX files (or their .gz twins) and check the header, so a wrong file fails clearly.
 
 def read_idx(path, expected_magic, expected_dims):
@@ -67,7 +67,7 @@ def read_idx(path, expected_magic, expected_dims):
 
 
 def load_mnist(data_dir):
-    """As the seed's load_mnist: ((x_train, y_train), (x_test, y_test)), images (n, 784) uint8."""
+    """As the original's load_mnist: ((x_train, y_train), (x_test, y_test)), images (n, 784) uint8."""
     def images(name):
         x = read_idx(os.path.join(data_dir, name), 0x00000803, 3)
         if x.shape[1:] != (28, 28):
@@ -89,7 +89,7 @@ def load_mnist(data_dir):
 
 
 def preprocess_data(x, y, num_classes=10, x_dtype="float32"):
-    """As the seed: normalise to [0, 1] (float32 in the seed) and one-hot encode (float64)."""
+    """As the original: normalise to [0, 1] (float32 there) and one-hot encode (float64)."""
     x = x.astype(x_dtype) / 255.0
     y_onehot = np.zeros((y.size, num_classes))
     y_onehot[np.arange(y.size), y] = 1
@@ -97,7 +97,7 @@ def preprocess_data(x, y, num_classes=10, x_dtype="float32"):
 
 
 def get_batches(x, y, batch_size):
-    """As the seed: a fresh shuffle per call (per epoch), then copies of each batch."""
+    """As the original: a fresh shuffle per call (per epoch), then copies of each batch."""
     n_samples = x.shape[0]
     indices = np.arange(n_samples)
     np.random.shuffle(indices)
@@ -107,7 +107,7 @@ def get_batches(x, y, batch_size):
 
 
 # ---------------------------------------------------------------------------------------------
-# The network, as the seed's src/network package.
+# The network, as the original's src/network package.
 
 def relu(x):
     return np.maximum(0, x)
@@ -166,7 +166,7 @@ class ReLU:
 
 
 class Softmax:
-    """The seed's Softmax layer: backward applies the full per-sample Jacobian diag(s) - s s^T."""
+    """The original's Softmax layer: backward applies the full per-sample Jacobian diag(s) - s s^T."""
 
     def __init__(self):
         self.input = None
@@ -237,7 +237,7 @@ class NeuralNetwork:
 
 
 def build_network(arch):
-    """As the seed's training_loop(): Dense+ReLU for hidden layers, Dense(xavier)+Softmax last."""
+    """As the original's training_loop(): Dense+ReLU for hidden layers, Dense(xavier)+Softmax last."""
     layers = []
     for i in range(len(arch) - 1):
         hidden = i < len(arch) - 2
@@ -255,7 +255,7 @@ def get_layer_activations(layer):
 # ---------------------------------------------------------------------------------------------
 
 def train(nn, x_train, y_train, epochs, batch_size, learning_rate, progress):
-    """The body of the seed's training_loop() without the sends and sleeps. Returns the last
+    """The body of the original's training_loop() without the sends and sleeps. Returns the last
     batch's (loss, accuracy)."""
     loss_fn = CrossEntropy()
     optimizer = SGD(learning_rate=learning_rate, momentum=0.9)
@@ -272,7 +272,7 @@ def train(nn, x_train, y_train, epochs, batch_size, learning_rate, progress):
                            "stats": {"epoch": epoch + 1, "batch": batches,
                                      "loss": float(loss), "accuracy": float(acc)},
                            "activations": activations}
-                json.dumps(payload)  # what the seed broadcasts; serialised, not sent
+                json.dumps(payload)  # what the original broadcasts; serialised, not sent
             if progress and batches % 100 == 0:
                 print(f"Epoch {epoch + 1}, Batch {batches}, Loss: {loss:.4f}, Acc: {acc:.4f}",
                       file=sys.stderr)
@@ -373,8 +373,8 @@ def main():
     parser.add_argument("--train-limit", type=positive_int, default=None,
                         help="train on the first N images only (development)")
     parser.add_argument("--x-dtype", choices=["float32", "float64"], default="float32",
-                        help="dtype of the preprocessed images (the seed uses float32)")
-    parser.add_argument("--progress", action="store_true", help="print the seed's progress lines to stderr")
+                        help="dtype of the preprocessed images (the original uses float32)")
+    parser.add_argument("--progress", action="store_true", help="print the original's progress lines to stderr")
     args = parser.parse_args()
 
     np.random.seed(args.seed)
@@ -386,7 +386,7 @@ def main():
         return 2
     if args.train_limit:
         x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
-    # The seed's server preprocesses the training set only; we also need the test set, after it.
+    # The original's server preprocesses the training set only; we also need the test set, after it.
     x_train, y_train = preprocess_data(x_train, y_train, x_dtype=args.x_dtype)
     load_seconds = time.perf_counter() - t0
 

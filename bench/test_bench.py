@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks of the benchmark's Python contenders on tiny IDX fixtures written here (seconds, no
-real MNIST): the seed re-implementation keeps the seed's maths (including its doubled softmax
+real MNIST): seed_numpy.py keeps the original's maths (including its doubled softmax
 derivative), both scripts print the agreed JSON line, and bad data gives a clear error.
 Run: python3 bench/test_bench.py   (needs numpy; the PyTorch checks skip without torch)."""
 
@@ -67,7 +67,7 @@ class SeedMaths(unittest.TestCase):
         self.assertTrue(np.allclose(grad_x, upstream @ layer.weights.T))
 
     def test_softmax_derivative_is_applied_twice_as_in_the_seed(self):
-        # The seed's CrossEntropy.gradient returns the fused (p - y)/B, and its Softmax layer then
+        # The original's CrossEntropy.gradient returns the fused (p - y)/B, and its Softmax layer then
         # multiplies by the softmax Jacobian again. The re-implementation must keep that.
         np.random.seed(0)
         logits = np.random.randn(3, 10)

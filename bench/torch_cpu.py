@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The same MLP as nnj-train and the seed (784-128-64-10, ReLU, softmax + cross-entropy, SGD with
+"""The same MLP as nnj-train and the original (784-128-64-10, ReLU, softmax + cross-entropy, SGD with
 momentum 0.9, lr 0.01, shuffled batches of 64) in PyTorch on the CPU, in its best configuration:
 float32, torch.set_num_threads(N) (default 2), OpenBLAS threads set apart, the whole data set converted to tensors up front,
 batches cut by indexing (no DataLoader), the fused F.cross_entropy on logits.
 
-Init as the seed: He-normal for hidden layers, Xavier-uniform for the output layer, zero biases.
+Init as the original: He-normal for hidden layers, Xavier-uniform for the output layer, zero biases.
 Per batch it also computes the batch accuracy (every trainer here reports it). Output: one JSON
 line on stdout with the keys nnj-train --json prints; samples_per_second counts pure training
 time (loading and test evaluation excluded), peak_rss_mb includes everything (torch itself too).

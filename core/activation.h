@@ -17,7 +17,7 @@ enum class Activation { ReLU, Sigmoid, Tanh };
 std::optional<Activation> activationFromName(std::string_view name);
 // Lower-case name as accepted by activationFromName ("relu", ...).
 std::string activationName(Activation activation);
-// Seed-compatible layer type name for /get-weights: "ReLU", "Sigmoid", "Tanh".
+// Layer type name for /get-weights, as the original sends it: "ReLU", "Sigmoid", "Tanh".
 std::string activationTypeName(Activation activation);
 
 // a = f(a), in place.

@@ -24,7 +24,7 @@ public:
     RowRange allRows() const { return {0, outputSize()}; }
 
     // He: N(0, 2/in) for hidden layers; Xavier (Glorot): N(0, 2/(in+out)) for the output layer,
-    // as the seed. Bias = 0. Same numbers on every platform for a given generator state.
+    // as the original. Bias = 0. Same numbers on every platform for a given generator state.
     void initialize(Initialization kind, std::mt19937_64 &rng);
 
     // output(rows, :) (out, n) = W(rows, :) * input (in, n) + b(rows)

@@ -1,4 +1,4 @@
-// Drawing -> 28x28 MNIST-style input (the seed's algorithm, made exact). The JavaScript twin in
+// Drawing -> 28x28 MNIST-style input (the original's algorithm, made exact). The JavaScript twin in
 // the web page must produce the same 784 numbers; tests/data/preprocess-golden.json holds the
 // same algorithm text (its "algorithm" field) and reference vectors. Keep the two texts identical.
 //

@@ -1,4 +1,4 @@
-// Turns a drawing into the 28x28 MNIST-style input the network expects (the seed's algorithm):
+// Turns a drawing into the 28x28 MNIST-style input the network expects (the original's algorithm):
 // grayscale in; invert when the background is light; bounding box of the ink; scale the longer
 // side to 20 px keeping the aspect ratio (area averaging); paste centred in 28x28; shift the
 // centre of mass to the centre; scale to [0, 1]. Pure function. The web page has a JavaScript

@@ -115,7 +115,7 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     const QCommandLineOption envFile(u"env-file"_s, u"The .env file to read (default ./.env if present)."_s,
                                      u"file"_s);
     const QCommandLineOption publicDemo(u"public-demo"_s, u"Let anyone drive the training, also remotely "
-                                                          "(env NNJ_PUBLIC_DEMO=1; the seed's behaviour)."_s);
+                                                          "(env NNJ_PUBLIC_DEMO=1; the original app's behaviour)."_s);
     const QCommandLineOption noDownload(u"no-download"_s, u"Never download MNIST (env NNJ_NO_DOWNLOAD=1)."_s);
     parser.addOptions({host, port, dataDir, lan, token, envFile, publicDemo, noDownload});
     if (!parser.parse(arguments)) {

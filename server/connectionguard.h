@@ -1,7 +1,9 @@
-// The limits QHttpServer 6.4 lacks (PLATFORM-NOTES §8): a QTcpServer whose accepted sockets get a
-// bounded read buffer, a cap on simultaneous connections, a cap on the bytes of one request
-// (headers + body) answered with 413 and a close, a deadline to send a request and an idle
-// timeout for kept-alive connections. WebSocket connections are left alone once upgraded.
+// The limits QHttpServer 6.4 lacks (it bounds no request line, header or body and has no timeouts,
+// so one huge or half-sent request holds memory or a connection forever): a QTcpServer whose
+// accepted sockets get a bounded read buffer, a cap on simultaneous connections, a cap on the
+// bytes of one request (headers + body) answered with 413 and a close, a deadline to send a
+// request and an idle timeout for kept-alive connections. WebSocket connections are left alone
+// once upgraded.
 #pragma once
 
 #include <QByteArray>

@@ -1,5 +1,6 @@
-// Who may do what (SPEC §10, docs/protocol.md "Control rights"): the Host allow-list against DNS
-// rebinding, the Origin check for POSTs and WebSocket upgrades, the CORS answer, the join token
+// Who may do what (docs/protocol.md "Control rights"): viewers may always watch; driving from
+// anywhere but loopback needs the join token. Here: the Host allow-list against DNS rebinding,
+// the Origin check for POSTs and WebSocket upgrades, the CORS answer, the join token
 // (constant-time compare, never logged) and a per-address rate limit on control requests.
 // Transport-neutral: HTTP routes and the WebSocket hub both describe a request as RequestInfo.
 #pragma once
@@ -64,7 +65,7 @@ public:
     // (curl and scripts are not cross-site; they are judged by address and token).
     bool originAllowed(const QByteArray &origin) const;
     // Value of Access-Control-Allow-Origin for a response, empty for none: "*" in development
-    // (as the seed), the origin itself in production when it is allowed.
+    // (as the original), the origin itself in production when it is allowed.
     QByteArray corsAllowOrigin(const QByteArray &origin) const;
 
     // May this request drive the training? See docs/protocol.md "Control rights".

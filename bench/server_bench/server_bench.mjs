@@ -1,4 +1,4 @@
-// Benchmark of nnjourney-server (issue 3): a full default training run (784-128-64-10, batch 64,
+// Benchmark of nnjourney-server: a full default training run (784-128-64-10, batch 64,
 // 3 epochs, real MNIST) watched by 1 WebSocket client, then by 100 clients plus 1 client that
 // never reads. Prints throughput and its ratio, server RSS growth, update latency p50/p99
 // (server_time -> client receive) and /status requests per second while training.

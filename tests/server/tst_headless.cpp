@@ -1,4 +1,4 @@
-// The nnjourney-server binary as a user runs it: prints the URL, answers the seed README's curl
+// The nnjourney-server binary as a user runs it: prints the URL, answers the original's README curl
 // examples unchanged, exits cleanly on SIGTERM, and fails with one clear line when the port is
 // taken or the configuration is wrong.
 #include "serverfixtures.h"
@@ -68,7 +68,7 @@ void TestHeadless::seedCurlExamples()
     const quint16 port = startServer(process, {u"--port"_s, u"0"_s, u"--data-dir"_s, m_dataDir.path()});
     QVERIFY(port != 0);
 
-    // The seed README's examples, as curl sends them.
+    // The original's README examples, as curl sends them.
     const QByteArray curl = "User-Agent: curl/7.88.1\r\nAccept: */*";
     QCOMPARE(fixtures::get(port, "/health", {curl}).json(), QJsonObject({{u"status"_s, u"ok"_s}}));
     QCOMPARE(fixtures::get(port, "/api/status", {curl}).json().value(u"status"_s).toString(), u"healthy"_s);

@@ -202,7 +202,7 @@ void TestHttpSecurity::hostAllowList()
 void TestHttpSecurity::corsHeaders()
 {
     auto response = get(m_port, "/status", {"Origin: http://anywhere.example"});
-    QCOMPARE(response.headers.value("access-control-allow-origin"), QByteArray("*")); // development: as the seed
+    QCOMPARE(response.headers.value("access-control-allow-origin"), QByteArray("*")); // development: as the original
     response = fixtures::rawRequest(m_port, fixtures::buildRequest("OPTIONS", "/set-learning-rate?lr=1", m_port, {},
                                                                    {"Origin: http://anywhere.example"}));
     QCOMPARE(response.status, 204);

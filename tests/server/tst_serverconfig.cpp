@@ -45,7 +45,7 @@ void TestServerConfig::defaults()
     QCOMPARE(plain.config.lan, false);
     QCOMPARE(plain.config.production, false);
     QCOMPARE(plain.config.environmentName(), u"development"_s);
-    QCOMPARE(plain.config.allowedOrigins, QStringList{u"http://localhost:8000"_s}); // the seed's default
+    QCOMPARE(plain.config.allowedOrigins, QStringList{u"http://localhost:8000"_s}); // the original's default
     QVERIFY(plain.config.token.isEmpty());
     QVERIFY(!plain.config.dataDirectory.isEmpty());
     QVERIFY(plain.config.modelPath().endsWith(u"models/last.nnjmodel"_s));
