@@ -246,9 +246,18 @@ void SessionPresenter::onBatch(const server::BatchUpdate &update)
     if (scene->particlesVisible() && m_session.isTraining())
         scene->setGradients(report.neuronGradients, report.layerGradients);
     m_window->networkView()->updateRenderPolicy();
+    updateTrainingTitle();
+}
+
+void SessionPresenter::updateTrainingTitle()
+{
+    if (m_source != Source::Training || !m_lastUpdate || !m_lastUpdate->report)
+        return;
+    const core::BatchReport &report = *m_lastUpdate->report;
     const bool right = report.focusLabel == report.focusPrediction;
-    m_window->viewTitle()->setText(tr("Training · epoch %1/%2 · batch %3/%4 · this image is a <b>%5</b>, "
-                                      "the network says <b style='color:%7'>%6</b>")
+    m_window->viewTitle()->setText(tr("%1 · epoch %2/%3 · batch %4/%5 · this image is a <b>%6</b>, "
+                                      "the network says <b style='color:%8'>%7</b>")
+                                       .arg(runStateText())
                                        .arg(report.epoch)
                                        .arg(report.epochs)
                                        .arg(report.batch)
@@ -320,13 +329,12 @@ void SessionPresenter::onTrainingFinished(const core::FinishReport &report)
 
 void SessionPresenter::refreshRunState()
 {
-    const server::SessionStats stats = m_session.stats();
     using State = TrainingActions::RunState;
     m_window->actions()->setRunState(!m_session.isTraining() ? State::Idle
                                      : m_session.isPaused()   ? State::Paused
                                                               : State::Running);
     m_stats->setText(statsText());
-    Q_UNUSED(stats);
+    updateTrainingTitle();
 }
 
 void SessionPresenter::onSettingsChanged()
@@ -346,6 +354,12 @@ void SessionPresenter::clearRunViews()
     // A new network (or a new run) starts a new run identity: nothing of the old run stays on
     // screen — curves, confusion matrix, teaching card, status line.
     m_shownRunId = m_session.runId();
+    if (!m_session.isTraining()) {
+        m_lastUpdate.reset();
+        m_batchesSeen = 0;
+        if (m_source == Source::Training)
+            setSource(Source::Training); // the title for an untrained or loaded network
+    }
     m_window->teachingPanel()->finish();
     m_window->charts()->setHistory(m_session.history());
     m_window->charts()->setConfusion(m_session.confusion());

@@ -53,6 +53,7 @@ public slots:
 
 private:
     void clearRunViews(); // a new run identity: the old run's curves, matrix and card go
+    void updateTrainingTitle(); // the view's title line for the last batch and the run state
     void connectSession();
     void connectActions();
     void onBatch(const server::BatchUpdate &update);

@@ -6,7 +6,8 @@
 //                           NNJ_BENCH_SLOW=MS lists (stderr) the GUI-thread event handlers that
 //                           took longer than MS: receiver class (timers: their parent's), event type.
 //   --tour DIR              screenshots of the whole window: idle, training, teaching pause,
-//                           drawing, inspector (QScreen::grabWindow: includes the 3D view).
+//                           drawing, inspector, stopped, a held moment while stepping
+//                           (QScreen::grabWindow: includes the 3D view).
 // MNIST from --mnist DIR or NNJ_MNIST_DIR. Settings go to a throw-away QStandardPaths test mode.
 #include "appstartup.h"
 #include "apptheme.h"
@@ -159,6 +160,17 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
 
     clickNeuron(window.networkView(), {1, 37});
     shoot(window, directory + QStringLiteral("/5-inspector.png"));
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    waitFor([&] { return !session.isTraining(); }, 10000);
+    shoot(window, directory + QStringLiteral("/6-stopped.png"));
+
+    // Stepping from idle with teaching on: the first moment shows and holds, the run paused.
+    session.execute(server::Command::teachingMode(true));
+    window.actions()->step->trigger();
+    if (!waitFor([&] { return window.teachingPanel()->isVisible(); }, 60000))
+        QTextStream(stderr) << "no teaching moment came while stepping\n";
+    waitFor([] { return false; }, 500);
+    shoot(window, directory + QStringLiteral("/7-stepped.png"));
     session.execute(server::Command::of(server::CommandKind::Stop));
     waitFor([&] { return !session.isTraining(); }, 10000);
     return 0;

@@ -10,12 +10,17 @@
 #include "networkview.h"
 #include "probabilitybars.h"
 #include "session.h"
+#include "sessionpresenter.h"
+#include "teachingpanel.h"
+
+#include "../server/serverfixtures.h"
 #include "sharecontrol.h"
 #include "sharestatus.h"
 #include "trainingactions.h"
 
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -59,6 +64,7 @@ private slots:
     void learningRateIsDebounced();
     void controlsReachTheSession();
     void architectureChangeRebuildsScene();
+    void newNetworkClearsTheOldRun();
     void sharingStatusShowsUrlAndViewers();
     void chartsDrawTheEnvelopeOfLongHistories();
 
@@ -289,6 +295,44 @@ void TestAppWidgets::chartsDrawTheEnvelopeOfLongHistories()
     QCOMPARE(points.last().x(), 1999.0 * 4);
     // Short histories are drawn point for point.
     QCOMPARE(ChartsPanel::envelope(QVector<float>{1.0f, 2.0f, 3.0f}, 1, 1.0, 300).size(), 3);
+}
+
+// After a run, a new network is a new run: the window no longer shows the old run's status,
+// and a run that was stopped says so rather than "Finished".
+void TestAppWidgets::newNetworkClearsTheOldRun()
+{
+    QTemporaryDir data;
+    fixtures::writeMnist(data.filePath(QStringLiteral("mnist")), 640, 100);
+    server::SessionOptions options;
+    options.mnistDirectory = data.filePath(QStringLiteral("mnist"));
+    options.allowDownload = false;
+    server::Session session(options);
+    FakeShare share;
+    MainWindow window(session, &share);
+    session.execute(server::Command::teachingMode(false));
+    session.execute(server::Command::epochs(1));
+    QSignalSpy finished(&session, &server::Session::trainingFinished);
+    window.actions()->playPause->trigger();
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(window.presenter()->statsText().startsWith(QStringLiteral("Finished")),
+             qPrintable(window.presenter()->statsText()));
+
+    session.execute(server::Command::epochs(50));
+    session.execute(server::Command::batchDelay(20));
+    window.actions()->playPause->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(session.stats().globalBatch >= 2, 20000);
+    window.actions()->stop->trigger();
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(window.presenter()->statsText().startsWith(QStringLiteral("Stopped")),
+             qPrintable(window.presenter()->statsText()));
+
+    core::Architecture smaller;
+    smaller.sizes = {784, 16, 10};
+    smaller.activations = {core::Activation::ReLU};
+    QCOMPARE(session.execute(server::Command::setArchitecture(smaller)).status, QStringLiteral("updated"));
+    QCOMPARE(window.presenter()->statsText(), QStringLiteral("Idle"));
+    QVERIFY(window.viewTitle()->text().contains(QStringLiteral("Untrained network")));
+    QVERIFY(!window.teachingPanel()->isVisible());
 }
 
 QTEST_MAIN(TestAppWidgets)

@@ -1,5 +1,6 @@
-// Launches Debian's Chromium through playwright-core (no browser download) with the flags from
-// PLATFORM-NOTES §6, in a fresh profile directory. Collects console errors and every request so
+// Launches Debian's Chromium through playwright-core (no browser download) with the flags it
+// needs to run headless as root on software WebGL (no sandbox, no GPU, no background
+// networking), in a fresh profile directory. Collects console errors and every request so
 // tests can assert "no console errors" and "no request leaves the server's origin".
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
