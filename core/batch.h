@@ -32,7 +32,7 @@ public:
     int capacity() const { return m_capacity; }
     int inputSize() const { return m_inputSize; }
     int partCount() const { return int(m_parts.size()); }
-    RowRange partSamples(int part) const { return m_parts[part].samples; }
+    IndexRange partSamples(int part) const { return m_parts[part].samples; }
 
     // Sample-major: non-zero entries of sample s are [columnStart(s), columnEnd(s)).
     int columnStart(int sample) const { return sample * m_inputSize; }
@@ -53,7 +53,7 @@ public:
 private:
     struct Part
     {
-        RowRange samples;
+        IndexRange samples;
         std::vector<int> pixelStart; // inputSize + 1
         std::vector<int> entrySample;
         std::vector<float> entryValue;

@@ -104,14 +104,14 @@ void DenseLayer::initialize(Initialization kind, std::mt19937_64 &rng)
     m_bias.setZero();
 }
 
-void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output, RowRange rows) const
+void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output, IndexRange rows) const
 {
     auto block = output.middleRows(rows.begin, rows.size());
     block.noalias() = m_weights.middleRows(rows.begin, rows.size()) * input;
     block.colwise() += m_bias.segment(rows.begin, rows.size());
 }
 
-void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange rows, RowRange samples) const
+void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, IndexRange rows, IndexRange samples) const
 {
     // Sample-major: Z(rows, s) = b(rows) + sum over the lit pixels p of value * W(rows, p).
     assert(input.inputSize() == inputSize() && output.cols() == input.size() && samples.end <= input.size());
@@ -124,7 +124,7 @@ void DenseLayer::forward(const Batch &input, Eigen::Ref<Matrix> output, RowRange
     }
 }
 
-void DenseLayer::partialForward(const Batch &input, Eigen::Ref<Matrix> output, RowRange pixels) const
+void DenseLayer::partialForward(const Batch &input, Eigen::Ref<Matrix> output, IndexRange pixels) const
 {
     assert(input.inputSize() == inputSize() && output.cols() == input.size());
     const int *indices = input.pixelIndices();
@@ -139,7 +139,7 @@ void DenseLayer::partialForward(const Batch &input, Eigen::Ref<Matrix> output, R
 }
 
 void DenseLayer::backward(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
+                          Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const
 {
     const auto gradient = outputGradient.middleRows(rows.begin, rows.size());
     weightGradient.middleRows(rows.begin, rows.size()).noalias() = gradient * input.transpose();
@@ -150,7 +150,7 @@ namespace {
 // Pixel-major: dW(rows, p) = sum over the samples where pixel p is lit of value * dZ(rows, s),
 // for the pixels p in `pixels`, summed in registers and written once (dZ stays in cache).
 void sparseWeightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient, Matrix &weightGradient,
-                          RowRange rows, RowRange pixels)
+                          IndexRange rows, IndexRange pixels)
 {
     const Eigen::Index stride = outputGradient.outerStride();
     const float *base = outputGradient.data() + rows.begin;
@@ -167,27 +167,27 @@ void sparseWeightGradient(const Batch &input, const Eigen::Ref<const Matrix> &ou
 } // namespace
 
 void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient, RowRange rows) const
+                          Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const
 {
     sparseWeightGradient(input, outputGradient, weightGradient, rows, {0, inputSize()});
     biasGradient.segment(rows.begin, rows.size()).noalias() = outputGradient.middleRows(rows.begin, rows.size()).rowwise().sum();
 }
 
 void DenseLayer::weightGradient(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
-                                Matrix &weightGradient, RowRange columns) const
+                                Matrix &weightGradient, IndexRange columns) const
 {
     weightGradient.middleCols(columns.begin, columns.size()).noalias()
         = outputGradient * input.middleRows(columns.begin, columns.size()).transpose();
 }
 
 void DenseLayer::weightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                                Matrix &weightGradient, RowRange columns) const
+                                Matrix &weightGradient, IndexRange columns) const
 {
     sparseWeightGradient(input, outputGradient, weightGradient, allRows(), columns);
 }
 
 void DenseLayer::inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,
-                               RowRange inputRows) const
+                               IndexRange inputRows) const
 {
     result.middleRows(inputRows.begin, inputRows.size()).noalias()
         = m_weights.middleCols(inputRows.begin, inputRows.size()).transpose() * outputGradient;

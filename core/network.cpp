@@ -47,7 +47,7 @@ void Network::forward(const Batch &batch, Workspace &workspace) const
     forwardOutput(batch, workspace);
 }
 
-void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows, RowRange samples) const
+void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows, IndexRange samples) const
 {
     auto output = workspace.activations[layer].leftCols(batch.size());
     if (layer == 0)
@@ -62,7 +62,7 @@ void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, 
         softmaxColumns(block);
 }
 
-void Network::forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
+void Network::forwardHidden(int layer, const Batch &batch, Workspace &workspace, IndexRange rows) const
 {
     assert(layer + 1 < layerCount());
     forwardLayer(layer, batch, workspace, rows, {0, batch.size()});
@@ -74,7 +74,7 @@ void Network::forwardOutput(const Batch &batch, Workspace &workspace) const
     forwardLayer(last, batch, workspace, m_layers[last].allRows(), {0, batch.size()});
 }
 
-void Network::forwardSamples(const Batch &batch, Workspace &workspace, RowRange samples,
+void Network::forwardSamples(const Batch &batch, Workspace &workspace, IndexRange samples,
                              const std::vector<Matrix> *firstLayerPartials) const
 {
     int l = 0;
@@ -90,12 +90,12 @@ void Network::forwardSamples(const Batch &batch, Workspace &workspace, RowRange 
         forwardLayer(l, batch, workspace, m_layers[l].allRows(), samples);
 }
 
-void Network::firstLayerPartial(const Batch &batch, Matrix &partial, RowRange pixels) const
+void Network::firstLayerPartial(const Batch &batch, Matrix &partial, IndexRange pixels) const
 {
     m_layers[0].partialForward(batch, partial.leftCols(batch.size()), pixels);
 }
 
-void Network::backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const
+void Network::backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, IndexRange samples) const
 {
     outputGradient(batch, workspace, lossScale, samples);
     for (int l = layerCount() - 1; l >= 1; --l) {
@@ -107,7 +107,7 @@ void Network::backwardSamples(const Batch &batch, Workspace &workspace, float lo
     }
 }
 
-void Network::weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, RowRange columns) const
+void Network::weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, IndexRange columns) const
 {
     const int n = batch.size();
     const auto gradient = workspace.outputGradients[layer].leftCols(n);
@@ -118,7 +118,7 @@ void Network::weightGradientColumns(int layer, const Batch &batch, Workspace &wo
                                        workspace.weightGradients[layer], columns);
 }
 
-void Network::biasGradientRows(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const
+void Network::biasGradientRows(int layer, const Batch &batch, Workspace &workspace, IndexRange rows) const
 {
     workspace.biasGradients[layer].segment(rows.begin, rows.size()).noalias()
         = workspace.outputGradients[layer].leftCols(batch.size()).middleRows(rows.begin, rows.size()).rowwise().sum();
@@ -165,7 +165,7 @@ void Network::outputGradient(const Batch &batch, Workspace &workspace, float los
     outputGradient(batch, workspace, lossScale, {0, batch.size()});
 }
 
-void Network::outputGradient(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const
+void Network::outputGradient(const Batch &batch, Workspace &workspace, float lossScale, IndexRange samples) const
 {
     // Fused softmax + cross-entropy: dL/dz = (P - onehot(label)) * lossScale.
     const int last = layerCount() - 1;
@@ -176,8 +176,8 @@ void Network::outputGradient(const Batch &batch, Workspace &workspace, float los
     gradient *= lossScale;
 }
 
-void Network::backwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows,
-                            RowRange inputRows) const
+void Network::backwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows,
+                            IndexRange inputRows) const
 {
     const int n = batch.size();
     const auto gradient = workspace.outputGradients[layer].leftCols(n);

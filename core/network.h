@@ -70,15 +70,15 @@ public:
     // The same passes in pieces over ranges of output rows (forward/backward above are these
     // over all rows):
     // - hidden layer `layer` (not the output layer): Z(rows) and its activation;
-    void forwardHidden(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const;
+    void forwardHidden(int layer, const Batch &batch, Workspace &workspace, IndexRange rows) const;
     // - the output layer and its softmax (needs every output row: one thread);
     void forwardOutput(const Batch &batch, Workspace &workspace) const;
     // - dL/dZ of the output layer, the fused softmax + cross-entropy gradient (one thread);
     void outputGradient(const Batch &batch, Workspace &workspace, float lossScale) const;
     // - layer `layer`'s weight and bias gradient rows, and (layer > 0) rows `inputRows` of the
     //   previous layer's dL/dZ.
-    void backwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows,
-                       RowRange inputRows) const;
+    void backwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows,
+                       IndexRange inputRows) const;
 
     // The training step's pieces for a team split by samples, then by weight columns (each
     // member then writes contiguous memory only; see Trainer):
@@ -86,16 +86,16 @@ public:
     //   samples `samples` (reads the weights, writes only those samples' columns);
     //   With `firstLayerPartials`, layer 0's products come from partial sums over pixel ranges
     //   (firstLayerPartial, one matrix per member): Z0 = their sum + b.
-    void forwardSamples(const Batch &batch, Workspace &workspace, RowRange samples,
+    void forwardSamples(const Batch &batch, Workspace &workspace, IndexRange samples,
                         const std::vector<Matrix> *firstLayerPartials = nullptr) const;
     // - layer 0's product over the input pixels `pixels` only, every sample, into `partial`
     //   (units of layer 0, at least batch.size() columns);
-    void firstLayerPartial(const Batch &batch, Matrix &partial, RowRange pixels) const;
-    void backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const;
+    void firstLayerPartial(const Batch &batch, Matrix &partial, IndexRange pixels) const;
+    void backwardSamples(const Batch &batch, Workspace &workspace, float lossScale, IndexRange samples) const;
     // - after both for every sample: columns `columns` of layer `layer`'s weight gradient, and
     //   rows `rows` of its bias gradient.
-    void weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, RowRange columns) const;
-    void biasGradientRows(int layer, const Batch &batch, Workspace &workspace, RowRange rows) const;
+    void weightGradientColumns(int layer, const Batch &batch, Workspace &workspace, IndexRange columns) const;
+    void biasGradientRows(int layer, const Batch &batch, Workspace &workspace, IndexRange rows) const;
 
     // Single-sample inference; `pixels` holds 784 values in [0, 1].
     Prediction predict(const float *pixels) const;
@@ -103,8 +103,8 @@ public:
 private:
     // Layer `layer`'s output rows `rows` for the samples `samples`, with its activation (the
     // softmax for the output layer, which needs every row).
-    void forwardLayer(int layer, const Batch &batch, Workspace &workspace, RowRange rows, RowRange samples) const;
-    void outputGradient(const Batch &batch, Workspace &workspace, float lossScale, RowRange samples) const;
+    void forwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows, IndexRange samples) const;
+    void outputGradient(const Batch &batch, Workspace &workspace, float lossScale, IndexRange samples) const;
 
     Architecture m_architecture;
     std::vector<DenseLayer> m_layers;

@@ -119,7 +119,7 @@ void Optimizer::beginStep()
     m_correction2 = 1.0f - float(std::pow(double(m_settings.beta2), double(m_steps)));
 }
 
-void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &weightGradient,
+void Optimizer::update(Network &network, int l, IndexRange rows, const Matrix &weightGradient,
                        const Vector &biasGradient, float learningRate, WeightSummary *summary)
 {
     DenseLayer &layer = network.layer(l);
@@ -150,7 +150,7 @@ void Optimizer::update(Network &network, int l, RowRange rows, const Matrix &wei
 
 namespace core {
 
-void Optimizer::updateWeightColumns(Network &network, int l, RowRange columns, const Matrix &weightGradient,
+void Optimizer::updateWeightColumns(Network &network, int l, IndexRange columns, const Matrix &weightGradient,
                                     float learningRate, WeightSummary *summary)
 {
     const Eigen::Index begin = columns.begin, count = columns.size();
@@ -167,7 +167,7 @@ void Optimizer::updateWeightColumns(Network &network, int l, RowRange columns, c
         summary->add(weights.data(), weights.size()); // contiguous: whole columns
 }
 
-void Optimizer::updateBias(Network &network, int l, RowRange rows, const Vector &biasGradient, float learningRate)
+void Optimizer::updateBias(Network &network, int l, IndexRange rows, const Vector &biasGradient, float learningRate)
 {
     const Eigen::Index begin = rows.begin, count = rows.size();
     auto bias = network.layer(l).bias().segment(begin, count);

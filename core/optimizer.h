@@ -57,15 +57,15 @@ public:
     // may be updated by different threads). With `summary`, it also summarises the updated
     // weights of those rows (while they are in cache: nearly free).
     void beginStep();
-    void update(Network &network, int layer, RowRange rows, const Matrix &weightGradient,
+    void update(Network &network, int layer, IndexRange rows, const Matrix &weightGradient,
                 const Vector &biasGradient, float learningRate, WeightSummary *summary = nullptr);
 
     // The same split the other way (the trainer's split: each member's block of a column-major
     // matrix is contiguous): columns `columns` of layer `layer`'s weights, and separately rows
     // `rows` of its bias. With `summary`, also summarises those updated weights.
-    void updateWeightColumns(Network &network, int layer, RowRange columns, const Matrix &weightGradient,
+    void updateWeightColumns(Network &network, int layer, IndexRange columns, const Matrix &weightGradient,
                              float learningRate, WeightSummary *summary = nullptr);
-    void updateBias(Network &network, int layer, RowRange rows, const Vector &biasGradient, float learningRate);
+    void updateBias(Network &network, int layer, IndexRange rows, const Vector &biasGradient, float learningRate);
 
     const OptimizerSettings &settings() const { return m_settings; }
     long long stepCount() const { return m_steps; }

@@ -34,13 +34,13 @@ void spinThenSleep(Done &&done, Sleep &&sleep)
 }
 } // namespace
 
-RowRange splitRange(int count, int index, int members)
+IndexRange splitRange(int count, int index, int members)
 {
     // Shares are whole 64-byte cache lines (16 floats; core's matrices are 64-byte aligned), so
     // two members never write the same line. Too small to split: member 0 takes it all.
     constexpr int kLineFloats = 16;
     if (members <= 1 || count < kLineFloats * members)
-        return index == 0 ? RowRange{0, count} : RowRange{count, count};
+        return index == 0 ? IndexRange{0, count} : IndexRange{count, count};
     int share = (count + members - 1) / members;
     share = (share + kLineFloats - 1) / kLineFloats * kLineFloats;
     const int begin = std::min(count, index * share);

@@ -3,6 +3,8 @@
 // wait), so an idle team costs no CPU. run() must be called from one thread at a time.
 #pragma once
 
+#include "indexrange.h"
+
 #include <atomic>
 #include <cstdint>
 #include <thread>
@@ -10,17 +12,10 @@
 
 namespace core {
 
-struct RowRange
-{
-    int begin = 0;
-    int end = 0;
-    int size() const { return end - begin; }
-};
-
 // The part of [0, count) that member `index` of `members` handles: contiguous, in multiples of
 // 16 floats (one cache line) so members never share a written line; a count below 16 per member
 // is not split (member 0 takes it, the others get an empty range).
-RowRange splitRange(int count, int index, int members);
+IndexRange splitRange(int count, int index, int members);
 
 class ThreadTeam
 {

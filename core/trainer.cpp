@@ -70,7 +70,7 @@ public:
     void collectVisuals(const Network &network, int t)
     {
         const int n = batch.size(), members = team.size();
-        const RowRange pixels = splitRange(batch.inputSize(), t, members);
+        const IndexRange pixels = splitRange(batch.inputSize(), t, members);
         std::vector<float> &inputMean = report.meanActivations[0];
         for (int p = pixels.begin; p < pixels.end; ++p) {
             float sum = 0;
@@ -80,7 +80,7 @@ public:
             inputMean[p] = sum / float(n);
         }
         for (int l = 0; l < network.layerCount(); ++l) {
-            const RowRange rows = splitRange(network.layer(l).outputSize(), t, members);
+            const IndexRange rows = splitRange(network.layer(l).outputSize(), t, members);
             const auto activations = workspace.activations[l].leftCols(n).middleRows(rows.begin, rows.size());
             Eigen::Map<Vector>(report.meanActivations[l + 1].data() + rows.begin, rows.size())
                 = activations.rowwise().sum() / float(n);
@@ -151,12 +151,12 @@ public:
         team.run([&](int t) {
             for (int l = 0; l < layers; ++l) {
                 const DenseLayer &layer = network.layer(l);
-                const RowRange columns = splitRange(layer.inputSize(), t, members);
+                const IndexRange columns = splitRange(layer.inputSize(), t, members);
                 network.weightGradientColumns(l, batch, workspace, columns);
                 WeightSummary summary; // on this thread's stack: the members' summaries share cache lines
                 optimizer.updateWeightColumns(network, l, columns, workspace.weightGradients[l], learningRate, &summary);
                 weightSummaries[std::size_t(t) * layers + l] = summary;
-                const RowRange rows = splitRange(layer.outputSize(), t, members);
+                const IndexRange rows = splitRange(layer.outputSize(), t, members);
                 network.biasGradientRows(l, batch, workspace, rows);
                 optimizer.updateBias(network, l, rows, workspace.biasGradients[l], learningRate);
             }
@@ -169,7 +169,7 @@ public:
     // Member t's samples: forward (from the partial sums when layer 0 is split) and backward.
     void forwardAndBackward(const Network &network, int t, int n)
     {
-        const RowRange samples = batch.partSamples(t);
+        const IndexRange samples = batch.partSamples(t);
         if (samples.size() == 0)
             return;
         network.forwardSamples(batch, workspace, samples, firstLayerPartials.empty() ? nullptr : &firstLayerPartials);

@@ -83,7 +83,7 @@ void TestConnectionSelector::goldenVectors()
 void TestConnectionSelector::ruleIsDocumented()
 {
     // The golden file carries the rule; the header must state it in the same words.
-    QFile header(QStringLiteral(NNJ_SOURCE_DIR "/app/connectionselector.h"));
+    QFile header(QStringLiteral(NNJ_SOURCE_DIR "/app/view3d/connectionselector.h"));
     QVERIFY(header.open(QIODevice::ReadOnly | QIODevice::Text));
     const QString text = QString::fromUtf8(header.readAll());
     const QJsonArray rule = loadGolden().value(u"rule"_s).toArray();

@@ -111,7 +111,7 @@ void TestNetworkLayout::gridRuleGolden()
 void TestNetworkLayout::gridRuleIsDocumented()
 {
     // The golden file carries the rule; the header must state it in the same words.
-    QFile header(QStringLiteral(NNJ_SOURCE_DIR "/app/networklayout.h"));
+    QFile header(QStringLiteral(NNJ_SOURCE_DIR "/app/view3d/networklayout.h"));
     QVERIFY(header.open(QIODevice::ReadOnly | QIODevice::Text));
     const QString text = QString::fromUtf8(header.readAll());
     const QJsonArray rule = loadLayoutGolden().value(u"rule"_s).toArray();

@@ -140,7 +140,7 @@ private slots:
             for (int members : {1, 2, 3}) {
                 int next = 0;
                 for (int t = 0; t < members; ++t) {
-                    const RowRange range = splitRange(count, t, members);
+                    const IndexRange range = splitRange(count, t, members);
                     QCOMPARE(range.begin, next);
                     QVERIFY(range.end >= range.begin);
                     next = range.end;

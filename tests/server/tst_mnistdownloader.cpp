@@ -189,8 +189,15 @@ void TestMnistDownloader::sessionDownloadsThenTrains()
     QTemporaryDir target;
     server::SessionOptions options;
     options.mnistDirectory = target.filePath(u"mnist"_s);
-    options.mirrors = mirrors({u"broken"_s, u"good"_s});
-    options.files = files();
+    const auto fetcherFrom = [this](const QStringList &names) {
+        return [this, names] {
+            auto downloader = std::make_unique<server::MnistDownloader>();
+            downloader->setMirrors(mirrors(names));
+            downloader->setFiles(files());
+            return std::unique_ptr<server::DataFetcher>(std::move(downloader));
+        };
+    };
+    options.fetcher = fetcherFrom({u"broken"_s, u"good"_s});
     server::Session session(options);
     session.execute(server::Command::teachingMode(false));
     server::Server httpServer(session, server::AccessSettings{});
@@ -213,7 +220,7 @@ void TestMnistDownloader::sessionDownloadsThenTrains()
     // A failing download ends the run with an error event, not a hang.
     QTemporaryDir other;
     options.mnistDirectory = other.path();
-    options.mirrors = mirrors({u"broken"_s});
+    options.fetcher = fetcherFrom({u"broken"_s});
     server::Session failing(options);
     QSignalSpy failed(&failing, &server::Session::trainingFailed);
     QSignalSpy failingFinished(&failing, &server::Session::trainingFinished);

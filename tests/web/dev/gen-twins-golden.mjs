@@ -1,8 +1,8 @@
 // Writes tests/data/connections-golden.json and tests/data/layout-golden.json: small fixed inputs
 // (weights on a 1/64 grid, so there are many ties and every value is exact in float32) and what
 // the shared rules give for them, computed here by a plain reference of each rule, not by either
-// twin. The "rule" fields are the rule comments of app/connectionselector.h and
-// app/networklayout.h, which resources/web/connections.js and layout.js repeat word for word.
+// twin. The "rule" fields are the rule comments of app/view3d/connectionselector.h and
+// app/view3d/networklayout.h, which resources/web/connections.js and layout.js repeat word for word.
 // Usage: node tests/web/dev/gen-twins-golden.mjs   (from the repository root)
 // Not a test: run it by hand after an intended rule change, then check the diff.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ function write( path, header, cases ) {
 }
 
 write( 'tests/data/connections-golden.json', {
-	rule: ruleText( 'app/connectionselector.h', 'For every dense layer' ),
+	rule: ruleText( 'app/view3d/connectionselector.h', 'For every dense layer' ),
 	weightsLayout: 'layers[l][to][from]: dense layer l as (out, in), one row per target neuron',
 	tolerance: 1e-6,
 }, connectionCases );
@@ -98,7 +98,7 @@ const layoutCases = [ [ 784, 128, 64, 10 ], [ 784, 10 ], [ 784, 7, 3, 10 ], [ 78
 	.map( ( sizes ) => ( { sizes, layers: referenceGrid( sizes ) } ) );
 
 write( 'tests/data/layout-golden.json', {
-	rule: ruleText( 'app/networklayout.h', '1. Columns' ),
+	rule: ruleText( 'app/view3d/networklayout.h', '1. Columns' ),
 	cellsLayout: 'layers[l].cells[i] = [across, up]: neuron i\'s offset from the layer centre, in units of its spacing',
 	tolerance: 1e-4,
 }, layoutCases );

@@ -1,4 +1,4 @@
-// The page's choice of drawn connections must be the desktop's (app/connectionselector.cpp): both
+// The page's choice of drawn connections must be the desktop's (app/view3d/connectionselector.cpp): both
 // are checked against the golden vectors in tests/data/connections-golden.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Neuron placement (the grid rule against tests/data/layout-golden.json, which app/networklayout.cpp
+// Neuron placement (the grid rule against tests/data/layout-golden.json, which app/view3d/networklayout.cpp
 // is checked against too) and the choice of drawn connections (pure geometry / data, no three.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

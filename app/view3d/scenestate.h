@@ -1,15 +1,12 @@
 // What the 3D view draws, as plain data. The GUI thread prepares it (NetworkScene: instance,
 // line, particle and label buffers; NetworkView: the camera) and hands it to the Qt 3D engine on
-// the render thread (ViewEngine) through a SceneChannel, which keeps only the newest value of
-// each part: training updates that arrive faster than frames are coalesced, never queued.
+// the render thread (ViewEngine) through a SceneChannel (scenechannel.h).
 #pragma once
 
 #include <QByteArray>
 #include <QImage>
-#include <QMutex>
 #include <QVector3D>
 
-#include <functional>
 #include <vector>
 
 struct CameraState
@@ -57,51 +54,4 @@ struct SceneState
     CameraState camera;
     AnimationMode animation = AnimationMode::Off;
     int animationHz = 30;
-};
-
-class SceneChannel
-{
-public:
-    // GUI thread: `edit` changes the parts named in `parts` (under the lock); the render thread
-    // is woken once until it takes the state.
-    void update(unsigned parts, const std::function<void(SceneState &)> &edit)
-    {
-        std::function<void()> wake;
-        {
-            QMutexLocker lock(&m_mutex);
-            edit(m_state);
-            m_dirty |= parts;
-            if (!m_woken && m_wake) {
-                m_woken = true;
-                wake = m_wake;
-            }
-        }
-        if (wake)
-            wake();
-    }
-    // Render thread: copies the newest state (buffers are shared, not copied) and returns the
-    // parts changed since the last take.
-    unsigned take(SceneState *state)
-    {
-        QMutexLocker lock(&m_mutex);
-        *state = m_state;
-        const unsigned dirty = m_dirty;
-        m_dirty = 0;
-        m_woken = false;
-        return dirty;
-    }
-    // Called (from the GUI thread) when there is something to take; empty: nobody listens.
-    void setWake(std::function<void()> wake)
-    {
-        QMutexLocker lock(&m_mutex);
-        m_wake = std::move(wake);
-        m_woken = false;
-    }
-
-private:
-    QMutex m_mutex;
-    SceneState m_state;
-    unsigned m_dirty = SceneState::All;
-    bool m_woken = false;
-    std::function<void()> m_wake;
 };

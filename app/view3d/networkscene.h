@@ -7,7 +7,7 @@
 
 #include "connectionselector.h"
 #include "networklayout.h"
-#include "scenestate.h"
+#include "scenechannel.h"
 
 #include <QObject>
 

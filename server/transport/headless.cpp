@@ -1,6 +1,7 @@
 // The headless server and the runtime both programs build from the configuration.
 #include "headless.h"
 
+#include "mnistdownloader.h"
 #include "server.h"
 #include "session.h"
 
@@ -59,6 +60,7 @@ void buildRuntime(Runtime &runtime, const ServerConfig &config)
     options.mnistDirectory = config.mnistDirectory();
     options.modelPath = config.modelPath();
     options.allowDownload = config.allowDownload;
+    options.fetcher = [] { return std::unique_ptr<DataFetcher>(std::make_unique<MnistDownloader>()); };
     runtime.session = std::make_unique<Session>(options);
     AccessSettings access;
     access.production = config.production;

@@ -26,7 +26,7 @@ bool presentRawOrGz(const QDir &dir, const QString &gzName)
 } // namespace
 
 MnistDownloader::MnistDownloader(QObject *parent)
-    : QObject(parent), m_mirrors(defaultMirrors()), m_files(standardFiles())
+    : DataFetcher(parent), m_mirrors(defaultMirrors()), m_files(standardFiles())
 {
 }
 

@@ -1,4 +1,4 @@
-// A Qt 3D material from one of our shader pairs (app/shaders/<name>.vert/.frag), with the two
+// A Qt 3D material from one of our shader pairs (app/view3d/shaders/<name>.vert/.frag), with the two
 // techniques Qt 3D 6.4 needs: OpenGL 3.2 core (the "opengl" renderer) and RHI (the default).
 // Blending is optional: additive for glowing connections and particles.
 #pragma once

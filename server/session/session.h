@@ -24,18 +24,18 @@
 #include "batchgate.h"
 #include "dataset.h"
 #include "command.h"
-#include "mnistdownloader.h"
+#include "datafetcher.h"
 #include "network.h"
 #include "sessiontypes.h"
 #include "trainer.h"
 
 #include <QObject>
 #include <QThreadPool>
-#include <QUrl>
 
 #include <QStringList>
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -49,9 +49,9 @@ struct SessionOptions
 {
     QString mnistDirectory;          // where the four IDX files are (or get downloaded to)
     QString modelPath;               // autosave file (…/models/last.nnjmodel); empty: no autosave
-    bool allowDownload = true;       // fetch MNIST when missing
-    QList<QUrl> mirrors;             // empty: MnistDownloader::defaultMirrors()
-    QList<MnistFile> files;          // empty: MnistDownloader::standardFiles()
+    bool allowDownload = true;       // fetch MNIST when missing (needs `fetcher`)
+    // Makes what fetches missing MNIST (the transport's MnistDownloader); empty: no downloads.
+    std::function<std::unique_ptr<DataFetcher>()> fetcher;
     double teachingPauseScale = 1.0; // tests shorten the original's 3 s / 3 s / 2 s pauses
     int weightsSnapshotMs = 1000;    // how often the live weights snapshot is refreshed
 };
@@ -169,7 +169,8 @@ private:
     QStringList m_startupWarnings;
     int m_modelEpochs = 0;          // metadata of the current weights, for modelFile()
     float m_modelTestAccuracy = -1;
-    MnistDownloader *m_downloader = nullptr;
+    std::unique_ptr<DataFetcher> m_downloader; // null: this session cannot download
+    bool downloading() const { return m_downloader && m_downloader->isRunning(); }
     bool m_startAfterDownload = false;
 
     // Run state owned by the main thread; the worker only touches it through m_mutex.

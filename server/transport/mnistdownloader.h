@@ -4,6 +4,8 @@
 // Does not decompress: core::loadMnist reads .gz directly.
 #pragma once
 
+#include "datafetcher.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -28,7 +30,7 @@ struct MnistFile
     qint64 size = -1;   // expected size in bytes; -1 unknown
 };
 
-class MnistDownloader : public QObject
+class MnistDownloader : public DataFetcher
 {
     Q_OBJECT
 public:
@@ -44,15 +46,9 @@ public:
 
     // Downloads every file not yet present (raw or .gz) into `directory` (created if needed).
     // Emits finished() or failed(message) exactly once per start(). No-op while running.
-    void start(const QString &directory);
-    void abort(); // emits failed("Download cancelled")
-    bool isRunning() const { return m_running; }
-
-signals:
-    void progress(const QString &file, qint64 received, qint64 total);
-    void fileDone(const QString &file);
-    void finished();
-    void failed(const QString &message);
+    void start(const QString &directory) override;
+    void abort() override; // emits failed("Download cancelled")
+    bool isRunning() const override { return m_running; }
 
 private:
     void nextFile();

@@ -10,7 +10,7 @@
 // animated in the vertex shader, one label atlas).
 #pragma once
 
-#include "scenestate.h"
+#include "scenechannel.h"
 
 #include <QElapsedTimer>
 #include <QObject>

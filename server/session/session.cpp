@@ -1,5 +1,8 @@
-// The shared session: command handling on the main thread, the worker thread's body and the
-// relay callbacks (trainer thread), which copy under m_mutex and post to the main thread.
+// The shared session: the run's state machine and command handling on the main thread, the
+// worker thread's body, and the relay callbacks (trainer thread), which copy what the clients
+// need under m_mutex, throttle live updates, refresh the weights snapshot and close the batch
+// gate at a teaching moment; everything reaches the main thread as queued calls, nothing on
+// the trainer thread waits.
 #include "session.h"
 
 #include "error.h"
@@ -27,25 +30,26 @@ Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_o
     m_snapshot = std::make_shared<const core::Network>(m_settings.architecture, m_settings.seed);
     loadAutosave();
 
-    m_downloader = new MnistDownloader(this);
-    if (!m_options.mirrors.isEmpty())
-        m_downloader->setMirrors(m_options.mirrors);
-    if (!m_options.files.isEmpty())
-        m_downloader->setFiles(m_options.files);
-    connect(m_downloader, &MnistDownloader::progress, this,
+    if (m_options.fetcher)
+        m_downloader = m_options.fetcher();
+    if (!m_downloader)
+        return;
+    connect(m_downloader.get(), &DataFetcher::progress, this,
             [this](const QString &file, qint64 received, qint64 total) {
                 emit downloadProgress(file, received, total, false);
             });
-    connect(m_downloader, &MnistDownloader::fileDone, this, [this](const QString &file) {
+    connect(m_downloader.get(), &DataFetcher::fileDone, this, [this](const QString &file) {
         emit downloadProgress(file, -1, -1, true);
     });
-    connect(m_downloader, &MnistDownloader::finished, this, [this] { onDownloadFinished(true, {}); });
-    connect(m_downloader, &MnistDownloader::failed, this,
+    connect(m_downloader.get(), &DataFetcher::finished, this, [this] { onDownloadFinished(true, {}); });
+    connect(m_downloader.get(), &DataFetcher::failed, this,
             [this](const QString &message) { onDownloadFinished(false, message); });
 }
 
 Session::~Session()
 {
+    if (m_downloader)
+        m_downloader->disconnect(this); // its destructor may report an aborted download
     waitForSaves(); // tasks emit on this object; let them finish while it is whole
     m_stopRequested = true;
     if (m_gate)
@@ -203,7 +207,7 @@ CommandResult Session::start(StartMode mode)
         return CommandResult::done(u"busy"_s, u"Training already in progress"_s);
     m_lastError.clear();
     const bool needData = !m_data && !core::mnistFilesPresent(m_options.mnistDirectory.toStdString());
-    if (needData && (!m_options.allowDownload || m_options.mnistDirectory.isEmpty())) {
+    if (needData && (!m_options.allowDownload || !m_downloader || m_options.mnistDirectory.isEmpty())) {
         m_lastError = u"MNIST data not found in %1. Put the four files there (raw or .gz), run "
                       "scripts/fetch-mnist, or start with --data-dir pointing at a folder that holds them."_s
                           .arg(m_options.mnistDirectory);
@@ -335,7 +339,7 @@ void Session::onDownloadFinished(bool ok, const QString &message)
 
 void Session::downloadData()
 {
-    if (m_downloader->isRunning() || core::mnistFilesPresent(m_options.mnistDirectory.toStdString()))
+    if (!m_downloader || m_downloader->isRunning() || core::mnistFilesPresent(m_options.mnistDirectory.toStdString()))
         return;
     m_downloader->start(m_options.mnistDirectory);
     emit dataStatusChanged();
@@ -345,7 +349,7 @@ CommandResult Session::stop()
 {
     if (m_state == RunState::Idle || m_state == RunState::Stopping)
         return CommandResult::done(u"stopped"_s); // as the original: stopping an idle run is fine
-    const bool downloading = m_downloader->isRunning() && m_startAfterDownload;
+    const bool downloading = this->downloading() && m_startAfterDownload;
     m_stopRequested = true;
     m_gate->stop();
     endMoment();
@@ -618,7 +622,7 @@ DataStatus Session::dataStatus() const
     status.directory = m_options.mnistDirectory;
     status.loaded = bool(m_data);
     status.ready = status.loaded || core::mnistFilesPresent(m_options.mnistDirectory.toStdString());
-    status.downloading = m_downloader->isRunning();
+    status.downloading = downloading();
     status.error = m_lastError;
     return status;
 }
@@ -627,6 +631,126 @@ QByteArray Session::modelFile() const
 {
     return QByteArray::fromStdString(
         core::serializeModel(*weights(), core::ModelMetadata{m_modelEpochs, m_modelTestAccuracy}));
+}
+
+namespace {
+double nowMs()
+{
+    using namespace std::chrono;
+    return duration<double, std::milli>(system_clock::now().time_since_epoch()).count();
+}
+
+void appendHistory(TrainingHistory &history, long long globalBatch, float loss, float accuracy)
+{
+    if ((globalBatch - 1) % history.stride != 0)
+        return;
+    history.loss.append(loss);
+    history.accuracy.append(accuracy);
+    if (history.loss.size() < TrainingHistory::maxPoints)
+        return;
+    // Keep every other point and double the stride (points stay at batches 1, 1+s, 1+2s, ...).
+    const auto halve = [](QVector<float> &values) {
+        for (qsizetype i = 0; 2 * i < values.size(); ++i)
+            values[i] = values[2 * i];
+        values.resize((values.size() + 1) / 2);
+    };
+    halve(history.loss);
+    halve(history.accuracy);
+    history.stride *= 2;
+}
+} // namespace
+
+// --- Trainer thread -----------------------------------------------------------------------
+
+void Session::relayBatch(const core::BatchReport &report)
+{
+    using namespace std::chrono;
+    const auto now = steady_clock::now();
+    const bool sendUpdate = report.globalBatch == 1 || report.batch == report.batchesPerEpoch
+                            || now - m_lastEmit >= milliseconds(m_updateIntervalMs.load());
+    const bool takeSnapshot = now - m_lastSnapshot >= milliseconds(m_options.weightsSnapshotMs);
+    std::shared_ptr<BatchUpdate> update;
+    if (sendUpdate) {
+        update = std::make_shared<BatchUpdate>();
+        update->report = std::make_shared<const core::BatchReport>(report);
+        update->serverTimeMs = nowMs();
+        m_lastEmit = now;
+    }
+    std::shared_ptr<const core::Network> snapshot;
+    if (takeSnapshot) {
+        snapshot = std::make_shared<const core::Network>(*m_trainingNetwork);
+        m_lastSnapshot = now;
+    }
+    quint64 version = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.epoch = report.epoch;
+        m_stats.epochs = report.epochs;
+        m_stats.batch = report.batch;
+        m_stats.batchesPerEpoch = report.batchesPerEpoch;
+        m_stats.globalBatch = report.globalBatch;
+        m_stats.loss = report.loss;
+        m_stats.accuracy = report.accuracy;
+        appendHistory(m_history, report.globalBatch, report.loss, report.accuracy);
+        if (update) {
+            update->sequence = ++m_sequence;
+            m_lastUpdate = update;
+        }
+        if (snapshot) {
+            m_snapshot = snapshot;
+            m_trained = true;
+            version = ++m_weightsVersion;
+        }
+    }
+    if (update)
+        QMetaObject::invokeMethod(this, [this, copy = *update] { emit batchReported(copy); }, Qt::QueuedConnection);
+    if (snapshot)
+        QMetaObject::invokeMethod(this, [this, version] { emit weightsChanged(version); }, Qt::QueuedConnection);
+}
+
+void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report)
+{
+    if (!m_teachingEnabled || m_stopRequested)
+        return;
+    // Hold the next batch right away: the main thread's state machine, told below, decides
+    // whether this becomes a timed teaching pause (and opens the gate again at its deadline) or
+    // the run carries on. The trainer thread never waits here.
+    m_trainer->gate().close();
+    PauseMoment pause;
+    pause.reason = QString::fromStdString(moment.reason);
+    pause.moment = moment;
+    pause.durationSeconds = moment.pauseSeconds;
+    pause.update.report = std::make_shared<const core::BatchReport>(report);
+    pause.update.serverTimeMs = nowMs();
+    {
+        std::lock_guard lock(m_mutex);
+        pause.update.sequence = ++m_sequence;
+        pause.lossHistory = m_history.loss;
+    }
+    QMetaObject::invokeMethod(this, [this, pause] { onTeachingMoment(pause); }, Qt::QueuedConnection);
+}
+
+void Session::relayEpoch(const core::EpochReport &report)
+{
+    auto snapshot = std::make_shared<const core::Network>(*m_trainingNetwork);
+    m_lastSnapshot = std::chrono::steady_clock::now();
+    quint64 version = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_history.testLoss.append(report.testLoss);
+        m_history.testAccuracy.append(report.testAccuracy);
+        m_confusion = report.confusion;
+        m_snapshot = snapshot;
+        m_trained = true;
+        version = ++m_weightsVersion;
+    }
+    QMetaObject::invokeMethod(this, [this, report, version] {
+        emit weightsChanged(version);
+        m_modelEpochs = report.epoch;
+        m_modelTestAccuracy = report.testAccuracy;
+        autosave(report.epoch, report.testAccuracy);
+        emit epochFinished(report);
+    }, Qt::QueuedConnection);
 }
 
 } // namespace server
