@@ -3,16 +3,16 @@
 #include "appstartup.h"
 #include "apptheme.h"
 #include "mainwindow.h"
-#include "sessionpresenter.h"
 #include "server.h"
 #include "servershare.h"
 #include "session.h"
+#include "sessionpresenter.h"
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QProcessEnvironment>
 #include <QSettings>
 #include <QStatusBar>
-#include <QProcessEnvironment>
 #include <QTextStream>
 
 int main(int argc, char **argv)
@@ -26,9 +26,11 @@ int main(int argc, char **argv)
     const server::ConfigResult checked = server::loadConfig(arguments, QProcessEnvironment::systemEnvironment());
     if (checked.status != server::ConfigResult::Status::Ok) {
         const bool help = checked.status == server::ConfigResult::Status::Help;
-        QTextStream(help ? stdout : stderr) << (help ? QString() : QStringLiteral("nnjourney: ")) << checked.text
-                                            << (help ? QStringLiteral("\n  --headless      Run only the server (as nnjourney-server), no display needed.\n")
-                                                     : QStringLiteral("\n"));
+        QTextStream(help ? stdout : stderr)
+            << (help ? QString() : QStringLiteral("nnjourney: ")) << checked.text
+            << (help ? QStringLiteral(
+                    "\n  --headless      Run only the server (as nnjourney-server), no display needed.\n")
+                     : QStringLiteral("\n"));
         return help ? 0 : 2;
     }
     // The Qt 3D OpenGL renderer with MSAA off renders this scene faster than the RHI default
@@ -45,8 +47,8 @@ int main(int argc, char **argv)
     int exitCode = 0;
     std::unique_ptr<AppRuntime> runtime = startRuntime(QApplication::arguments(), &message, &exitCode);
     if (!runtime) {
-        QTextStream(exitCode == 0 ? stdout : stderr) << (exitCode == 0 ? QString() : QStringLiteral("nnjourney: "))
-                                                     << message << '\n';
+        QTextStream(exitCode == 0 ? stdout : stderr)
+            << (exitCode == 0 ? QString() : QStringLiteral("nnjourney: ")) << message << '\n';
         return exitCode;
     }
     apptheme::apply(app, QSettings().value(QStringLiteral("theme"), QStringLiteral("dark")).toString());

@@ -48,8 +48,7 @@
 namespace {
 
 // Times the outermost event handlers of the GUI thread (NNJ_BENCH_SLOW=MS).
-class BenchApplication : public QApplication
-{
+class BenchApplication : public QApplication {
 public:
     using QApplication::QApplication;
     bool notify(QObject *receiver, QEvent *event) override
@@ -67,7 +66,8 @@ public:
             const QObject *named = receiver;
             if (qobject_cast<QTimer *>(receiver) && receiver->parent())
                 named = receiver->parent();
-            const QString key = QStringLiteral("%1/%2").arg(QString::fromLatin1(named->metaObject()->className()))
+            const QString key = QStringLiteral("%1/%2")
+                                    .arg(QString::fromLatin1(named->metaObject()->className()))
                                     .arg(int(event->type()));
             Slow &slow = m_slow[key];
             ++slow.count;
@@ -83,8 +83,7 @@ public:
     }
 
 private:
-    struct Slow
-    {
+    struct Slow {
         int count = 0;
         double max = 0;
     };
@@ -126,8 +125,10 @@ void shoot(MainWindow &window, const QString &path)
 void clickNeuron(NetworkView *view, NeuronId id)
 {
     const QPointF at = view->screenPosition(id);
-    QMouseEvent press(QEvent::MouseButtonPress, at, view->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, view->mapToGlobal(at), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+    QMouseEvent press(QEvent::MouseButtonPress, at, view->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton,
+                      Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, view->mapToGlobal(at), Qt::LeftButton, Qt::NoButton,
+                        Qt::NoModifier);
     QCoreApplication::sendEvent(view, &press);
     QCoreApplication::sendEvent(view, &release);
 }
@@ -285,8 +286,10 @@ int main(int argc, char **argv)
                       qEnvironmentVariable("NNJ_MNIST_DIR")});
     parser.addOption({QStringLiteral("tour"), QStringLiteral("Save screenshots into DIR"), QStringLiteral("dir")});
     parser.addOption({QStringLiteral("bench"), QStringLiteral("Measure fps and event-loop latency")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Benchmark duration"), QStringLiteral("s"), QStringLiteral("20")});
-    parser.addOption({QStringLiteral("size"), QStringLiteral("Window size WxH"), QStringLiteral("size"), QStringLiteral("1600x1000")});
+    parser.addOption(
+        {QStringLiteral("seconds"), QStringLiteral("Benchmark duration"), QStringLiteral("s"), QStringLiteral("20")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Window size WxH"), QStringLiteral("size"),
+                      QStringLiteral("1600x1000")});
     parser.process(app);
     const QString mnist = parser.value(QStringLiteral("mnist"));
     if (mnist.isEmpty() || !QFile::exists(mnist)) {

@@ -43,16 +43,12 @@ void applyActivation(Activation activation, Eigen::Ref<Matrix> values)
 {
     auto a = values.array();
     switch (activation) {
-    case Activation::ReLU:
-        a = a.max(0.0f);
-        break;
+    case Activation::ReLU: a = a.max(0.0f); break;
     case Activation::Sigmoid:
         // 1 / (1 + e^-z); exp of a large positive -z gives inf and the result 0, which is exact.
         a = 1.0f / (1.0f + (-a).exp());
         break;
-    case Activation::Tanh:
-        a = a.tanh();
-        break;
+    case Activation::Tanh: a = a.tanh(); break;
     }
 }
 

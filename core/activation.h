@@ -23,7 +23,6 @@ std::string activationTypeName(Activation activation);
 // a = f(a), in place.
 void applyActivation(Activation activation, Eigen::Ref<Matrix> values);
 // gradient = gradient ∘ f'(z), with f'(z) computed from the output a = f(z).
-void multiplyByDerivative(Activation activation, const Eigen::Ref<const Matrix> &output,
-                          Eigen::Ref<Matrix> gradient);
+void multiplyByDerivative(Activation activation, const Eigen::Ref<const Matrix> &output, Eigen::Ref<Matrix> gradient);
 
 } // namespace core

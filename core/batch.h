@@ -14,8 +14,7 @@
 
 namespace core {
 
-class Batch
-{
+class Batch {
 public:
     explicit Batch(int capacity = 0, int inputSize = 784, int parts = 1);
     void reserve(int capacity, int inputSize, int parts = 1);
@@ -51,8 +50,7 @@ public:
     const float *entryValues(int part) const { return m_parts[part].entryValue.data(); }
 
 private:
-    struct Part
-    {
+    struct Part {
         IndexRange samples;
         std::vector<int> pixelStart; // inputSize + 1
         std::vector<int> entrySample;
@@ -63,7 +61,7 @@ private:
     int m_size = 0;
     int m_capacity = 0;
     int m_inputSize = 0;
-    std::vector<int> m_columnEnd;  // capacity
+    std::vector<int> m_columnEnd; // capacity
     std::vector<int> m_pixelIndex; // capacity * inputSize
     std::vector<float> m_pixelValue;
     std::vector<int> m_labels;

@@ -7,20 +7,19 @@
 #pragma once
 
 #include <atomic>
-#include <cstdint>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 namespace core {
 
-class BatchGate
-{
+class BatchGate {
 public:
-    void open();           // every batch passes
-    void close();          // no batch passes until open(), allow() or stop()
+    void open(); // every batch passes
+    void close(); // no batch passes until open(), allow() or stop()
     void allow(int count); // close, then let `count` more batches through (single steps)
-    void stop();           // wait() and sleepFor() return false from now on
+    void stop(); // wait() and sleepFor() return false from now on
     bool isOpen() const;
     bool stopped() const { return m_stopped.load(); }
 

@@ -8,8 +8,7 @@
 
 namespace core {
 
-struct Dataset
-{
+struct Dataset {
     int rows = 0;
     int columns = 0;
     std::vector<std::uint8_t> images; // count * rows * columns bytes
@@ -20,10 +19,9 @@ struct Dataset
     const std::uint8_t *image(int index) const { return images.data() + std::size_t(index) * pixelsPerImage(); }
 };
 
-struct MnistData
-{
+struct MnistData {
     Dataset train; // 60,000
-    Dataset test;  // 10,000
+    Dataset test; // 10,000
 };
 
 } // namespace core

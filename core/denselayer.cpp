@@ -21,13 +21,12 @@ float standardNormal(std::mt19937_64 &rng)
 {
     constexpr double twoPi = 6.283185307179586476925286766559;
     const double u1 = (double(rng() >> 11) + 1.0) * 0x1.0p-53; // (0, 1]
-    const double u2 = double(rng() >> 11) * 0x1.0p-53;         // [0, 1)
+    const double u2 = double(rng() >> 11) * 0x1.0p-53; // [0, 1)
     return float(std::sqrt(-2.0 * std::log(u1)) * std::cos(twoPi * u2));
 }
 
 // A list of weighted columns to sum: entries [begin, end) of (index, value) pairs.
-struct Terms
-{
+struct Terms {
     const int *index;
     const float *value;
     int begin;
@@ -90,7 +89,8 @@ void sumRows(float *out, const float *base, Eigen::Index stride, const Terms *te
     result.setZero();
     for (const Terms *list = terms; list != terms + lists; ++list)
         for (int k = list->begin; k < list->end; ++k)
-            result.noalias() += list->value[k] * Eigen::Map<const Vector>(base + r + Eigen::Index(list->index[k]) * stride, rows - r);
+            result.noalias() += list->value[k]
+                                * Eigen::Map<const Vector>(base + r + Eigen::Index(list->index[k]) * stride, rows - r);
 }
 } // namespace
 
@@ -160,17 +160,19 @@ void sparseWeightGradient(const Batch &input, const Eigen::Ref<const Matrix> &ou
         float *out = weightGradient.col(p).data() + rows.begin;
         Terms terms[kMaxParts];
         for (int q = 0; q < parts; ++q)
-            terms[q] = {input.entrySamples(q), input.entryValues(q), input.pixelStart(q, p), input.pixelStart(q, p + 1)};
+            terms[q]
+                = {input.entrySamples(q), input.entryValues(q), input.pixelStart(q, p), input.pixelStart(q, p + 1)};
         sumRows(out, base, stride, terms, parts, rows.size());
     }
 }
 } // namespace
 
-void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                          Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const
+void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient, Matrix &weightGradient,
+                          Vector &biasGradient, IndexRange rows) const
 {
     sparseWeightGradient(input, outputGradient, weightGradient, rows, {0, inputSize()});
-    biasGradient.segment(rows.begin, rows.size()).noalias() = outputGradient.middleRows(rows.begin, rows.size()).rowwise().sum();
+    biasGradient.segment(rows.begin, rows.size()).noalias()
+        = outputGradient.middleRows(rows.begin, rows.size()).rowwise().sum();
 }
 
 void DenseLayer::weightGradient(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,

@@ -14,8 +14,7 @@ namespace core {
 
 enum class Initialization { He, Xavier };
 
-class DenseLayer
-{
+class DenseLayer {
 public:
     DenseLayer(int inputSize, int outputSize);
 
@@ -42,14 +41,14 @@ public:
     // biasGradient(rows) = rowsum(dZ(rows, :)). Overwrites those rows.
     void backward(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
                   Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const;
-    void backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                  Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const;
+    void backward(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient, Matrix &weightGradient,
+                  Vector &biasGradient, IndexRange rows) const;
     // Column pieces of the same gradient (a team splits the weight matrix by columns: each
     // member then writes one contiguous block): weightGradient(:, columns) = dZ * input(columns, :)^T.
     void weightGradient(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
                         Matrix &weightGradient, IndexRange columns) const;
-    void weightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
-                        Matrix &weightGradient, IndexRange columns) const;
+    void weightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient, Matrix &weightGradient,
+                        IndexRange columns) const;
     // dL/dX(inputRows, :) = W(:, inputRows)^T * dZ   (result is (in, n); only those rows written)
     void inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,
                        IndexRange inputRows) const;

@@ -48,12 +48,11 @@ std::string describeMagic(std::uint32_t magic)
 std::uint32_t bigEndian32(const unsigned char *bytes)
 {
     return std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 | std::uint32_t(bytes[2]) << 8
-        | std::uint32_t(bytes[3]);
+           | std::uint32_t(bytes[3]);
 }
 
 // Reads a file as a byte stream, transparently inflating gzip (detected by content, 1f 8b).
-class ByteSource
-{
+class ByteSource {
 public:
     explicit ByteSource(const std::string &path) : m_path(path)
     {
@@ -98,8 +97,8 @@ public:
         std::size_t done = 0;
         while (done < size) {
             const std::size_t want = std::min(size - done, kChunkBytes);
-            const std::size_t got = m_plain ? std::fread(destination + done, 1, want, m_plain)
-                                            : readGzip(destination + done, want);
+            const std::size_t got
+                = m_plain ? std::fread(destination + done, 1, want, m_plain) : readGzip(destination + done, want);
             done += got;
             if (got < want)
                 break;
@@ -150,8 +149,7 @@ private:
     gzFile m_gzip = nullptr;
 };
 
-struct IdxHeader
-{
+struct IdxHeader {
     std::uint32_t count = 0;
     std::uint32_t rows = 1;
     std::uint32_t columns = 1;
@@ -192,8 +190,8 @@ IdxHeader readHeader(ByteSource &source, const std::string &path, std::uint32_t 
         header.rows = bigEndian32(bytes + 8);
         header.columns = bigEndian32(bytes + 12);
         if (header.rows < 1 || header.rows > kMaxImageSide || header.columns < 1 || header.columns > kMaxImageSide)
-            throw Error(path + ": expected image dimensions between 1 and " + std::to_string(kMaxImageSide)
-                        + ", found " + std::to_string(header.rows) + "x" + std::to_string(header.columns));
+            throw Error(path + ": expected image dimensions between 1 and " + std::to_string(kMaxImageSide) + ", found "
+                        + std::to_string(header.rows) + "x" + std::to_string(header.columns));
     }
     // Fits in 64 bits: count < 2^31, rows and columns <= 2^10.
     header.payloadBytes = std::uint64_t(header.count) * header.rows * header.columns;
@@ -217,8 +215,7 @@ std::string expectedLengthText(const IdxHeader &header, bool images)
 }
 
 // Reads the payload after the header and insists on the exact length.
-std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &path, const IdxHeader &header,
-                                      bool images)
+std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &path, const IdxHeader &header, bool images)
 {
     const std::uint64_t expectedTotal = header.headerBytes + header.payloadBytes;
     if (!source.compressed() && source.plainFileSize() != expectedTotal) {
@@ -232,8 +229,8 @@ std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &pat
     std::uint64_t filled = 0;
     while (filled < header.payloadBytes) {
         // Grow geometrically: a gzip header may lie about the count; memory follows the real data.
-        const std::uint64_t target = std::min<std::uint64_t>(header.payloadBytes,
-                                                             std::max<std::uint64_t>(filled * 2, kChunkBytes));
+        const std::uint64_t target
+            = std::min<std::uint64_t>(header.payloadBytes, std::max<std::uint64_t>(filled * 2, kChunkBytes));
         payload.resize(target);
         const std::size_t want = std::size_t(target - filled);
         const std::size_t got = source.read(payload.data() + filled, want);
@@ -246,8 +243,8 @@ std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &pat
     const std::uint64_t extra = source.skipRest(kCountLimit);
     if (extra > 0)
         throw Error(path + ": expected a " + lengthWord(source) + " of " + expectedLengthText(header, images)
-                    + ", found " + (extra >= kCountLimit ? "more than " : "")
-                    + std::to_string(expectedTotal + extra) + " bytes (trailing bytes after the data)");
+                    + ", found " + (extra >= kCountLimit ? "more than " : "") + std::to_string(expectedTotal + extra)
+                    + " bytes (trailing bytes after the data)");
     return payload;
 }
 

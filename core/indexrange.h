@@ -4,8 +4,7 @@
 
 namespace core {
 
-struct IndexRange
-{
+struct IndexRange {
     int begin = 0;
     int end = 0;
     int size() const { return end - begin; }

@@ -76,10 +76,9 @@ std::string quoted(const std::string &bytes, std::size_t count)
 
 // Sequential little-endian reader over the bytes; every read states what it is reading so that a
 // short file names the missing part.
-class Reader
-{
+class Reader {
 public:
-    Reader(const std::string &bytes, const std::string &source) : m_bytes(bytes), m_source(source) {}
+    Reader(const std::string &bytes, const std::string &source) : m_bytes(bytes), m_source(source) { }
 
     std::size_t offset() const { return m_offset; }
     std::uint32_t u32(const char *what)
@@ -139,8 +138,8 @@ Architecture readArchitecture(Reader &reader, const std::string &source)
     for (std::uint32_t i = 0; i < layerCount; ++i) {
         const std::uint32_t size = reader.u32("layer sizes");
         if (size > std::uint32_t(INT_MAX))
-            throw Error(source + ": invalid architecture: layer " + std::to_string(i) + " has "
-                        + std::to_string(size) + " neurons");
+            throw Error(source + ": invalid architecture: layer " + std::to_string(i) + " has " + std::to_string(size)
+                        + " neurons");
         architecture.sizes.push_back(int(size));
     }
     for (std::uint32_t i = 0; i + 2 < layerCount; ++i) {
@@ -294,8 +293,8 @@ void saveModelFile(const std::string &path, const Network &network, const ModelM
     }
     // Make the rename itself durable; a failure here leaves a complete file either way.
     const std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    const int directoryDescriptor =
-        ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int directoryDescriptor
+        = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directoryDescriptor >= 0) {
         ::fsync(directoryDescriptor);
         ::close(directoryDescriptor);

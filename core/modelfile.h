@@ -10,16 +10,14 @@
 
 namespace core {
 
-struct ModelMetadata
-{
+struct ModelMetadata {
     int epochsTrained = 0;
     float testAccuracy = -1; // -1: unknown
 };
 
 std::string serializeModel(const Network &network, const ModelMetadata &metadata = {});
 // `sourceName` (a path or "upload") is used in error messages. Throws core::Error.
-Network deserializeModel(const std::string &bytes, const std::string &sourceName,
-                         ModelMetadata *metadata = nullptr);
+Network deserializeModel(const std::string &bytes, const std::string &sourceName, ModelMetadata *metadata = nullptr);
 
 // Atomic replace: writes "<path>.tmp-<pid>", flushes, fsyncs, renames over `path`.
 // Throws core::Error naming the path on failure; the old file is then untouched.

@@ -47,7 +47,8 @@ void Network::forward(const Batch &batch, Workspace &workspace) const
     forwardOutput(batch, workspace);
 }
 
-void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows, IndexRange samples) const
+void Network::forwardLayer(int layer, const Batch &batch, Workspace &workspace, IndexRange rows,
+                           IndexRange samples) const
 {
     auto output = workspace.activations[layer].leftCols(batch.size());
     if (layer == 0)
@@ -182,7 +183,8 @@ void Network::backwardLayer(int layer, const Batch &batch, Workspace &workspace,
     const int n = batch.size();
     const auto gradient = workspace.outputGradients[layer].leftCols(n);
     withInput(layer, batch, workspace, [&](const auto &input) {
-        m_layers[layer].backward(input, gradient, workspace.weightGradients[layer], workspace.biasGradients[layer], rows);
+        m_layers[layer].backward(input, gradient, workspace.weightGradients[layer], workspace.biasGradients[layer],
+                                 rows);
     });
     if (layer == 0 || inputRows.size() == 0)
         return; // no gradient with respect to the input pixels is needed

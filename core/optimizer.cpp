@@ -99,8 +99,8 @@ void adamUpdate(Parameter &&parameter, const Gradient &gradient, FirstMoment &&f
 {
     first = s.beta1 * first + (1.0f - s.beta1) * gradient;
     second.array() = s.beta2 * second.array() + (1.0f - s.beta2) * gradient.array().square();
-    parameter.array() -= learningRate * (first.array() / correction1)
-                         / ((second.array() / correction2).sqrt() + s.epsilon);
+    parameter.array()
+        -= learningRate * (first.array() / correction1) / ((second.array() / correction2).sqrt() + s.epsilon);
 }
 } // namespace
 
@@ -136,8 +136,8 @@ void Optimizer::update(Network &network, int l, IndexRange rows, const Matrix &w
     } else {
         auto weightMoment2 = m_weightMoment2[l].middleRows(begin, count);
         auto biasMoment2 = m_biasMoment2[l].segment(begin, count);
-        adamUpdate(weights, weightGradientRows, weightMoment, weightMoment2, m_settings, m_correction1,
-                   m_correction2, learningRate);
+        adamUpdate(weights, weightGradientRows, weightMoment, weightMoment2, m_settings, m_correction1, m_correction2,
+                   learningRate);
         adamUpdate(bias, biasGradientRows, biasMoment, biasMoment2, m_settings, m_correction1, m_correction2,
                    learningRate);
         if (summary)

@@ -16,12 +16,11 @@ enum class OptimizerKind { Sgd, Adam };
 std::optional<OptimizerKind> optimizerFromName(std::string_view name); // "sgd", "adam"
 std::string optimizerName(OptimizerKind kind);
 
-struct OptimizerSettings
-{
+struct OptimizerSettings {
     OptimizerKind kind = OptimizerKind::Sgd;
     float momentum = 0.9f; // SGD
-    float beta1 = 0.9f;    // Adam
-    float beta2 = 0.999f;  // Adam
+    float beta1 = 0.9f; // Adam
+    float beta2 = 0.999f; // Adam
     float epsilon = 1e-8f; // Adam
 };
 
@@ -29,8 +28,7 @@ class Network;
 
 // Count, sum, sum of squares, minimum and maximum of a set of weights, mergeable across the
 // row ranges different threads update.
-struct WeightSummary
-{
+struct WeightSummary {
     double count = 0;
     double sum = 0;
     double sumSquares = 0;
@@ -43,22 +41,21 @@ struct WeightSummary
     double standardDeviation() const;
 };
 
-class Optimizer
-{
+class Optimizer {
 public:
     Optimizer(const Network &network, OptimizerSettings settings = {});
 
     // One update of every parameter with the gradients given layer by layer.
     // weightGradients[i] has the shape of layer i's weights, biasGradients[i] of its bias.
-    void step(Network &network, const std::vector<Matrix> &weightGradients,
-              const std::vector<Vector> &biasGradients, float learningRate);
+    void step(Network &network, const std::vector<Matrix> &weightGradients, const std::vector<Vector> &biasGradients,
+              float learningRate);
 
     // The same in pieces: beginStep() once, then update() for every layer's rows (row ranges
     // may be updated by different threads). With `summary`, it also summarises the updated
     // weights of those rows (while they are in cache: nearly free).
     void beginStep();
-    void update(Network &network, int layer, IndexRange rows, const Matrix &weightGradient,
-                const Vector &biasGradient, float learningRate, WeightSummary *summary = nullptr);
+    void update(Network &network, int layer, IndexRange rows, const Matrix &weightGradient, const Vector &biasGradient,
+                float learningRate, WeightSummary *summary = nullptr);
 
     // The same split the other way (the trainer's split: each member's block of a column-major
     // matrix is contiguous): columns `columns` of layer `layer`'s weights, and separately rows

@@ -10,10 +10,9 @@
 
 namespace core {
 
-struct PreprocessedDrawing
-{
+struct PreprocessedDrawing {
     std::array<float, 784> pixels{}; // row-major 28x28, 0..1, ink high
-    bool empty = true;               // no ink found: pixels are all zero
+    bool empty = true; // no ink found: pixels are all zero
 };
 
 // `gray` is width*height bytes, row-major, 0 = black .. 255 = white. Any size >= 1x1.

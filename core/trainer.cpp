@@ -31,20 +31,17 @@ std::string formatNumber(double value, int decimals)
 
 } // namespace
 
-class Trainer::Impl
-{
+class Trainer::Impl {
 public:
     Impl(const Network &network, const TrainerSettings &settings, int trainCount)
-        : team(settings.threads),
-          batch(settings.batchSize, network.architecture().sizes.front(), settings.threads),
-          workspace(network, settings.batchSize),
-          optimizer(network, settings.optimizer),
-          order(trainCount),
+        : team(settings.threads), batch(settings.batchSize, network.architecture().sizes.front(), settings.threads),
+          workspace(network, settings.batchSize), optimizer(network, settings.optimizer), order(trainCount),
           rng(settings.seed ^ 0x9E3779B97F4A7C15ull)
     {
         std::iota(order.begin(), order.end(), 0);
         if (team.size() > 1 && network.layerCount() > 1)
-            firstLayerPartials.assign(std::size_t(team.size()), Matrix::Zero(network.layer(0).outputSize(), settings.batchSize));
+            firstLayerPartials.assign(std::size_t(team.size()),
+                                      Matrix::Zero(network.layer(0).outputSize(), settings.batchSize));
         weightSummaries.resize(std::size_t(team.size()) * network.layerCount());
         const auto &sizes = network.architecture().sizes;
         for (int size : sizes) {
@@ -86,7 +83,12 @@ public:
                 = activations.rowwise().sum() / float(n);
             // outputGradients hold dL/dz / n, so the row sums of |.| are per-sample means.
             Eigen::Map<Vector>(report.neuronGradients[l].data() + rows.begin, rows.size())
-                = workspace.outputGradients[l].leftCols(n).middleRows(rows.begin, rows.size()).cwiseAbs().rowwise().sum();
+                = workspace.outputGradients[l]
+                      .leftCols(n)
+                      .middleRows(rows.begin, rows.size())
+                      .cwiseAbs()
+                      .rowwise()
+                      .sum();
         }
     }
 
@@ -106,7 +108,8 @@ public:
             WeightSummary total;
             for (int t = 0; t < members; ++t)
                 total.merge(weightSummaries[std::size_t(t) * network.layerCount() + l]);
-            report.weightStatistics[l] = {float(total.mean()), float(total.standardDeviation()), total.minimum, total.maximum};
+            report.weightStatistics[l]
+                = {float(total.mean()), float(total.standardDeviation()), total.minimum, total.maximum};
         }
         Eigen::Index predicted = 0;
         workspace.activations.back().col(0).maxCoeff(&predicted);
@@ -154,7 +157,8 @@ public:
                 const IndexRange columns = splitRange(layer.inputSize(), t, members);
                 network.weightGradientColumns(l, batch, workspace, columns);
                 WeightSummary summary; // on this thread's stack: the members' summaries share cache lines
-                optimizer.updateWeightColumns(network, l, columns, workspace.weightGradients[l], learningRate, &summary);
+                optimizer.updateWeightColumns(network, l, columns, workspace.weightGradients[l], learningRate,
+                                              &summary);
                 weightSummaries[std::size_t(t) * layers + l] = summary;
                 const IndexRange rows = splitRange(layer.outputSize(), t, members);
                 network.biasGradientRows(l, batch, workspace, rows);
@@ -262,12 +266,13 @@ FinishReport Trainer::run(TrainingObserver &observer)
             const auto batchStart = Clock::now();
             const int n = std::min(batchSize, trainCount - b * batchSize);
             const float learningRate = m_learningRate.load();
-            const BatchResult result = impl.trainStep(m_network, m_data.train, impl.order.data() + std::size_t(b) * batchSize, n, learningRate);
+            const BatchResult result = impl.trainStep(m_network, m_data.train,
+                                                      impl.order.data() + std::size_t(b) * batchSize, n, learningRate);
             if (!std::isfinite(result.loss)) {
-                observer.trainingFailed("Training stopped: the loss became " + std::string(std::isnan(result.loss) ? "NaN" : "infinite")
-                                        + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                                        + ". The learning rate (" + formatNumber(learningRate, 4)
-                                        + ") is probably too high.");
+                observer.trainingFailed(
+                    "Training stopped: the loss became " + std::string(std::isnan(result.loss) ? "NaN" : "infinite")
+                    + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                    + ". The learning rate (" + formatNumber(learningRate, 4) + ") is probably too high.");
                 finish.stopped = true;
                 finish.finalLoss = result.loss;
                 return finish;

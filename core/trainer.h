@@ -17,21 +17,19 @@
 
 namespace core {
 
-struct TrainerSettings
-{
+struct TrainerSettings {
     int epochs = 3;
     int batchSize = 64;
     float learningRate = 0.01f;
     int batchDelayMs = 0;
     std::uint64_t seed = 42;
     OptimizerSettings optimizer;
-    int threads = 1;                 // data-parallel workers for a batch (1 or 2 sensible here)
+    int threads = 1; // data-parallel workers for a batch (1 or 2 sensible here)
     bool detectTeachingMoments = true;
     bool evaluateEachEpoch = true;
 };
 
-class Trainer
-{
+class Trainer {
 public:
     // `network` and `data` (and `gate`, when given) must outlive the trainer; the trainer writes
     // `network`'s parameters. Without `gate` the trainer uses a gate of its own, open.

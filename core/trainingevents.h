@@ -11,29 +11,27 @@ namespace core {
 
 using ConfusionMatrix = std::array<std::array<int, 10>, 10>; // [true label][predicted]
 
-struct WeightStatistics
-{
+struct WeightStatistics {
     float mean = 0;
     float standardDeviation = 0;
     float minimum = 0;
     float maximum = 0;
 };
 
-struct BatchReport
-{
-    int epoch = 0;           // 1-based
+struct BatchReport {
+    int epoch = 0; // 1-based
     int epochs = 0;
-    int batch = 0;           // 1-based within the epoch
+    int batch = 0; // 1-based within the epoch
     int batchesPerEpoch = 0;
     long long globalBatch = 0; // 1-based across epochs
-    int batchSize = 0;       // samples in this batch (the last one of an epoch may be smaller)
-    float loss = 0;          // mean cross-entropy of this batch
-    float accuracy = 0;      // fraction correct in this batch, 0..1
+    int batchSize = 0; // samples in this batch (the last one of an epoch may be smaller)
+    float loss = 0; // mean cross-entropy of this batch
+    float accuracy = 0; // fraction correct in this batch, 0..1
     float learningRate = 0;
 
     // Visual data. One entry per DRAWN layer: index 0 = the 784 input pixels (0..1), then
     // each hidden layer's post-activation values, last = the 10 output probabilities.
-    int focusLabel = -1;     // the first sample of the batch
+    int focusLabel = -1; // the first sample of the batch
     int focusPrediction = -1;
     std::vector<std::vector<float>> focusActivations;
     std::vector<std::vector<float>> meanActivations; // batch mean, same shapes
@@ -44,13 +42,12 @@ struct BatchReport
     std::vector<WeightStatistics> weightStatistics; // per dense layer
 };
 
-struct EpochReport
-{
+struct EpochReport {
     int epoch = 0; // 1-based
     int epochs = 0;
-    float trainLoss = 0;     // mean batch loss over the epoch
+    float trainLoss = 0; // mean batch loss over the epoch
     float trainAccuracy = 0; // over the epoch's samples
-    float testLoss = 0;      // on the whole test set
+    float testLoss = 0; // on the whole test set
     float testAccuracy = 0;
     ConfusionMatrix confusion{};
     double trainSeconds = 0; // pure training time of this epoch (no evaluation, no pauses)
@@ -60,48 +57,45 @@ enum class TeachingMomentKind { FirstForward, FirstBackward, HighLoss };
 
 // A key moment of the run, as data: the clients turn these numbers into their own text (the
 // server into the original's English `message`, the desktop window into translated text).
-struct TeachingMoment
-{
+struct TeachingMoment {
     TeachingMomentKind kind = TeachingMomentKind::FirstForward;
-    std::string reason;   // "first_forward", "first_backward", "high_loss"
+    std::string reason; // "first_forward", "first_backward", "high_loss"
     std::string architecture; // Architecture::describe(), e.g. "784-128-64-10 relu,relu"
-    int batchSize = 0;        // samples in the batch of the moment
+    int batchSize = 0; // samples in the batch of the moment
     long long globalBatch = 0;
-    int label = -1;           // the focus sample's true digit
-    int guess = -1;           // what the network predicted for it
-    float confidence = 0;     // the probability it gave that guess, 0..1
-    float loss = 0;           // the batch's loss
-    float accuracy = 0;       // the batch's accuracy, 0..1
+    int label = -1; // the focus sample's true digit
+    int guess = -1; // what the network predicted for it
+    float confidence = 0; // the probability it gave that guess, 0..1
+    float loss = 0; // the batch's loss
+    float accuracy = 0; // the batch's accuracy, 0..1
     float learningRate = 0;
-    int strongestLayer = 0;       // first_backward: the dense layer (1-based) with the largest mean |dL/dz|
-    float strongestGradient = 0;  // ... and that mean
+    int strongestLayer = 0; // first_backward: the dense layer (1-based) with the largest mean |dL/dz|
+    float strongestGradient = 0; // ... and that mean
     double pauseSeconds = 0; // how long the original paused: 3, 3, 2
 };
 
-struct FinishReport
-{
+struct FinishReport {
     int epochsCompleted = 0;
     int epochs = 0;
-    bool stopped = false;      // stop() ended the run early
-    float finalLoss = 0;       // last batch loss
-    float finalAccuracy = 0;   // last batch accuracy, 0..1
+    bool stopped = false; // stop() ended the run early
+    float finalLoss = 0; // last batch loss
+    float finalAccuracy = 0; // last batch accuracy, 0..1
     float finalTestAccuracy = -1; // last epoch's test accuracy, -1 if none ran
     float finalTestLoss = -1;
-    double trainSeconds = 0;   // pure training time (no evaluation, pauses or batch delays)
+    double trainSeconds = 0; // pure training time (no evaluation, pauses or batch delays)
     long long samplesTrained = 0;
 };
 
-class TrainingObserver
-{
+class TrainingObserver {
 public:
     virtual ~TrainingObserver() = default;
-    virtual void batchFinished(const BatchReport &) {}
+    virtual void batchFinished(const BatchReport &) { }
     // Called after batchFinished for the batch that triggered it.
-    virtual void teachingMoment(const TeachingMoment &, const BatchReport &) {}
-    virtual void epochFinished(const EpochReport &) {}
-    virtual void trainingFinished(const FinishReport &) {}
+    virtual void teachingMoment(const TeachingMoment &, const BatchReport &) { }
+    virtual void epochFinished(const EpochReport &) { }
+    virtual void trainingFinished(const FinishReport &) { }
     // Non-finite loss or similar; the run has ended.
-    virtual void trainingFailed(const std::string & /*message*/) {}
+    virtual void trainingFailed(const std::string & /*message*/) { }
 };
 
 // Name used on the wire for a moment kind: "first_forward", ...

@@ -31,9 +31,8 @@ ArchitectureDialog::ArchitectureDialog(const core::Architecture &initial, QWidge
     auto *add = new QPushButton(tr("Add hidden layer"), this);
     auto *remove = new QPushButton(tr("Remove selected"), this);
     connect(add, &QPushButton::clicked, this, [this] { addLayer(); });
-    connect(remove, &QPushButton::clicked, this, [this] {
-        removeLayer(m_table->currentRow() >= 0 ? m_table->currentRow() : m_table->rowCount() - 1);
-    });
+    connect(remove, &QPushButton::clicked, this,
+            [this] { removeLayer(m_table->currentRow() >= 0 ? m_table->currentRow() : m_table->rowCount() - 1); });
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Apply (resets the network)"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -42,7 +41,8 @@ ArchitectureDialog::ArchitectureDialog(const core::Architecture &initial, QWidge
     m_error->setStyleSheet(QStringLiteral("color: %1").arg(colorscheme::red.name()));
     m_summary->setWordWrap(true);
 
-    auto *intro = new QLabel(tr("Input: 784 pixels (fixed) → hidden layers below → output: 10 digits (fixed, softmax)."), this);
+    auto *intro
+        = new QLabel(tr("Input: 784 pixels (fixed) → hidden layers below → output: 10 digits (fixed, softmax)."), this);
     intro->setWordWrap(true);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(add);
@@ -58,7 +58,8 @@ ArchitectureDialog::ArchitectureDialog(const core::Architecture &initial, QWidge
     resize(460, 420);
 
     for (std::size_t i = 1; i + 1 < initial.sizes.size(); ++i)
-        addLayer(initial.sizes[i], i - 1 < initial.activations.size() ? initial.activations[i - 1] : core::Activation::ReLU);
+        addLayer(initial.sizes[i],
+                 i - 1 < initial.activations.size() ? initial.activations[i - 1] : core::Activation::ReLU);
     refresh();
 }
 
@@ -116,7 +117,8 @@ core::Architecture ArchitectureDialog::architecture() const
     result.activations.clear();
     for (int row = 0; row < m_table->rowCount(); ++row) {
         result.sizes.push_back(qobject_cast<QSpinBox *>(m_table->cellWidget(row, 0))->value());
-        result.activations.push_back(core::Activation(qobject_cast<QComboBox *>(m_table->cellWidget(row, 1))->currentData().toInt()));
+        result.activations.push_back(
+            core::Activation(qobject_cast<QComboBox *>(m_table->cellWidget(row, 1))->currentData().toInt()));
     }
     result.sizes.push_back(10);
     return result;
@@ -139,8 +141,9 @@ void ArchitectureDialog::refresh()
     QStringList sizes;
     for (int s : current.sizes)
         sizes << QString::number(s);
-    m_summary->setText(tr("<b>%1</b> · %2 trainable parameters")
-                           .arg(sizes.join(QStringLiteral(" → ")), QLocale().toString(qlonglong(current.parameterCount()))));
+    m_summary->setText(
+        tr("<b>%1</b> · %2 trainable parameters")
+            .arg(sizes.join(QStringLiteral(" → ")), QLocale().toString(qlonglong(current.parameterCount()))));
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(message.isEmpty());

@@ -57,10 +57,10 @@ QString copyMnist(const QString &from, const QString &to, const std::atomic<bool
 } // namespace
 
 DataDialog::DataDialog(const QString &directory, QWidget *parent)
-    : QDialog(parent), m_directory(directory), m_downloader(new server::MnistDownloader(this)), m_status(new QLabel(this)),
-      m_file(new QLabel(this)), m_progress(new QProgressBar(this)), m_download(new QPushButton(tr("Download"), this)),
-      m_cancel(new QPushButton(tr("Cancel"), this)), m_choose(new QPushButton(tr("Choose a folder…"), this)),
-      m_close(new QPushButton(tr("Close"), this))
+    : QDialog(parent), m_directory(directory), m_downloader(new server::MnistDownloader(this)),
+      m_status(new QLabel(this)), m_file(new QLabel(this)), m_progress(new QProgressBar(this)),
+      m_download(new QPushButton(tr("Download"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_choose(new QPushButton(tr("Choose a folder…"), this)), m_close(new QPushButton(tr("Close"), this))
 {
     setWindowTitle(tr("MNIST data"));
     for (const server::MnistFile &file : server::MnistDownloader::standardFiles())
@@ -78,11 +78,12 @@ DataDialog::DataDialog(const QString &directory, QWidget *parent)
     connect(m_choose, &QPushButton::clicked, this, &DataDialog::chooseFolder);
     connect(m_close, &QPushButton::clicked, this, &QDialog::reject);
 
-    connect(m_downloader, &server::MnistDownloader::progress, this, [this](const QString &file, qint64 received, qint64 total) {
-        m_file->setText(tr("%1: %2 of %3 KB").arg(file).arg(received / 1024).arg(total > 0 ? total / 1024 : 0));
-        if (m_totalBytes > 0)
-            m_progress->setValue(int(std::min<qint64>(1000, (m_doneBytes + received) * 1000 / m_totalBytes)));
-    });
+    connect(m_downloader, &server::MnistDownloader::progress, this,
+            [this](const QString &file, qint64 received, qint64 total) {
+                m_file->setText(tr("%1: %2 of %3 KB").arg(file).arg(received / 1024).arg(total > 0 ? total / 1024 : 0));
+                if (m_totalBytes > 0)
+                    m_progress->setValue(int(std::min<qint64>(1000, (m_doneBytes + received) * 1000 / m_totalBytes)));
+            });
     connect(m_downloader, &server::MnistDownloader::fileDone, this, [this](const QString &file) {
         for (const server::MnistFile &f : server::MnistDownloader::standardFiles())
             if (f.name == file)
@@ -193,7 +194,8 @@ void DataDialog::importFrom(const QString &folder)
     m_status->setText(tr("Copying MNIST from %1…").arg(QDir::toNativeSeparators(folder)));
     m_copier = std::thread([this, folder] {
         const QString error = copyMnist(folder, m_directory, m_copyCancelled);
-        QMetaObject::invokeMethod(this, [this, error] { onImportFinished(error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, error] { onImportFinished(error); }, Qt::QueuedConnection);
     });
 }
 

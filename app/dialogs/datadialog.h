@@ -16,8 +16,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 
-class DataDialog : public QDialog
-{
+class DataDialog : public QDialog {
     Q_OBJECT
 public:
     // `directory`: where the files must end up (the session's MNIST folder).
@@ -52,8 +51,8 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_choose;
     QPushButton *m_close;
-    qint64 m_doneBytes = 0;      // completed files
-    qint64 m_totalBytes = 0;     // all four
+    qint64 m_doneBytes = 0; // completed files
+    qint64 m_totalBytes = 0; // all four
     std::thread m_copier;
     std::atomic<bool> m_copyCancelled{false};
     bool m_importing = false;

@@ -116,7 +116,8 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     m_epochChart->addAxis(m_epochAxis, Qt::AlignBottom);
     m_epochChart->addAxis(m_epochAccuracyAxis, Qt::AlignLeft);
     m_epochChart->addAxis(m_epochLossAxis, Qt::AlignRight);
-    for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(m_testAccuracy), static_cast<QAbstractSeries *>(m_testAccuracyPoints)}) {
+    for (QAbstractSeries *series :
+         {static_cast<QAbstractSeries *>(m_testAccuracy), static_cast<QAbstractSeries *>(m_testAccuracyPoints)}) {
         series->attachAxis(m_epochAxis);
         series->attachAxis(m_epochAccuracyAxis);
     }

@@ -16,8 +16,7 @@ class QScatterSeries;
 class QValueAxis;
 class QTimer;
 
-class ChartsPanel : public QWidget
-{
+class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ChartsPanel(QWidget *parent = nullptr);

@@ -8,8 +8,7 @@
 
 #include <optional>
 
-class ConfusionMatrixView : public QWidget
-{
+class ConfusionMatrixView : public QWidget {
     Q_OBJECT
 public:
     explicit ConfusionMatrixView(QWidget *parent = nullptr);

@@ -178,8 +178,7 @@ bool DrawingCanvas::event(QEvent *event)
             endStroke();
         return true;
     }
-    default:
-        return QWidget::event(event);
+    default: return QWidget::event(event);
     }
 }
 

@@ -6,8 +6,7 @@
 #include <QImage>
 #include <QWidget>
 
-class DrawingCanvas : public QWidget
-{
+class DrawingCanvas : public QWidget {
     Q_OBJECT
 public:
     explicit DrawingCanvas(QWidget *parent = nullptr);

@@ -59,8 +59,10 @@ void InspectorPanel::inspect(NeuronId id, const std::shared_ptr<const core::Netw
     else if (id.layer == last)
         layerName = tr("Output neuron");
     else
-        layerName = tr("Hidden layer %1 · %2").arg(id.layer).arg(QString::fromStdString(
-            core::activationTypeName(network->architecture().activations[id.layer - 1])));
+        layerName = tr("Hidden layer %1 · %2")
+                        .arg(id.layer)
+                        .arg(QString::fromStdString(
+                            core::activationTypeName(network->architecture().activations[id.layer - 1])));
     m_title->setText(QStringLiteral("<b>%1</b> · #%2").arg(layerName).arg(id.index));
 
     QStringList lines;
@@ -99,8 +101,9 @@ void InspectorPanel::inspect(NeuronId id, const std::shared_ptr<const core::Netw
     const int side = inputs == 784 ? 28 : int(std::ceil(std::sqrt(double(inputs))));
     incoming.resize(std::size_t(side) * side, 0.0f);
     m_weights->setValues(incoming, side, DigitPreview::Scale::Signed);
-    m_weightsCaption->setText(inputs == 784 ? tr("Incoming weights as an image: cyan pixels excite this neuron, orange inhibit it.")
-                                            : tr("Incoming weights from the previous layer's %1 neurons (cyan +, orange −).").arg(inputs));
+    m_weightsCaption->setText(
+        inputs == 784 ? tr("Incoming weights as an image: cyan pixels excite this neuron, orange inhibit it.")
+                      : tr("Incoming weights from the previous layer's %1 neurons (cyan +, orange −).").arg(inputs));
     m_weightsCaption->show();
     m_weights->show();
 }

@@ -14,8 +14,7 @@
 class DigitPreview;
 class QLabel;
 
-class InspectorPanel : public QWidget
-{
+class InspectorPanel : public QWidget {
     Q_OBJECT
 public:
     explicit InspectorPanel(QWidget *parent = nullptr);

@@ -31,9 +31,9 @@ void ProbabilityBars::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    const int best = m_empty ? -1
-                             : int(std::max_element(m_probabilities.begin(), m_probabilities.end())
-                                   - m_probabilities.begin());
+    const int best
+        = m_empty ? -1
+                  : int(std::max_element(m_probabilities.begin(), m_probabilities.end()) - m_probabilities.begin());
     const qreal rowHeight = height() / 10.0;
     const QFontMetrics metrics(font());
     const int labelWidth = metrics.horizontalAdvance(QStringLiteral("0")) + 8;
@@ -51,7 +51,8 @@ void ProbabilityBars::paintEvent(QPaintEvent *)
         const float p = std::clamp(m_probabilities[digit], 0.0f, 1.0f);
         if (p > 0) {
             painter.setBrush(digit == best ? colorscheme::orange : colorscheme::cyan);
-            painter.drawRoundedRect(QRectF(track.topLeft(), QSizeF(std::max(2.0, track.width() * p), track.height())), 3, 3);
+            painter.drawRoundedRect(QRectF(track.topLeft(), QSizeF(std::max(2.0, track.width() * p), track.height())),
+                                    3, 3);
         }
         painter.setPen(colorscheme::mutedText);
         painter.drawText(QRectF(track.right() + 4, row.top(), valueWidth, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,

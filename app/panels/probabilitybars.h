@@ -5,8 +5,7 @@
 
 #include <array>
 
-class ProbabilityBars : public QWidget
-{
+class ProbabilityBars : public QWidget {
     Q_OBJECT
 public:
     explicit ProbabilityBars(QWidget *parent = nullptr);

@@ -40,8 +40,8 @@ QString ServerShare::setSharedOnLan(bool shared)
     if (shared == isSharedOnLan())
         return {};
     if (!m_server.rebind(shared ? QHostAddress(QHostAddress::Any) : QHostAddress(QHostAddress::LocalHost)))
-        return tr("Could not %1: %2").arg(shared ? tr("share on the LAN") : tr("return to this computer only"),
-                                          m_server.errorString());
+        return tr("Could not %1: %2")
+            .arg(shared ? tr("share on the LAN") : tr("return to this computer only"), m_server.errorString());
     emit bindingChanged();
     return {};
 }

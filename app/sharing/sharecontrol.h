@@ -6,15 +6,14 @@
 #include <QObject>
 #include <QString>
 
-class ShareControl : public QObject
-{
+class ShareControl : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;
     ~ShareControl() override = default;
 
     virtual bool isListening() const = 0;
-    virtual QString localUrl() const = 0;   // e.g. http://127.0.0.1:8000/
+    virtual QString localUrl() const = 0; // e.g. http://127.0.0.1:8000/
     virtual bool isSharedOnLan() const = 0;
     // The URL students open, with ?token=… so they may drive; empty when not on the LAN.
     virtual QString joinUrl() const = 0;

@@ -54,8 +54,9 @@ void apply(QApplication &application, const QString &name)
         QStatusBar { border-top: 1px solid %1; }
         QStatusBar QLabel { padding: 0 6px; }
     )")
-                                   .arg(border, accent.name(), light ? QStringLiteral("white") : colorscheme::background.name(),
-                                        base.name(), colorscheme::mutedText.name(), colorscheme::orange.name()));
+                                  .arg(border, accent.name(),
+                                       light ? QStringLiteral("white") : colorscheme::background.name(), base.name(),
+                                       colorscheme::mutedText.name(), colorscheme::orange.name()));
 }
 
 } // namespace apptheme

@@ -6,21 +6,19 @@
 
 #include <vector>
 
-struct Connection
-{
+struct Connection {
     int denseLayer = 0; // weights of dense layer l connect drawn layer l to l + 1
-    int from = 0;       // neuron index in drawn layer l
-    int to = 0;         // neuron index in drawn layer l + 1
+    int from = 0; // neuron index in drawn layer l
+    int to = 0; // neuron index in drawn layer l + 1
     float weight = 0;
     float strength = 0; // |weight| / the largest |weight| drawn in this dense layer, 0..1
 };
 
-struct ConnectionBudget
-{
+struct ConnectionBudget {
     // Defaults measured on llvmpipe: lines are the most expensive part of a software-rendered
     // frame (928 lines halved the frame rate); ~340 keep each neuron's strongest inputs.
-    int linesPerLayer = 160;   // at most this many per dense layer
-    int maxPerNeuron = 8;      // at most this many incoming per target neuron
+    int linesPerLayer = 160; // at most this many per dense layer
+    int maxPerNeuron = 8; // at most this many incoming per target neuron
 };
 
 // `weights[l]` is dense layer l's (out, in) matrix; the result lists layer 0's connections first.
@@ -35,5 +33,4 @@ struct ConnectionBudget
 // 4. The layer's connections are listed by target index, each target's in the order of step 2.
 // 5. strength = |w| / the largest |w| kept in the layer, or 0 when that is 0.
 // A weight that is not finite counts as |w| = 0 in steps 2, 3 and 5.
-std::vector<Connection> selectConnections(const std::vector<core::Matrix> &weights,
-                                          ConnectionBudget budget = {});
+std::vector<Connection> selectConnections(const std::vector<core::Matrix> &weights, ConnectionBudget budget = {});

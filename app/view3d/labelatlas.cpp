@@ -19,8 +19,7 @@ namespace {
 
 constexpr int kPixelsPerLine = 48; // texture resolution of one label line
 
-class AtlasImage : public Qt3DRender::QPaintedTextureImage
-{
+class AtlasImage : public Qt3DRender::QPaintedTextureImage {
 public:
     AtlasImage(QImage image, Qt3DCore::QNode *parent) : QPaintedTextureImage(parent), m_image(std::move(image))
     {
@@ -111,7 +110,8 @@ Qt3DCore::QEntity *LabelAtlas::createEntity(const QImage &image, const std::vect
     auto *entity = new Qt3DCore::QEntity(parent);
     auto *geometry = new Qt3DCore::QGeometry(entity);
     auto *buffer = new Qt3DCore::QBuffer(geometry);
-    buffer->setData(QByteArray(reinterpret_cast<const char *>(vertices.data()), qsizetype(vertices.size() * sizeof(float))));
+    buffer->setData(
+        QByteArray(reinterpret_cast<const char *>(vertices.data()), qsizetype(vertices.size() * sizeof(float))));
     const int count = int(vertices.size() / 5);
     attribute(geometry, buffer, Qt3DCore::QAttribute::defaultPositionAttributeName(), 3, 0, count);
     attribute(geometry, buffer, Qt3DCore::QAttribute::defaultTextureCoordinateAttributeName(), 2, 3, count);

@@ -14,17 +14,15 @@ namespace Qt3DCore {
 class QEntity;
 }
 
-struct SceneLabel
-{
+struct SceneLabel {
     QString text;
-    QVector3D anchor;    // bottom-left corner of the text in the world (x-y plane, facing +z)
+    QVector3D anchor; // bottom-left corner of the text in the world (x-y plane, facing +z)
     float height = 1.0f; // world units
     QColor color;
     bool bold = true;
 };
 
-class LabelAtlas
-{
+class LabelAtlas {
 public:
     // Paints the atlas image and the quad vertices (x y z u v per vertex, 6 per label).
     static QImage paint(const std::vector<SceneLabel> &labels, std::vector<float> *vertices);

@@ -8,7 +8,7 @@
 #include <limits>
 
 namespace {
-constexpr float kLayerGap = 16.0f;   // distance between drawn layers along x
+constexpr float kLayerGap = 16.0f; // distance between drawn layers along x
 constexpr float kInputSpacing = 0.5f; // 28 x 0.5 = 14 units: the input image
 constexpr int kInputSide = 28;
 constexpr float kOutputSpacing = 1.3f;
@@ -80,7 +80,7 @@ NeuronId NetworkLayout::neuronAt(int flat) const
     for (int layer = layerCount() - 1; layer >= 0; --layer) {
         if (flat >= m_layerOffsets[layer])
             return flat - m_layerOffsets[layer] < m_sizes[layer] ? NeuronId{layer, flat - m_layerOffsets[layer]}
-                                                                  : NeuronId{};
+                                                                 : NeuronId{};
     }
     return {};
 }

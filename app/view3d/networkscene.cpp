@@ -154,8 +154,8 @@ void NetworkScene::uploadLines()
         // Strength drives the alpha (additive blending: weak lines fade into the background).
         const float alpha = 0.08f + 0.62f * c.strength * c.strength;
         for (const QVector3D &p : {a, b}) {
-            data.insert(data.end(), {p.x(), p.y(), p.z(), float(color.redF()), float(color.greenF()),
-                                     float(color.blueF()), alpha});
+            data.insert(data.end(),
+                        {p.x(), p.y(), p.z(), float(color.redF()), float(color.greenF()), float(color.blueF()), alpha});
         }
     }
     QByteArray bytes = toBytes(data);
@@ -294,7 +294,8 @@ void NetworkScene::rebuildLabels(const QStringList &layerTitles)
         for (int i = 0; i < m_layout.sizes()[layer]; ++i)
             top = std::max(top, m_layout.position({layer, i}).y());
         const QVector3D x = m_layout.position({layer, 0});
-        labels.push_back({layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 1.1f, colorscheme::mutedText, true});
+        labels.push_back(
+            {layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 1.1f, colorscheme::mutedText, true});
     }
     std::vector<float> vertices;
     QImage atlas = LabelAtlas::paint(labels, &vertices);

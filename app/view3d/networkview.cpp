@@ -52,7 +52,8 @@ NetworkView::~NetworkView()
         // The engine shuts down on its own thread, while this window (its surface) still exists.
         ViewEngine *engine = m_engine;
         m_engine = nullptr;
-        QMetaObject::invokeMethod(engine, [engine] { delete engine; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            engine, [engine] { delete engine; }, Qt::BlockingQueuedConnection);
     }
     m_renderThread.quit();
     m_renderThread.wait();
@@ -198,7 +199,8 @@ void NetworkView::capture(std::function<void(const QImage &)> done)
     QMetaObject::invokeMethod(engine, [this, engine, done, flip] {
         engine->capture([this, done, flip](const QImage &image) {
             const QImage shown = flip && !image.isNull() ? image.mirrored() : image;
-            QMetaObject::invokeMethod(this, [done, shown] { done(shown); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [done, shown] { done(shown); }, Qt::QueuedConnection);
         });
     });
 }
@@ -206,7 +208,7 @@ void NetworkView::capture(std::function<void(const QImage &)> done)
 void NetworkView::updateRenderPolicy()
 {
     const bool animating = m_scene->isAnimating();
-    const AnimationMode mode = !animating          ? AnimationMode::Off
+    const AnimationMode mode = !animating           ? AnimationMode::Off
                                : m_animationHz == 0 ? AnimationMode::Continuous
                                                     : AnimationMode::Capped;
     const int hz = m_animationHz;

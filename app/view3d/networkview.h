@@ -20,8 +20,7 @@
 
 class ViewEngine;
 
-class NetworkView : public QWindow
-{
+class NetworkView : public QWindow {
     Q_OBJECT
 public:
     explicit NetworkView(QScreen *screen = nullptr);
@@ -76,8 +75,8 @@ private:
     CameraState m_camera;
     QVector3D m_target;
     float m_distance = 40;
-    float m_yaw = -52;   // degrees around +y; 0 looks along -z
-    float m_pitch = 14;  // degrees above the horizon
+    float m_yaw = -52; // degrees around +y; 0 looks along -z
+    float m_pitch = 14; // degrees above the horizon
     QPointF m_pressPosition;
     QPointF m_lastPosition;
     Qt::MouseButton m_dragButton = Qt::NoButton;

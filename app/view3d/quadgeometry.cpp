@@ -16,8 +16,8 @@ QuadGeometry::QuadGeometry(Facing facing, Qt3DCore::QNode *parent) : QGeometry(p
     vertexBuffer->setData(QByteArray(reinterpret_cast<const char *>(vertices), sizeof(camera)));
     auto *indexBuffer = new Qt3DCore::QBuffer(this);
     indexBuffer->setData(QByteArray(reinterpret_cast<const char *>(indices), sizeof(indices)));
-    const std::pair<QString, int> layout[] = {{QAttribute::defaultPositionAttributeName(), 0},
-                                              {QAttribute::defaultNormalAttributeName(), 3}};
+    const std::pair<QString, int> layout[]
+        = {{QAttribute::defaultPositionAttributeName(), 0}, {QAttribute::defaultNormalAttributeName(), 3}};
     for (const auto &[name, offset] : layout) {
         auto *attribute = new QAttribute(this);
         attribute->setName(name);

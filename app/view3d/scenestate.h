@@ -9,8 +9,7 @@
 
 #include <vector>
 
-struct CameraState
-{
+struct CameraState {
     QVector3D position{0, 0, 40};
     QVector3D viewCenter;
     QVector3D up{0, 1, 0};
@@ -24,8 +23,7 @@ struct CameraState
 // Capped: advance the particle clock `animationHz` times a second, render on demand.
 enum class AnimationMode { Off, Capped, Continuous };
 
-struct SceneState
-{
+struct SceneState {
     enum Part : unsigned {
         Offsets = 1u << 0,
         Colors = 1u << 1,
@@ -38,11 +36,11 @@ struct SceneState
         Redraw = 1u << 8, // nothing changed, but draw a frame (expose, capture)
         All = (1u << 9) - 1,
     };
-    int tileCount = 0;   // input pixels drawn as flat tiles (first instances)
+    int tileCount = 0; // input pixels drawn as flat tiles (first instances)
     int sphereCount = 0; // every other neuron
     QByteArray tileOffsets, sphereOffsets; // vec4 (xyz, size) per instance
-    QByteArray tileColors, sphereColors;   // vec4 rgba per instance
-    QByteArray lines;                      // 7 floats (xyz rgba) per vertex
+    QByteArray tileColors, sphereColors; // vec4 rgba per instance
+    QByteArray lines; // 7 floats (xyz rgba) per vertex
     int lineVertices = 0;
     QByteArray particles; // 12 floats per particle
     int particleCount = 0;

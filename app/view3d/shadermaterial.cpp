@@ -42,7 +42,8 @@ QTechnique *createTechnique(const QString &shaderName, QGraphicsApiFilter::Api a
     const QString variant = api == QGraphicsApiFilter::RHI ? QStringLiteral("_rhi") : QString();
     auto *program = new QShaderProgram;
     program->setVertexShaderCode(QShaderProgram::loadSource(shaderUrl(shaderName, variant + QStringLiteral(".vert"))));
-    program->setFragmentShaderCode(QShaderProgram::loadSource(shaderUrl(shaderName, variant + QStringLiteral(".frag"))));
+    program->setFragmentShaderCode(
+        QShaderProgram::loadSource(shaderUrl(shaderName, variant + QStringLiteral(".frag"))));
 
     auto *pass = new QRenderPass;
     pass->setShaderProgram(program);

@@ -66,7 +66,7 @@ ViewEngine::ViewEngine(QWindow *surface, std::shared_ptr<SceneChannel> channel)
     // is forwarded below, on the render thread.
     QObject::disconnect(surface, SIGNAL(widthChanged(int)), surface, nullptr);
     QObject::disconnect(surface, SIGNAL(heightChanged(int)), surface, nullptr);
-    QObject::disconnect(surface, SIGNAL(screenChanged(QScreen*)), surface, nullptr);
+    QObject::disconnect(surface, SIGNAL(screenChanged(QScreen *)), surface, nullptr);
 }
 
 ViewEngine::~ViewEngine()
@@ -166,7 +166,8 @@ void ViewEngine::createNeurons()
     auto *tileEntity = new Qt3DCore::QEntity(m_root);
     // Every neuron is one quad (2 triangles): software rasterisers pay per triangle, and the
     // spheres are shaded as spheres in the fragment shader (impostors).
-    createBatch(m_tiles, new QuadGeometry(QuadGeometry::Facing::SideX, tileEntity), tileEntity, QStringLiteral("neuron"));
+    createBatch(m_tiles, new QuadGeometry(QuadGeometry::Facing::SideX, tileEntity), tileEntity,
+                QStringLiteral("neuron"));
     auto *sphereEntity = new Qt3DCore::QEntity(m_root);
     createBatch(m_spheres, new QuadGeometry(QuadGeometry::Facing::Camera, sphereEntity), sphereEntity,
                 QStringLiteral("sphere"));
@@ -178,8 +179,10 @@ void ViewEngine::createConnections()
     auto *geometry = new Qt3DCore::QGeometry(m_lineEntity);
     m_lineBuffer = new QBuffer(geometry);
     m_lineBuffer->setUsage(QBuffer::DynamicDraw);
-    m_linePositionAttribute = addAttribute(geometry, m_lineBuffer, QAttribute::defaultPositionAttributeName(), 3, 7, 0, false);
-    m_lineColorAttribute = addAttribute(geometry, m_lineBuffer, QAttribute::defaultColorAttributeName(), 4, 7, 3, false);
+    m_linePositionAttribute
+        = addAttribute(geometry, m_lineBuffer, QAttribute::defaultPositionAttributeName(), 3, 7, 0, false);
+    m_lineColorAttribute
+        = addAttribute(geometry, m_lineBuffer, QAttribute::defaultColorAttributeName(), 4, 7, 3, false);
     m_lineRenderer = new Qt3DRender::QGeometryRenderer(m_lineEntity);
     m_lineRenderer->setGeometry(geometry);
     m_lineRenderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Lines);

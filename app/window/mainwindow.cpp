@@ -32,8 +32,7 @@ namespace {
 // its layout to recompute after each change, and for rich text that means laying the document
 // out once more just to learn its size; this one is always one line high, so a new text costs
 // only its repaint.
-class OneLineLabel : public QLabel
-{
+class OneLineLabel : public QLabel {
 public:
     using QLabel::QLabel;
     QSize sizeHint() const override { return {200, lineHeight()}; }
@@ -153,7 +152,8 @@ void MainWindow::createMenus()
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("Theme"));
     auto *themes = new QActionGroup(this);
-    for (const auto &[name, label] : {std::pair{QStringLiteral("dark"), tr("Dark")}, std::pair{QStringLiteral("light"), tr("Light")}}) {
+    for (const auto &[name, label] :
+         {std::pair{QStringLiteral("dark"), tr("Dark")}, std::pair{QStringLiteral("light"), tr("Light")}}) {
         QAction *action = theme->addAction(label);
         action->setCheckable(true);
         action->setData(name);
@@ -171,10 +171,11 @@ void MainWindow::createMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("About Neural Network Journey"), this, [this] {
-        QMessageBox::about(this, tr("About Neural Network Journey"),
-                           tr("<b>Neural Network Journey</b> %1<br>Trains a real MNIST multi-layer perceptron and shows "
-                              "it learning in 3D. Browsers on the same network can watch and drive the same run.")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Neural Network Journey"),
+            tr("<b>Neural Network Journey</b> %1<br>Trains a real MNIST multi-layer perceptron and shows "
+               "it learning in 3D. Browsers on the same network can watch and drive the same run.")
+                .arg(QApplication::applicationVersion()));
     });
 }
 
@@ -210,8 +211,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::exportImage()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export 3D view"), folder + QStringLiteral("/network.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export 3D view"), folder + QStringLiteral("/network.png"), tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
     m_view->capture([this, path](const QImage &image) {

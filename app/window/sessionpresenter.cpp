@@ -120,9 +120,8 @@ void SessionPresenter::connectSession()
                     15000);
     });
     connect(&m_session, &Session::trainingFinished, this, &SessionPresenter::onTrainingFinished);
-    connect(&m_session, &Session::trainingFailed, this, [this](const QString &message) {
-        QMessageBox::warning(m_window, tr("Training stopped"), message);
-    });
+    connect(&m_session, &Session::trainingFailed, this,
+            [this](const QString &message) { QMessageBox::warning(m_window, tr("Training stopped"), message); });
     connect(&m_session, &Session::settingsChanged, this, &SessionPresenter::onSettingsChanged);
     connect(&m_session, &Session::weightsChanged, this, &SessionPresenter::onWeightsChanged);
     connect(&m_session, &Session::downloadProgress, this,
@@ -217,9 +216,10 @@ void SessionPresenter::setSource(Source source)
         view->scene()->clearGradients();
     view->updateRenderPolicy();
     if (source == Source::Training && m_batchesSeen == 0)
-        m_window->viewTitle()->setText(m_session.hasTrainedWeights()
-                                           ? tr("Trained network loaded · draw a digit to see it light up, or press Train")
-                                           : tr("Untrained network · press <b>Train</b> (Space) to start"));
+        m_window->viewTitle()->setText(
+            m_session.hasTrainedWeights()
+                ? tr("Trained network loaded · draw a digit to see it light up, or press Train")
+                : tr("Untrained network · press <b>Train</b> (Space) to start"));
 }
 
 void SessionPresenter::showActivations(const std::vector<std::vector<float>> &activations)
@@ -331,8 +331,8 @@ void SessionPresenter::refreshRunState()
 {
     using State = TrainingActions::RunState;
     m_window->actions()->setRunState(!m_session.isTraining() ? State::Idle
-                                     : m_session.isPaused()   ? State::Paused
-                                                              : State::Running);
+                                     : m_session.isPaused()  ? State::Paused
+                                                             : State::Running);
     m_stats->setText(statsText());
     updateTrainingTitle();
 }
@@ -450,7 +450,8 @@ void SessionPresenter::openModel()
         return;
     }
     if (!file.open(QIODevice::ReadOnly)) {
-        QMessageBox::critical(m_window, tr("Cannot open model"), tr("Cannot read %1: %2").arg(path, file.errorString()));
+        QMessageBox::critical(m_window, tr("Cannot open model"),
+                              tr("Cannot read %1: %2").arg(path, file.errorString()));
         return;
     }
     loadModelBytes(file.readAll(), path);
@@ -470,14 +471,16 @@ bool SessionPresenter::loadModelBytes(const QByteArray &bytes, const QString &so
 void SessionPresenter::saveModel()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Save model"), folder + QStringLiteral("/mnist.nnjmodel"),
-                                                      tr("Neural Network Journey models (*.nnjmodel)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_window, tr("Save model"), folder + QStringLiteral("/mnist.nnjmodel"),
+                                       tr("Neural Network Journey models (*.nnjmodel)"));
     if (path.isEmpty())
         return;
     QSaveFile file(path);
     const QByteArray bytes = m_session.modelFile();
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        QMessageBox::critical(m_window, tr("Cannot save model"), tr("Cannot write %1: %2").arg(path, file.errorString()));
+        QMessageBox::critical(m_window, tr("Cannot save model"),
+                              tr("Cannot write %1: %2").arg(path, file.errorString()));
         return;
     }
     showMessage(tr("Saved %1").arg(path));
@@ -487,7 +490,8 @@ void SessionPresenter::showDataDialog()
 {
     auto *dialog = new DataDialog(m_session.dataStatus().directory, m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &DataDialog::dataReady, this, [this] { showMessage(tr("MNIST is ready: press Train to start"), 15000); });
+    connect(dialog, &DataDialog::dataReady, this,
+            [this] { showMessage(tr("MNIST is ready: press Train to start"), 15000); });
     dialog->show();
 }
 
@@ -504,7 +508,8 @@ void SessionPresenter::showMessage(const QString &text, int milliseconds)
 void SessionPresenter::restoreSettings(QSettings &settings)
 {
     if (!m_session.isTraining() && !m_session.hasTrainedWeights()) {
-        if (auto architecture = architectureFromString(settings.value(QStringLiteral("training/architecture")).toString()))
+        if (auto architecture
+            = architectureFromString(settings.value(QStringLiteral("training/architecture")).toString()))
             if (!(*architecture == m_session.settings().architecture))
                 execute(server::Command::setArchitecture(*architecture));
     }

@@ -20,8 +20,7 @@ class MainWindow;
 class QLabel;
 class QSettings;
 
-class SessionPresenter : public QObject
-{
+class SessionPresenter : public QObject {
     Q_OBJECT
 public:
     enum class Source { Training, Drawing };
@@ -79,5 +78,5 @@ private:
     core::Architecture m_shownArchitecture;
     bool m_hasArchitecture = false;
     int m_batchesSeen = 0;
-    quint64 m_shownRunId = 0;      // the session's run identity the views show
+    quint64 m_shownRunId = 0; // the session's run identity the views show
 };

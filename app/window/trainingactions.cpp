@@ -10,8 +10,8 @@ QAction *makeAction(QObject *parent, const QString &text, const QKeySequence &sh
     auto *action = new QAction(text, parent);
     if (!shortcut.isEmpty())
         action->setShortcut(shortcut);
-    action->setToolTip(shortcut.isEmpty() ? tip
-                                          : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
+    action->setToolTip(
+        shortcut.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
     action->setCheckable(checkable);
     return action;
 }

@@ -8,8 +8,7 @@
 class QAction;
 class QActionGroup;
 
-class TrainingActions : public QObject
-{
+class TrainingActions : public QObject {
     Q_OBJECT
 public:
     explicit TrainingActions(QObject *parent = nullptr);
@@ -19,22 +18,22 @@ public:
     void setRunState(RunState state);
     RunState runState() const { return m_state; }
 
-    QAction *playPause;    // Space
-    QAction *step;         // Right / S
-    QAction *stop;         // Ctrl+.
-    QAction *teaching;     // T (checkable)
-    QAction *connections;  // C (checkable)
-    QAction *particles;    // P (checkable)
+    QAction *playPause; // Space
+    QAction *step; // Right / S
+    QAction *stop; // Ctrl+.
+    QAction *teaching; // T (checkable)
+    QAction *connections; // C (checkable)
+    QAction *particles; // P (checkable)
     QAction *architecture; // Ctrl+Shift+A
-    QAction *resetCamera;  // Home
+    QAction *resetCamera; // Home
     QAction *clearDrawing; // Delete
-    QAction *openModel;    // Ctrl+O
-    QAction *saveModel;    // Ctrl+S
-    QAction *exportImage;  // Ctrl+E
-    QAction *shareOnLan;   // Ctrl+L (checkable)
-    QAction *copyJoinUrl;  // Ctrl+Shift+C
+    QAction *openModel; // Ctrl+O
+    QAction *saveModel; // Ctrl+S
+    QAction *exportImage; // Ctrl+E
+    QAction *shareOnLan; // Ctrl+L (checkable)
+    QAction *copyJoinUrl; // Ctrl+Shift+C
     QAction *downloadData;
-    QAction *quit;         // Ctrl+Q
+    QAction *quit; // Ctrl+Q
 
 private:
     RunState m_state = RunState::Idle;

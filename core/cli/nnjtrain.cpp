@@ -19,14 +19,13 @@
 
 namespace {
 
-const char *const kUsage =
-    "Usage: nnj-train --data DIR [--epochs 3] [--batch 64] [--lr 0.01] [--layers 784,128,64,10]\n"
-    "                 [--activation relu|sigmoid|tanh] [--optimizer sgd|adam] [--seed N]\n"
-    "                 [--threads N] [--save FILE] [--json]\n"
-    "Trains a multi-layer perceptron on the MNIST IDX files in DIR (raw or .gz).\n";
+const char *const kUsage
+    = "Usage: nnj-train --data DIR [--epochs 3] [--batch 64] [--lr 0.01] [--layers 784,128,64,10]\n"
+      "                 [--activation relu|sigmoid|tanh] [--optimizer sgd|adam] [--seed N]\n"
+      "                 [--threads N] [--save FILE] [--json]\n"
+      "Trains a multi-layer perceptron on the MNIST IDX files in DIR (raw or .gz).\n";
 
-struct Options
-{
+struct Options {
     std::string dataDirectory;
     std::string layers = "784,128,64,10";
     std::string activation = "relu";
@@ -113,10 +112,9 @@ double peakRssMegabytes()
 }
 
 // Prints progress to stderr: a redrawn bar on a terminal, nothing per batch otherwise.
-class ConsoleObserver : public core::TrainingObserver
-{
+class ConsoleObserver : public core::TrainingObserver {
 public:
-    explicit ConsoleObserver(bool terminal) : m_terminal(terminal) {}
+    explicit ConsoleObserver(bool terminal) : m_terminal(terminal) { }
 
     void batchFinished(const core::BatchReport &r) override
     {
@@ -134,7 +132,8 @@ public:
     {
         if (m_terminal)
             std::fputs("\r\033[K", stderr);
-        std::fprintf(stderr, "epoch %d/%d  train loss %.4f  train acc %.2f%%  test loss %.4f  test acc %.2f%%  (%.2f s)\n",
+        std::fprintf(stderr,
+                     "epoch %d/%d  train loss %.4f  train acc %.2f%%  test loss %.4f  test acc %.2f%%  (%.2f s)\n",
                      r.epoch, r.epochs, r.trainLoss, 100.0 * r.trainAccuracy, r.testLoss, 100.0 * r.testAccuracy,
                      r.trainSeconds);
     }

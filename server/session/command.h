@@ -37,15 +37,14 @@ bool isRunCommand(CommandKind kind);
 QString commandName(CommandKind kind);
 std::optional<CommandKind> commandFromName(const QString &name);
 
-struct Command
-{
+struct Command {
     CommandKind kind = CommandKind::Stop;
-    double number = 0;                 // learning rate, batch delay (ms), batch size, epochs
-    bool enabled = false;              // teaching mode
+    double number = 0; // learning rate, batch delay (ms), batch size, epochs
+    bool enabled = false; // teaching mode
     SpeedMode speed = SpeedMode::Normal;
-    core::Architecture architecture;   // SetArchitecture
-    QByteArray modelBytes;             // LoadModel: the model file
-    QString sourceName;                // LoadModel: where it came from, for error messages
+    core::Architecture architecture; // SetArchitecture
+    QByteArray modelBytes; // LoadModel: the model file
+    QString sourceName; // LoadModel: where it came from, for error messages
 
     static Command of(CommandKind kind);
     static Command learningRate(double value);
@@ -62,12 +61,11 @@ struct Command
 enum class ErrorKind {
     None,
     InvalidArgument, // a value out of range or malformed
-    Conflict,        // not possible in the run's current state (e.g. pause while idle)
-    Unavailable,     // the run cannot start: data missing, download failed
+    Conflict, // not possible in the run's current state (e.g. pause while idle)
+    Unavailable, // the run cannot start: data missing, download failed
 };
 
-struct CommandResult
-{
+struct CommandResult {
     // The original's status words where it has them: "started", "busy", "stopped", "paused",
     // "resumed", "stepped", "updated"; "error" when refused.
     QString status;

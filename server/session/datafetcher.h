@@ -8,8 +8,7 @@
 
 namespace server {
 
-class DataFetcher : public QObject
-{
+class DataFetcher : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;

@@ -2,8 +2,8 @@
 // as "<path>.bak", and loading with a fallback to that copy when the main file is damaged.
 #pragma once
 
-#include "network.h"
 #include "modelfile.h"
+#include "network.h"
 
 #include <QByteArray>
 #include <QString>
@@ -13,12 +13,11 @@
 
 namespace server {
 
-struct LoadedModel
-{
+struct LoadedModel {
     std::shared_ptr<core::Network> network; // null when nothing usable was found
     core::ModelMetadata metadata;
-    QString source;        // the file it came from
-    QStringList problems;  // damaged/unreadable files that were skipped
+    QString source; // the file it came from
+    QStringList problems; // damaged/unreadable files that were skipped
 };
 
 // Writes `bytes` to `path` atomically; an existing file is first copied to "<path>.bak".

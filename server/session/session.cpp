@@ -38,9 +38,8 @@ Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_o
             [this](const QString &file, qint64 received, qint64 total) {
                 emit downloadProgress(file, received, total, false);
             });
-    connect(m_downloader.get(), &DataFetcher::fileDone, this, [this](const QString &file) {
-        emit downloadProgress(file, -1, -1, true);
-    });
+    connect(m_downloader.get(), &DataFetcher::fileDone, this,
+            [this](const QString &file) { emit downloadProgress(file, -1, -1, true); });
     connect(m_downloader.get(), &DataFetcher::finished, this, [this] { onDownloadFinished(true, {}); });
     connect(m_downloader.get(), &DataFetcher::failed, this,
             [this](const QString &message) { onDownloadFinished(false, message); });
@@ -129,8 +128,9 @@ void Session::endMoment()
 // closed gate means.
 void Session::onTeachingMoment(const PauseMoment &moment)
 {
-    const bool show = m_teachingEnabled && (m_state == RunState::Running || m_state == RunState::Paused
-                                            || m_state == RunState::TeachingPause);
+    const bool show
+        = m_teachingEnabled
+          && (m_state == RunState::Running || m_state == RunState::Paused || m_state == RunState::TeachingPause);
     if (!show) {
         if (m_state == RunState::Running)
             m_gate->open(); // teaching was switched off meanwhile: carry on
@@ -189,7 +189,7 @@ namespace {
 CommandResult noRun(RunState state)
 {
     return CommandResult::refused(ErrorKind::Conflict, state == RunState::Stopping ? u"Training is stopping"_s
-                                                                                  : u"No training in progress"_s);
+                                                                                   : u"No training in progress"_s);
 }
 
 // An integer count from a command's number: whole and within [low, high], else nullopt.
@@ -209,8 +209,8 @@ CommandResult Session::start(StartMode mode)
     const bool needData = !m_data && !core::mnistFilesPresent(m_options.mnistDirectory.toStdString());
     if (needData && (!m_options.allowDownload || !m_downloader || m_options.mnistDirectory.isEmpty())) {
         m_lastError = u"MNIST data not found in %1. Put the four files there (raw or .gz), run "
-                      "scripts/fetch-mnist, or start with --data-dir pointing at a folder that holds them."_s
-                          .arg(m_options.mnistDirectory);
+                      "scripts/fetch-mnist, or start with --data-dir pointing at a folder that holds them."_s.arg(
+                          m_options.mnistDirectory);
         return CommandResult::refused(ErrorKind::Unavailable, m_lastError);
     }
     m_stopRequested = false;
@@ -265,10 +265,13 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
     if (!data) {
         try {
             data = std::make_shared<const core::MnistData>(core::loadMnist(m_options.mnistDirectory.toStdString()));
-            QMetaObject::invokeMethod(this, [this, data] {
-                m_data = data;
-                emit dataStatusChanged();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, data] {
+                    m_data = data;
+                    emit dataStatusChanged();
+                },
+                Qt::QueuedConnection);
         } catch (const core::Error &error) {
             failure = QString::fromStdString(error.what());
         } catch (const std::bad_alloc &) {
@@ -283,7 +286,8 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
             trainer.setLearningRate(m_settings.learningRate);
             trainer.setBatchDelay(m_settings.batchDelayMs);
         }
-        QMetaObject::invokeMethod(this, [this] { onDataReady(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { onDataReady(); }, Qt::QueuedConnection);
         report = trainer.run(*m_relay);
         {
             std::lock_guard lock(m_mutex);
@@ -291,7 +295,8 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
         }
         failure = m_relay->failure();
     }
-    QMetaObject::invokeMethod(this, [this, report, failure] { finishRun(report, failure); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, report, failure] { finishRun(report, failure); }, Qt::QueuedConnection);
 }
 
 void Session::finishRun(const core::FinishReport &report, const QString &failure)
@@ -307,7 +312,9 @@ void Session::finishRun(const core::FinishReport &report, const QString &failure
     m_trainingNetwork.reset();
     m_relay.reset();
     endMoment();
-    m_lastOutcome = !failure.isEmpty() ? RunOutcome::Failed : report.stopped ? RunOutcome::Stopped : RunOutcome::Finished;
+    m_lastOutcome = !failure.isEmpty() ? RunOutcome::Failed
+                    : report.stopped   ? RunOutcome::Stopped
+                                       : RunOutcome::Finished;
     setState(RunState::Idle);
     if (trained && !report.stopped && failure.isEmpty())
         autosave(report.epochsCompleted, report.finalTestAccuracy);
@@ -363,8 +370,7 @@ CommandResult Session::pause()
 {
     switch (m_state) {
     case RunState::Idle:
-    case RunState::Stopping:
-        return noRun(m_state);
+    case RunState::Stopping: return noRun(m_state);
     case RunState::LoadingData:
         m_holdAfterLoad = true;
         m_gate->close();
@@ -385,8 +391,7 @@ CommandResult Session::resume()
 {
     switch (m_state) {
     case RunState::Idle:
-    case RunState::Stopping:
-        return noRun(m_state);
+    case RunState::Stopping: return noRun(m_state);
     case RunState::LoadingData:
         m_holdAfterLoad = false;
         m_gate->open();
@@ -412,8 +417,7 @@ CommandResult Session::step()
     }
     switch (m_state) {
     case RunState::Idle:
-    case RunState::Stopping:
-        return noRun(m_state);
+    case RunState::Stopping: return noRun(m_state);
     case RunState::LoadingData:
         m_holdAfterLoad = true;
         m_gate->allow(1);
@@ -508,7 +512,8 @@ CommandResult Session::setBatchSize(double value)
     if (!batchSize)
         return CommandResult::refused(ErrorKind::InvalidArgument, u"batch_size must be an integer from 1 to 4096"_s);
     if (m_state != RunState::Idle)
-        return CommandResult::refused(ErrorKind::Conflict, u"Cannot change the batch size while training is in progress"_s);
+        return CommandResult::refused(ErrorKind::Conflict,
+                                      u"Cannot change the batch size while training is in progress"_s);
     m_settings.batchSize = *batchSize;
     emit settingsChanged();
     return CommandResult::done(u"updated"_s);
@@ -563,7 +568,8 @@ void Session::autosave(int epochsTrained, float testAccuracy)
         const std::string bytes = core::serializeModel(*network, core::ModelMetadata{epochsTrained, testAccuracy});
         const QString problem = saveModelBytes(path, QByteArray::fromStdString(bytes));
         if (!problem.isEmpty())
-            QMetaObject::invokeMethod(this, [this, problem] { emit warning(problem); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, problem] { emit warning(problem); }, Qt::QueuedConnection);
     });
 }
 
@@ -703,9 +709,11 @@ void Session::relayBatch(const core::BatchReport &report)
         }
     }
     if (update)
-        QMetaObject::invokeMethod(this, [this, copy = *update] { emit batchReported(copy); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, copy = *update] { emit batchReported(copy); }, Qt::QueuedConnection);
     if (snapshot)
-        QMetaObject::invokeMethod(this, [this, version] { emit weightsChanged(version); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, version] { emit weightsChanged(version); }, Qt::QueuedConnection);
 }
 
 void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report)
@@ -727,7 +735,8 @@ void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core
         pause.update.sequence = ++m_sequence;
         pause.lossHistory = m_history.loss;
     }
-    QMetaObject::invokeMethod(this, [this, pause] { onTeachingMoment(pause); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, pause] { onTeachingMoment(pause); }, Qt::QueuedConnection);
 }
 
 void Session::relayEpoch(const core::EpochReport &report)
@@ -744,13 +753,16 @@ void Session::relayEpoch(const core::EpochReport &report)
         m_trained = true;
         version = ++m_weightsVersion;
     }
-    QMetaObject::invokeMethod(this, [this, report, version] {
-        emit weightsChanged(version);
-        m_modelEpochs = report.epoch;
-        m_modelTestAccuracy = report.testAccuracy;
-        autosave(report.epoch, report.testAccuracy);
-        emit epochFinished(report);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, report, version] {
+            emit weightsChanged(version);
+            m_modelEpochs = report.epoch;
+            m_modelTestAccuracy = report.testAccuracy;
+            autosave(report.epoch, report.testAccuracy);
+            emit epochFinished(report);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace server

@@ -22,9 +22,9 @@
 #pragma once
 
 #include "batchgate.h"
-#include "dataset.h"
 #include "command.h"
 #include "datafetcher.h"
+#include "dataset.h"
 #include "network.h"
 #include "sessiontypes.h"
 #include "trainer.h"
@@ -35,8 +35,8 @@
 #include <QStringList>
 
 #include <atomic>
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -45,19 +45,17 @@ namespace server {
 
 class TrainingRelay;
 
-struct SessionOptions
-{
-    QString mnistDirectory;          // where the four IDX files are (or get downloaded to)
-    QString modelPath;               // autosave file (…/models/last.nnjmodel); empty: no autosave
-    bool allowDownload = true;       // fetch MNIST when missing (needs `fetcher`)
+struct SessionOptions {
+    QString mnistDirectory; // where the four IDX files are (or get downloaded to)
+    QString modelPath; // autosave file (…/models/last.nnjmodel); empty: no autosave
+    bool allowDownload = true; // fetch MNIST when missing (needs `fetcher`)
     // Makes what fetches missing MNIST (the transport's MnistDownloader); empty: no downloads.
     std::function<std::unique_ptr<DataFetcher>()> fetcher;
     double teachingPauseScale = 1.0; // tests shorten the original's 3 s / 3 s / 2 s pauses
-    int weightsSnapshotMs = 1000;    // how often the live weights snapshot is refreshed
+    int weightsSnapshotMs = 1000; // how often the live weights snapshot is refreshed
 };
 
-class Session : public QObject
-{
+class Session : public QObject {
     Q_OBJECT
 public:
     enum class RunOutcome { None, Finished, Stopped, Failed }; // how the last run ended
@@ -115,7 +113,7 @@ signals:
     void runStateChanged(server::RunState state);
     void epochFinished(const core::EpochReport &report);
     void trainingFinished(const core::FinishReport &report); // also after stop (report.stopped)
-    void trainingFailed(const QString &message);            // followed by trainingFinished
+    void trainingFailed(const QString &message); // followed by trainingFinished
     void settingsChanged();
     void weightsChanged(quint64 version);
     void dataStatusChanged();
@@ -132,12 +130,12 @@ private:
     CommandResult resume();
     CommandResult step();
     CommandResult setLearningRate(double learningRate); // finite, 0 < lr <= 10
-    CommandResult setBatchDelay(double milliseconds);   // whole, 0..10000
-    CommandResult setSpeed(SpeedMode mode);             // sets batch delay and update rate
+    CommandResult setBatchDelay(double milliseconds); // whole, 0..10000
+    CommandResult setSpeed(SpeedMode mode); // sets batch delay and update rate
     CommandResult setTeachingMode(bool enabled);
     CommandResult setArchitecture(const core::Architecture &architecture); // idle only; new network
-    CommandResult setBatchSize(double batchSize);       // idle only, whole, 1..4096
-    CommandResult setEpochs(double epochs);             // idle only, whole, 1..100
+    CommandResult setBatchSize(double batchSize); // idle only, whole, 1..4096
+    CommandResult setEpochs(double epochs); // idle only, whole, 1..100
     // Replaces the network by a model file after validating it completely (idle only).
     CommandResult loadModel(const QByteArray &bytes, const QString &sourceName);
 
@@ -167,7 +165,7 @@ private:
     bool m_holdAfterLoad = false; // paused or stepped while the data was loading
     QString m_lastError;
     QStringList m_startupWarnings;
-    int m_modelEpochs = 0;          // metadata of the current weights, for modelFile()
+    int m_modelEpochs = 0; // metadata of the current weights, for modelFile()
     float m_modelTestAccuracy = -1;
     std::unique_ptr<DataFetcher> m_downloader; // null: this session cannot download
     bool downloading() const { return m_downloader && m_downloader->isRunning(); }

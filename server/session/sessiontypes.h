@@ -33,12 +33,11 @@ enum class SpeedMode { Step, Narrated, Normal, Fast };
 
 QString speedModeName(SpeedMode mode); // "step", "narrated", "normal", "fast"
 std::optional<SpeedMode> speedModeFromName(const QString &name);
-int speedModeBatchDelay(SpeedMode mode);     // milliseconds
+int speedModeBatchDelay(SpeedMode mode); // milliseconds
 int speedModeUpdateInterval(SpeedMode mode); // milliseconds between live updates
 
-struct SessionSettings
-{
-    core::Architecture architecture;  // default 784-128-64-10, relu
+struct SessionSettings {
+    core::Architecture architecture; // default 784-128-64-10, relu
     float learningRate = 0.01f;
     int batchDelayMs = 0;
     int batchSize = 64;
@@ -50,23 +49,21 @@ struct SessionSettings
 };
 
 // What /status and the `state` snapshot show. Values are from the last finished batch.
-struct SessionStats
-{
-    bool training = false;   // a run holds the training lock (also while loading/downloading data)
-    bool paused = false;     // paused by a controller or by a teaching moment
+struct SessionStats {
+    bool training = false; // a run holds the training lock (also while loading/downloading data)
+    bool paused = false; // paused by a controller or by a teaching moment
     int epoch = 0;
     int epochs = 0;
     int batch = 0;
     int batchesPerEpoch = 0;
     long long globalBatch = 0;
     float loss = 0;
-    float accuracy = 0;      // batch accuracy, 0..1
+    float accuracy = 0; // batch accuracy, 0..1
 };
 
 // Loss/accuracy per batch of the current (or last) run, thinned to at most maxPoints by
 // keeping every `stride`-th batch; test figures one per finished epoch.
-struct TrainingHistory
-{
+struct TrainingHistory {
     static constexpr int maxPoints = 2000;
     QVector<float> loss;
     QVector<float> accuracy;
@@ -76,32 +73,29 @@ struct TrainingHistory
 };
 
 // One live update: a copy of the trainer's batch report plus when the server produced it.
-struct BatchUpdate
-{
+struct BatchUpdate {
     std::shared_ptr<const core::BatchReport> report;
     double serverTimeMs = 0; // milliseconds since the Unix epoch
-    quint64 sequence = 0;    // increases by one per emitted update
+    quint64 sequence = 0; // increases by one per emitted update
 };
 
 // A teaching moment: the session really pauses training for `durationSeconds` (0: the run
 // was already paused by a controller, so the moment holds until someone continues).
-struct PauseMoment
-{
-    QString reason;  // "first_forward", "first_backward", "high_loss"
+struct PauseMoment {
+    QString reason; // "first_forward", "first_backward", "high_loss"
     core::TeachingMoment moment; // its numbers; each client words them (messages::teachingText)
     double durationSeconds = 0;
-    double deadlineMs = 0;  // when the pause ends, ms since the Unix epoch; 0 when it holds
+    double deadlineMs = 0; // when the pause ends, ms since the Unix epoch; 0 when it holds
     BatchUpdate update; // the data of that moment
     QVector<float> lossHistory;
 };
 
-struct DataStatus
-{
-    bool ready = false;       // the four files are present (or loaded)
-    bool loaded = false;      // parsed and kept in memory
+struct DataStatus {
+    bool ready = false; // the four files are present (or loaded)
+    bool loaded = false; // parsed and kept in memory
     bool downloading = false;
     QString directory;
-    QString error;            // last load/download error, empty if none
+    QString error; // last load/download error, empty if none
 };
 
 } // namespace server

@@ -11,10 +11,9 @@ namespace server {
 
 class Session;
 
-class TrainingRelay final : public core::TrainingObserver
-{
+class TrainingRelay final : public core::TrainingObserver {
 public:
-    explicit TrainingRelay(Session &session) : m_session(session) {}
+    explicit TrainingRelay(Session &session) : m_session(session) { }
 
     void batchFinished(const core::BatchReport &report) override;
     void teachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report) override;

@@ -106,14 +106,14 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     parser.addHelpOption();
     const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s);
     const QCommandLineOption port(u"port"_s, u"Port (default 8000; env PORT). 0 picks a free port."_s, u"port"_s);
-    const QCommandLineOption dataDir(u"data-dir"_s, u"Data folder for MNIST and the autosaved model "
-                                                    "(env NNJ_DATA_DIR; default the per-user data folder)."_s,
+    const QCommandLineOption dataDir(u"data-dir"_s,
+                                     u"Data folder for MNIST and the autosaved model "
+                                     "(env NNJ_DATA_DIR; default the per-user data folder)."_s,
                                      u"folder"_s);
     const QCommandLineOption lan(u"lan"_s, u"Listen on all interfaces so the LAN can join (with the token)."_s);
     const QCommandLineOption token(u"token"_s, u"Join token that grants control (env NNJ_TOKEN; default random)."_s,
                                    u"token"_s);
-    const QCommandLineOption envFile(u"env-file"_s, u"The .env file to read (default ./.env if present)."_s,
-                                     u"file"_s);
+    const QCommandLineOption envFile(u"env-file"_s, u"The .env file to read (default ./.env if present)."_s, u"file"_s);
     const QCommandLineOption publicDemo(u"public-demo"_s, u"Let anyone drive the training, also remotely "
                                                           "(env NNJ_PUBLIC_DEMO=1; the original app's behaviour)."_s);
     const QCommandLineOption noDownload(u"no-download"_s, u"Never download MNIST (env NNJ_NO_DOWNLOAD=1)."_s);

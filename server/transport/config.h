@@ -10,29 +10,30 @@
 
 namespace server {
 
-struct ServerConfig
-{
+struct ServerConfig {
     QString host = QStringLiteral("127.0.0.1"); // --host
-    quint16 port = 8000;                        // --port, PORT
-    bool lan = false;                           // --lan: listen on all interfaces
-    QString dataDirectory;                      // --data-dir, NNJ_DATA_DIR
-    QString token;                              // --token, NNJ_TOKEN; empty: generated at start
-    bool production = false;                    // ENVIRONMENT=production
-    QStringList allowedOrigins;                 // ALLOWED_ORIGINS, normalised "scheme://host[:port]"
-    QStringList allowedHosts;                   // NNJ_ALLOWED_HOSTS: extra Host names (reverse proxy)
-    bool publicDemo = false;                    // --public-demo, NNJ_PUBLIC_DEMO: anyone may drive
-    bool allowDownload = true;                  // --no-download, NNJ_NO_DOWNLOAD
-    QString envFile;                            // the .env file that was read, if any
+    quint16 port = 8000; // --port, PORT
+    bool lan = false; // --lan: listen on all interfaces
+    QString dataDirectory; // --data-dir, NNJ_DATA_DIR
+    QString token; // --token, NNJ_TOKEN; empty: generated at start
+    bool production = false; // ENVIRONMENT=production
+    QStringList allowedOrigins; // ALLOWED_ORIGINS, normalised "scheme://host[:port]"
+    QStringList allowedHosts; // NNJ_ALLOWED_HOSTS: extra Host names (reverse proxy)
+    bool publicDemo = false; // --public-demo, NNJ_PUBLIC_DEMO: anyone may drive
+    bool allowDownload = true; // --no-download, NNJ_NO_DOWNLOAD
+    QString envFile; // the .env file that was read, if any
 
-    QString environmentName() const { return production ? QStringLiteral("production") : QStringLiteral("development"); }
+    QString environmentName() const
+    {
+        return production ? QStringLiteral("production") : QStringLiteral("development");
+    }
     // The MNIST folder: the data directory itself when it already holds the four files,
     // else <data-dir>/mnist.
     QString mnistDirectory() const;
     QString modelPath() const; // <data-dir>/models/last.nnjmodel
 };
 
-struct ConfigResult
-{
+struct ConfigResult {
     enum class Status { Ok, Help, Error };
     Status status = Status::Error;
     ServerConfig config;

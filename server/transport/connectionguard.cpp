@@ -10,8 +10,7 @@ namespace server {
 // server's, so it sees each chunk of a request first (peek, no consumption). QHttpServer 6.4
 // disconnects everything from the socket when it upgrades it to a WebSocket; the guard notices
 // that its connection is gone (or sees the Upgrade header) and stands down.
-class ConnectionGuard : public QObject
-{
+class ConnectionGuard : public QObject {
 public:
     ConnectionGuard(GuardedTcpServer *server, QTcpSocket *socket)
         : QObject(socket), m_server(server), m_socket(socket), m_limits(server->limits())
@@ -61,7 +60,8 @@ private:
             m_timer.stop();
             return;
         }
-        const qint64 bodyLimit = m_server && m_server->m_bodyLimit ? m_server->m_bodyLimit(parsed) : m_limits.maxBodyBytes;
+        const qint64 bodyLimit
+            = m_server && m_server->m_bodyLimit ? m_server->m_bodyLimit(parsed) : m_limits.maxBodyBytes;
         bool ok = false;
         const qint64 contentLength = parsed.headers.value("content-length").trimmed().toLongLong(&ok);
         if (ok && contentLength > bodyLimit) {
@@ -147,8 +147,7 @@ RequestHead RequestHead::parse(const QByteArray &text, const QHostAddress &peer)
     return head;
 }
 
-GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
-    : QTcpServer(parent), m_limits(limits)
+GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent) : QTcpServer(parent), m_limits(limits)
 {
 }
 

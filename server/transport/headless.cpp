@@ -104,8 +104,7 @@ int runHeadless(QCoreApplication &app, const QStringList &arguments, const QStri
         return 2;
     }
     if (!httpServer.listen(address, config.port)) {
-        err << prefix << httpServer.errorString()
-            << " (is another server running? choose another port with --port)\n";
+        err << prefix << httpServer.errorString() << " (is another server running? choose another port with --port)\n";
         return 1;
     }
     installSignalHandlers(app);
@@ -121,8 +120,8 @@ int runHeadless(QCoreApplication &app, const QStringList &arguments, const QStri
         err.flush();
     });
     QObject::connect(&session, &Session::trainingFinished, &app, [&err, prefix](const core::FinishReport &report) {
-        err << prefix << "training " << (report.stopped ? "stopped" : "finished") << " after "
-            << report.samplesTrained << " samples\n";
+        err << prefix << "training " << (report.stopped ? "stopped" : "finished") << " after " << report.samplesTrained
+            << " samples\n";
         err.flush();
     });
     QObject::connect(&session, &Session::trainingFailed, &app, [&err, prefix](const QString &message) {

@@ -18,12 +18,11 @@ namespace server {
 class Server;
 class Session;
 
-struct Runtime
-{
+struct Runtime {
     ServerConfig config;
     std::unique_ptr<Session> session;
     std::unique_ptr<Server> server; // not listening yet
-    ~Runtime();                     // the server refers to the session: it goes first
+    ~Runtime(); // the server refers to the session: it goes first
 };
 
 // Fills `runtime` with the Session and the Server the configuration describes.

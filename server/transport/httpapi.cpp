@@ -160,7 +160,7 @@ std::optional<QHttpServerResponse> HttpApi::checkAccess(const QHttpServerRequest
             return errorResponse(StatusCode::Forbidden, u"Origin '%1' may not send requests here"_s.arg(
                                                             QString::fromLatin1(info.origin.left(100))));
         if (!m_policy.takeControlBudget(info, access == Access::Control ? AccessPolicy::Budget::Control
-                                                                         : AccessPolicy::Budget::Predict))
+                                                                        : AccessPolicy::Budget::Predict))
             return errorResponse(StatusCode::TooManyRequests, u"Too many requests; slow down"_s);
     }
     if (access == Access::Control) {
@@ -192,21 +192,22 @@ void HttpApi::registerRoutes(QHttpServer &server)
             return handle(request, access, body);
         });
     };
-    const auto post = [&](const QString &path, Access access,
-                          std::function<QHttpServerResponse(const QHttpServerRequest &)> body,
-                          qint64 maxBody = kMaxBodyBytes) {
-        server.route(path, Method::Post,
-                     [this, access, body, maxBody](const QHttpServerRequest &request) -> QHttpServerResponse {
-                         return handle(request, access, [&] { return body(request); }, maxBody);
-                     });
-    };
+    const auto post
+        = [&](const QString &path, Access access, std::function<QHttpServerResponse(const QHttpServerRequest &)> body,
+              qint64 maxBody = kMaxBodyBytes) {
+              server.route(path, Method::Post,
+                           [this, access, body, maxBody](const QHttpServerRequest &request) -> QHttpServerResponse {
+                               return handle(
+                                   request, access, [&] { return body(request); }, maxBody);
+                           });
+          };
 
     get(u"/health"_s, Access::Open, [] { return QHttpServerResponse(QJsonObject{{u"status"_s, u"ok"_s}}); });
     get(u"/api/status"_s, Access::Read, [this] {
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"healthy"_s},
-                                               {u"training_in_progress"_s, m_session.isTraining()},
-                                               {u"environment"_s, m_policy.settings().production
-                                                                      ? u"production"_s : u"development"_s}});
+        return QHttpServerResponse(
+            QJsonObject{{u"status"_s, u"healthy"_s},
+                        {u"training_in_progress"_s, m_session.isTraining()},
+                        {u"environment"_s, m_policy.settings().production ? u"production"_s : u"development"_s}});
     });
     get(u"/status"_s, Access::Read, [this] { return QHttpServerResponse(messages::seedStatus(m_session.stats())); });
     get(u"/api/state"_s, Access::Read,
@@ -229,7 +230,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
     post(u"/set-teaching-mode"_s, Access::Control, [this](const QHttpServerRequest &r) { return setTeachingMode(r); });
     post(u"/set-speed"_s, Access::Control, [this](const QHttpServerRequest &r) { return setSpeed(r); });
     post(u"/predict"_s, Access::Predict, [this](const QHttpServerRequest &r) { return predict(r); });
-    post(u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
+    post(
+        u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
 
     // The WebSocket endpoint: an upgrade must get NO response here: QHttpServer 6.4 hands the
     // connection to its WebSocket server only when a route handled it without writing. A plain
@@ -237,9 +239,9 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/ws"_s, Method::Get, [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;
-        responder.write(QJsonDocument(QJsonObject{{u"status"_s, u"error"_s},
-                                                  {u"message"_s, u"/ws expects a WebSocket upgrade"_s}}),
-                        QHttpServerResponder::StatusCode::UpgradeRequired);
+        responder.write(
+            QJsonDocument(QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, u"/ws expects a WebSocket upgrade"_s}}),
+            QHttpServerResponder::StatusCode::UpgradeRequired);
     });
 
     // Known paths with the wrong method: 405 rather than the router's 404.
@@ -275,13 +277,14 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/"_s, Method::Get, [this](const QHttpServerRequest &request) -> QHttpServerResponse {
         return handle(request, Access::Read, [&] { return m_static.serve(u"/"_s); });
     });
-    server.route(u"/<arg>"_s, Method::Get, [this](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
-        return handle(request, Access::Read, [&] { return m_static.serve(request.url().path(QUrl::FullyDecoded)); });
-    });
+    server.route(u"/<arg>"_s, Method::Get,
+                 [this](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
+                     return handle(request, Access::Read,
+                                   [&] { return m_static.serve(request.url().path(QUrl::FullyDecoded)); });
+                 });
     server.route(u"/<arg>"_s, Method::Post | Method::Put | Method::Delete | Method::Patch,
                  [](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
-                     return errorResponse(StatusCode::NotFound,
-                                          u"Not found: %1"_s.arg(request.url().path().left(200)));
+                     return errorResponse(StatusCode::NotFound, u"Not found: %1"_s.arg(request.url().path().left(200)));
                  });
 
     server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
@@ -350,11 +353,14 @@ QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
     for (qsizetype i = 0; i < sizes.size(); ++i) {
         const auto size = strictInt(sizes[i], 1, core::ArchitectureLimits::maxUnits);
         if (!size)
-            return errorResponse(StatusCode::BadRequest,
-                                 u"layers[%1] must be an integer from 1 to %2, got %3"_s.arg(i)
-                                     .arg(core::ArchitectureLimits::maxUnits)
-                                     .arg(QString::fromUtf8(QJsonDocument(QJsonArray{sizes[i]}).toJson(
-                                                                QJsonDocument::Compact)).mid(1).chopped(1).left(50)));
+            return errorResponse(
+                StatusCode::BadRequest,
+                u"layers[%1] must be an integer from 1 to %2, got %3"_s.arg(i)
+                    .arg(core::ArchitectureLimits::maxUnits)
+                    .arg(QString::fromUtf8(QJsonDocument(QJsonArray{sizes[i]}).toJson(QJsonDocument::Compact))
+                             .mid(1)
+                             .chopped(1)
+                             .left(50)));
         architecture.sizes.push_back(*size);
     }
     const qsizetype hidden = sizes.size() - 2;
@@ -362,15 +368,14 @@ QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
     if (body->contains(u"activations"_s)) {
         const QJsonValue activations = body->value(u"activations"_s);
         if (!activations.isArray() || activations.toArray().size() != hidden)
-            return errorResponse(StatusCode::BadRequest,
-                                 u"Field 'activations' must list one of relu, sigmoid, tanh per hidden layer (%1)"_s
-                                     .arg(hidden));
+            return errorResponse(
+                StatusCode::BadRequest,
+                u"Field 'activations' must list one of relu, sigmoid, tanh per hidden layer (%1)"_s.arg(hidden));
         const QJsonArray names = activations.toArray();
         for (qsizetype i = 0; i < hidden; ++i) {
             const auto activation = core::activationFromName(names[i].toString().toStdString());
             if (!names[i].isString() || !activation)
-                return errorResponse(StatusCode::BadRequest,
-                                     u"activations[%1] must be relu, sigmoid or tanh"_s.arg(i));
+                return errorResponse(StatusCode::BadRequest, u"activations[%1] must be relu, sigmoid or tanh"_s.arg(i));
             architecture.activations[i] = *activation;
         }
     }

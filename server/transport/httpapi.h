@@ -24,8 +24,7 @@ namespace server {
 
 class Session;
 
-class HttpApi : public QObject
-{
+class HttpApi : public QObject {
     Q_OBJECT
 public:
     // `viewerCount` reports the WebSocket clients for /api/state.

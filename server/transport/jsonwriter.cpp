@@ -14,10 +14,9 @@ void appendFloat(QByteArray &out, float value, int significantDigits)
         return;
     }
     char buffer[48];
-    const auto result = significantDigits > 0
-                            ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general,
-                                            significantDigits)
-                            : std::to_chars(buffer, buffer + sizeof buffer, value);
+    const auto result = significantDigits > 0 ? std::to_chars(buffer, buffer + sizeof buffer, value,
+                                                              std::chars_format::general, significantDigits)
+                                              : std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(buffer, result.ptr - buffer);
 }
 

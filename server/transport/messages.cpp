@@ -224,25 +224,22 @@ QString teachingText(const core::TeachingMoment &m)
     switch (m.kind) {
     case core::TeachingMomentKind::FirstForward:
         return u"First forward pass: %1 images flowed through %2. For this %3 the untrained network guessed %4 "
-               "(%5% sure). Batch loss %6 — random guessing over 10 digits gives about 2.303."_s
-            .arg(m.batchSize)
-            .arg(QString::fromStdString(m.architecture))
-            .arg(m.label)
-            .arg(m.guess)
-            .arg(number(100.0 * m.confidence, 1), number(m.loss, 3));
+               "(%5% sure). Batch loss %6 — random guessing over 10 digits gives about 2.303."_s.arg(m.batchSize)
+                   .arg(QString::fromStdString(m.architecture))
+                   .arg(m.label)
+                   .arg(m.guess)
+                   .arg(number(100.0 * m.confidence, 1), number(m.loss, 3));
     case core::TeachingMomentKind::FirstBackward:
         return u"First backward pass: the error flowed back from the outputs and every weight got a gradient. "
                "The largest mean gradient |dL/dz| is %1 in layer %2; with learning rate %3 each weight moves a "
-               "small step downhill. Loss now %4."_s
-            .arg(number(m.strongestGradient, 5))
-            .arg(m.strongestLayer)
-            .arg(number(m.learningRate, 4), number(m.loss, 3));
+               "small step downhill. Loss now %4."_s.arg(number(m.strongestGradient, 5))
+                   .arg(m.strongestLayer)
+                   .arg(number(m.learningRate, 4), number(m.loss, 3));
     case core::TeachingMomentKind::HighLoss:
         return u"The loss is still high: %1 after %2 batches (batch accuracy %3%). The network is still searching; "
-               "if it stays high, the learning rate (%4) may be too small or too large."_s
-            .arg(number(m.loss, 3))
-            .arg(m.globalBatch)
-            .arg(number(100.0 * m.accuracy, 1), number(m.learningRate, 4));
+               "if it stays high, the learning rate (%4) may be too small or too large."_s.arg(number(m.loss, 3))
+                   .arg(m.globalBatch)
+                   .arg(number(100.0 * m.accuracy, 1), number(m.learningRate, 4));
     }
     return {};
 }
@@ -373,9 +370,9 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
     QByteArray out = json::compact(object);
     const TrainingHistory history = session.history();
     QByteArray historyText = "{\"loss\":" + floatList(history.loss) + ",\"accuracy\":" + floatList(history.accuracy)
-                             + ",\"test_loss\":" + floatList(history.testLoss) + ",\"test_accuracy\":"
-                             + floatList(history.testAccuracy) + ",\"stride\":" + QByteArray::number(history.stride)
-                             + '}';
+                             + ",\"test_loss\":" + floatList(history.testLoss)
+                             + ",\"test_accuracy\":" + floatList(history.testAccuracy)
+                             + ",\"stride\":" + QByteArray::number(history.stride) + '}';
     json::appendRawMember(out, "history", historyText);
     const auto last = session.lastUpdate();
     json::appendRawMember(out, "last_update", last ? update(*last) : QByteArray("null"));
@@ -385,7 +382,8 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
     if (const auto moment = session.pauseMoment()) {
         PauseMoment left = *moment;
         if (left.deadlineMs > 0)
-            left.durationSeconds = std::max(0.1, (left.deadlineMs - double(QDateTime::currentMSecsSinceEpoch())) / 1000);
+            left.durationSeconds
+                = std::max(0.1, (left.deadlineMs - double(QDateTime::currentMSecsSinceEpoch())) / 1000);
         momentText = pauseMoment(left);
     }
     json::appendRawMember(out, "pause_moment", momentText);

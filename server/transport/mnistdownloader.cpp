@@ -96,9 +96,9 @@ void MnistDownloader::tryMirror()
     if (m_mirrorIndex >= m_mirrors.size()) {
         fail(u"Could not download %1 from any mirror (%2). Put the four MNIST files (raw or .gz) in %3 "
              "yourself, e.g. with scripts/fetch-mnist %3, or start with --data-dir pointing at a folder "
-             "that holds them."_s
-                 .arg(file.name, m_mirrorErrors.isEmpty() ? u"no mirrors configured"_s : m_mirrorErrors.join(u"; "_s),
-                      QDir::toNativeSeparators(m_directory)));
+             "that holds them."_s.arg(
+                 file.name, m_mirrorErrors.isEmpty() ? u"no mirrors configured"_s : m_mirrorErrors.join(u"; "_s),
+                 QDir::toNativeSeparators(m_directory)));
         return;
     }
     QUrl base = m_mirrors[m_mirrorIndex];

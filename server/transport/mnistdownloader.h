@@ -23,22 +23,20 @@ class QCryptographicHash;
 
 namespace server {
 
-struct MnistFile
-{
-    QString name;       // e.g. "train-images-idx3-ubyte.gz", appended to each mirror URL
-    QByteArray md5Hex;  // lower-case hex MD5 of the file as downloaded
-    qint64 size = -1;   // expected size in bytes; -1 unknown
+struct MnistFile {
+    QString name; // e.g. "train-images-idx3-ubyte.gz", appended to each mirror URL
+    QByteArray md5Hex; // lower-case hex MD5 of the file as downloaded
+    qint64 size = -1; // expected size in bytes; -1 unknown
 };
 
-class MnistDownloader : public DataFetcher
-{
+class MnistDownloader : public DataFetcher {
     Q_OBJECT
 public:
     explicit MnistDownloader(QObject *parent = nullptr);
     ~MnistDownloader() override;
 
-    static QList<QUrl> defaultMirrors();      // base URLs ending in '/'
-    static QList<MnistFile> standardFiles();  // the four .gz files with their sizes and MD5s
+    static QList<QUrl> defaultMirrors(); // base URLs ending in '/'
+    static QList<MnistFile> standardFiles(); // the four .gz files with their sizes and MD5s
 
     void setMirrors(const QList<QUrl> &mirrors) { m_mirrors = mirrors; }
     void setFiles(const QList<MnistFile> &files) { m_files = files; }

@@ -48,8 +48,8 @@ QString hostName(const QHostAddress &address)
     return u'[' + plain.toString().toLower() + u']';
 }
 
-const QByteArray kForwardingHeaders[] = {"forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-                                         "x-real-ip"};
+const QByteArray kForwardingHeaders[]
+    = {"forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip"};
 } // namespace
 
 RequestInfo RequestInfo::fromHttp(const QHttpServerRequest &request)
@@ -90,8 +90,8 @@ RequestInfo RequestInfo::fromHead(const RequestHead &head)
     info.origin = head.headers.value("origin");
     info.authorization = head.headers.value("authorization");
     info.cookie = head.headers.value("cookie");
-    info.queryToken = QUrlQuery(QUrl(QString::fromLatin1(head.target)))
-                          .queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    info.queryToken
+        = QUrlQuery(QUrl(QString::fromLatin1(head.target))).queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
     info.forwardedFor = head.headers.value("x-forwarded-for");
     for (const QByteArray &name : kForwardingHeaders)
         info.forwarded = info.forwarded || head.headers.contains(name);

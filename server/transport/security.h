@@ -20,37 +20,34 @@ namespace server {
 
 struct RequestHead;
 
-struct RequestInfo
-{
+struct RequestInfo {
     QHostAddress peer;
-    QByteArray host;          // Host header
-    QByteArray origin;        // Origin header, empty when absent
+    QByteArray host; // Host header
+    QByteArray origin; // Origin header, empty when absent
     QByteArray authorization; // Authorization header
-    QByteArray cookie;        // Cookie header
-    QByteArray queryToken;    // ?token=
-    QByteArray forwardedFor;  // X-Forwarded-For
-    bool forwarded = false;   // any forwarding header present (reverse proxy)
+    QByteArray cookie; // Cookie header
+    QByteArray queryToken; // ?token=
+    QByteArray forwardedFor; // X-Forwarded-For
+    bool forwarded = false; // any forwarding header present (reverse proxy)
 
     static RequestInfo fromHttp(const QHttpServerRequest &request);
     static RequestInfo fromWebSocket(const QNetworkRequest &request, const QHostAddress &peer);
     static RequestInfo fromHead(const RequestHead &head);
 };
 
-struct AccessSettings
-{
+struct AccessSettings {
     bool production = false;
     bool publicDemo = false;
-    QByteArray token;           // the join token (≥ 128 bits when generated)
+    QByteArray token; // the join token (≥ 128 bits when generated)
     QStringList allowedOrigins; // normalised, see normalizeOrigin()
-    QStringList allowedHosts;   // extra Host names
-    int controlBurst = 30;      // rate limit: bucket size per address
+    QStringList allowedHosts; // extra Host names
+    int controlBurst = 30; // rate limit: bucket size per address
     double controlPerSecond = 10;
-    int predictBurst = 120;     // POST /predict: cheap, but drawn on every stroke
+    int predictBurst = 120; // POST /predict: cheap, but drawn on every stroke
     double predictPerSecond = 60;
 };
 
-class AccessPolicy
-{
+class AccessPolicy {
 public:
     enum class Decision { Allowed, NeedsToken, WrongToken, Forbidden };
 
@@ -83,8 +80,7 @@ public:
     static QString clientAddress(const RequestInfo &request); // for logs and rate limiting
 
 private:
-    struct Bucket
-    {
+    struct Bucket {
         double tokens = 0;
         qint64 lastMs = 0;
     };

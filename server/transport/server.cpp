@@ -16,8 +16,7 @@ bool isAnyAddress(const QHostAddress &address)
 
 QString urlHost(const QHostAddress &address)
 {
-    return address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
-                                                                : address.toString();
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
 }
 } // namespace
 
@@ -28,7 +27,8 @@ Server::Server(Session &session, AccessSettings access, ServerLimits limits, QOb
         access.token = AccessPolicy::generateToken();
     m_policy.setSettings(access);
     m_hub = new WebSocketHub(session, m_policy, limits.hub, this);
-    m_api = new HttpApi(session, m_policy, [this] { return m_hub->viewerCount(); }, this);
+    m_api = new HttpApi(
+        session, m_policy, [this] { return m_hub->viewerCount(); }, this);
     m_api->registerRoutes(m_http);
     m_hub->attach(m_http);
 }
@@ -44,7 +44,8 @@ GuardedTcpServer *Server::makeListener()
         if (head.method != "POST" || head.target.split('?').first() != "/model")
             return normal;
         return m_policy.controlDecision(RequestInfo::fromHead(head)) == AccessPolicy::Decision::Allowed
-                   ? HttpApi::kMaxModelBytes : normal;
+                   ? HttpApi::kMaxModelBytes
+                   : normal;
     });
     return listener;
 }

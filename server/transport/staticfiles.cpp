@@ -10,23 +10,29 @@ using namespace Qt::StringLiterals;
 
 namespace server {
 
-StaticFiles::StaticFiles()
-    : m_root(QFileInfo::exists(u":/web/index.html"_s) ? u":/web"_s : u":/fallback"_s)
+StaticFiles::StaticFiles() : m_root(QFileInfo::exists(u":/web/index.html"_s) ? u":/web"_s : u":/fallback"_s)
 {
 }
 
 QByteArray StaticFiles::mimeType(const QString &fileName)
 {
     const QString suffix = QFileInfo(fileName).suffix().toLower();
-    static const QHash<QString, QByteArray> types{
-        {u"html"_s, "text/html; charset=utf-8"},        {u"htm"_s, "text/html; charset=utf-8"},
-        {u"js"_s, "text/javascript; charset=utf-8"},    {u"mjs"_s, "text/javascript; charset=utf-8"},
-        {u"css"_s, "text/css; charset=utf-8"},          {u"json"_s, "application/json"},
-        {u"map"_s, "application/json"},                 {u"svg"_s, "image/svg+xml"},
-        {u"png"_s, "image/png"},                        {u"jpg"_s, "image/jpeg"},
-        {u"ico"_s, "image/x-icon"},                     {u"woff2"_s, "font/woff2"},
-        {u"woff"_s, "font/woff"},                       {u"txt"_s, "text/plain; charset=utf-8"},
-        {u"webmanifest"_s, "application/manifest+json"}, {u"wasm"_s, "application/wasm"}};
+    static const QHash<QString, QByteArray> types{{u"html"_s, "text/html; charset=utf-8"},
+                                                  {u"htm"_s, "text/html; charset=utf-8"},
+                                                  {u"js"_s, "text/javascript; charset=utf-8"},
+                                                  {u"mjs"_s, "text/javascript; charset=utf-8"},
+                                                  {u"css"_s, "text/css; charset=utf-8"},
+                                                  {u"json"_s, "application/json"},
+                                                  {u"map"_s, "application/json"},
+                                                  {u"svg"_s, "image/svg+xml"},
+                                                  {u"png"_s, "image/png"},
+                                                  {u"jpg"_s, "image/jpeg"},
+                                                  {u"ico"_s, "image/x-icon"},
+                                                  {u"woff2"_s, "font/woff2"},
+                                                  {u"woff"_s, "font/woff"},
+                                                  {u"txt"_s, "text/plain; charset=utf-8"},
+                                                  {u"webmanifest"_s, "application/manifest+json"},
+                                                  {u"wasm"_s, "application/wasm"}};
     return types.value(suffix, "application/octet-stream");
 }
 
@@ -54,9 +60,9 @@ QHttpServerResponse StaticFiles::serve(const QString &urlPath) const
     const QString path = resolve(urlPath);
     QFile file(path);
     if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
-        return QHttpServerResponse(QJsonObject{{u"status"_s, u"error"_s},
-                                               {u"message"_s, u"Not found: %1"_s.arg(urlPath.left(200))}},
-                                   QHttpServerResponse::StatusCode::NotFound);
+        return QHttpServerResponse(
+            QJsonObject{{u"status"_s, u"error"_s}, {u"message"_s, u"Not found: %1"_s.arg(urlPath.left(200))}},
+            QHttpServerResponse::StatusCode::NotFound);
     }
     QHttpServerResponse response(mimeType(path), file.readAll());
     const bool html = path.endsWith(u".html"_s);

@@ -11,8 +11,7 @@ class QHttpServerResponse;
 
 namespace server {
 
-class StaticFiles
-{
+class StaticFiles {
 public:
     StaticFiles(); // picks ":/web" or ":/fallback"
 

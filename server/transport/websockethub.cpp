@@ -16,8 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace server {
 
-struct WebSocketHub::Client
-{
+struct WebSocketHub::Client {
     QWebSocket *socket = nullptr;
     RequestInfo request;
     QString id;
@@ -25,10 +24,10 @@ struct WebSocketHub::Client
     quint64 sentSequence = 0;
     qint64 lastSendMs = -1000000;
     qint64 behindSinceMs = -1; // when it started being skipped, -1: not behind
-    bool needsState = false;   // missed events while skipped: send a snapshot when it recovers
+    bool needsState = false; // missed events while skipped: send a snapshot when it recovers
     bool closing = false;
     std::deque<QByteArray> queue; // events waiting behind a large message
-    bool largeInFlight = false;   // a large message is still in this socket's buffer
+    bool largeInFlight = false; // a large message is still in this socket's buffer
 };
 
 WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits, QObject *parent)
@@ -39,8 +38,7 @@ WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits lim
     connect(&m_flushTimer, &QTimer::timeout, this, &WebSocketHub::flushUpdates);
 
     connect(&session, &Session::batchReported, this, &WebSocketHub::onUpdate);
-    connect(&session, &Session::trainingStarted, this,
-            [this] { broadcast(messages::trainingStarted(m_session)); });
+    connect(&session, &Session::trainingStarted, this, [this] { broadcast(messages::trainingStarted(m_session)); });
     connect(&session, &Session::pauseMomentReached, this,
             [this](const PauseMoment &moment) { broadcast(messages::pauseMoment(moment)); });
     connect(&session, &Session::pauseMomentEnded, this,
@@ -347,12 +345,14 @@ void WebSocketHub::onMessage(Client &client, const QString &text)
 
     const QString command = message.value(u"command"_s).toString();
     if (!client.controller)
-        return reply(client, messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
+        return reply(client,
+                     messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
     if (!m_policy.takeControlBudget(client.request))
         return reply(client, messages::error(u"Too many commands; slow down"_s));
     const auto kind = commandFromName(command);
     if (!kind || !isRunCommand(*kind))
-        return reply(client, messages::error(u"Unknown command '%1' (start, stop, pause, resume, step)"_s.arg(command.left(50))));
+        return reply(client, messages::error(
+                                 u"Unknown command '%1' (start, stop, pause, resume, step)"_s.arg(command.left(50))));
     reply(client, messages::commandResult(command, m_session.execute(Command::of(*kind))));
 }
 

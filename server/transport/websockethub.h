@@ -23,19 +23,17 @@ namespace server {
 class Session;
 struct BatchUpdate;
 
-struct HubLimits
-{
-    int minIntervalMs = 30;              // ≤ ~30 updates per second per client
-    qint64 skipBytes = 1024 * 1024;      // unsent bytes above which a client is skipped
+struct HubLimits {
+    int minIntervalMs = 30; // ≤ ~30 updates per second per client
+    qint64 skipBytes = 1024 * 1024; // unsent bytes above which a client is skipped
     qint64 closeBytes = 8 * 1024 * 1024; // ... and closed
-    int maxBehindMs = 10000;             // skipped this long: closed
-    qint64 maxMessageBytes = 64 * 1024;  // incoming message / frame size
-    qint64 largeBytes = 256 * 1024;      // messages this big (training_complete with weights) ...
-    int maxParallelLarge = 4;            // ... are written to at most this many clients at a time
+    int maxBehindMs = 10000; // skipped this long: closed
+    qint64 maxMessageBytes = 64 * 1024; // incoming message / frame size
+    qint64 largeBytes = 256 * 1024; // messages this big (training_complete with weights) ...
+    int maxParallelLarge = 4; // ... are written to at most this many clients at a time
 };
 
-class WebSocketHub : public QObject
-{
+class WebSocketHub : public QObject {
     Q_OBJECT
 public:
     WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits = {}, QObject *parent = nullptr);

@@ -21,8 +21,7 @@
 #include <QWebSocket>
 #include <QtTest>
 
-class TestAppEndToEnd : public QObject
-{
+class TestAppEndToEnd : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
@@ -65,12 +64,12 @@ void TestAppEndToEnd::windowAndBrowserShareOneRun()
     // The "browser".
     QList<QJsonObject> messages;
     QWebSocket socket;
-    connect(&socket, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
-        messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-    });
+    connect(&socket, &QWebSocket::textMessageReceived, this,
+            [&](const QString &text) { messages.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
     socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(runtime->server->port())));
     auto count = [&](const QString &type) {
-        return std::count_if(messages.begin(), messages.end(), [&](const QJsonObject &m) { return m.value(QStringLiteral("type")).toString() == type; });
+        return std::count_if(messages.begin(), messages.end(),
+                             [&](const QJsonObject &m) { return m.value(QStringLiteral("type")).toString() == type; });
     };
     QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("state")) >= 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(window.shareStatus()->viewersText().contains(QLatin1Char('1')), true, 5000);
@@ -98,14 +97,16 @@ void TestAppEndToEnd::windowAndBrowserShareOneRun()
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             for (const QJsonObject &m : std::as_const(messages))
-                if (m.value(QStringLiteral("type")).toString() == QLatin1String("update") && quint64(m.value(QStringLiteral("seq")).toDouble()) == last->sequence)
+                if (m.value(QStringLiteral("type")).toString() == QLatin1String("update")
+                    && quint64(m.value(QStringLiteral("seq")).toDouble()) == last->sequence)
                     update = m;
             return !update.isEmpty();
         }(),
         10000);
     QCOMPARE(update.value(QStringLiteral("label")).toInt(), last->report->focusLabel);
     QCOMPARE(update.value(QStringLiteral("prediction")).toInt(), last->report->focusPrediction);
-    QCOMPARE(update.value(QStringLiteral("stats")).toObject().value(QStringLiteral("batch")).toInt(), last->report->batch);
+    QCOMPARE(update.value(QStringLiteral("stats")).toObject().value(QStringLiteral("batch")).toInt(),
+             last->report->batch);
     const QJsonArray input = update.value(QStringLiteral("activations")).toArray().at(0).toArray();
     const std::vector<std::vector<float>> &shown = window.presenter()->shownActivations();
     QCOMPARE(shown.size(), std::size_t(4));
@@ -121,7 +122,8 @@ void TestAppEndToEnd::windowAndBrowserShareOneRun()
     // Stop from the window; the browser hears it.
     window.actions()->stop->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("training_stopped")) + count(QStringLiteral("training_complete")) >= 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        count(QStringLiteral("training_stopped")) + count(QStringLiteral("training_complete")) >= 1, 10000);
     QCOMPARE(window.actions()->runState(), TrainingActions::RunState::Idle);
     socket.close();
 }

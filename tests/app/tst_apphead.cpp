@@ -9,8 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-class TestAppHeadless : public QObject
-{
+class TestAppHeadless : public QObject {
     Q_OBJECT
 private slots:
     void servesWithoutDisplay();
@@ -40,7 +39,8 @@ void TestAppHeadless::servesWithoutDisplay()
     QString output;
     QRegularExpressionMatch match;
     const QRegularExpression url(QStringLiteral("(http://127\\.0\\.0\\.1:\\d+/)"));
-    QTRY_VERIFY_WITH_TIMEOUT((output += QString::fromUtf8(process.readAll()), match = url.match(output)).hasMatch(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT((output += QString::fromUtf8(process.readAll()), match = url.match(output)).hasMatch(),
+                             20000);
     QNetworkAccessManager network;
     QNetworkReply *reply = network.get(QNetworkRequest(QUrl(match.captured(1) + QStringLiteral("health"))));
     QSignalSpy finished(reply, &QNetworkReply::finished);
@@ -57,7 +57,8 @@ void TestAppHeadless::badOptionFails()
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("seventy")});
+    process.start(QStringLiteral(NNJ_APP_BINARY),
+                  {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("seventy")});
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
     QVERIFY(process.readAll().contains("seventy"));

@@ -30,8 +30,7 @@
 
 namespace {
 
-class FakeShare : public ShareControl
-{
+class FakeShare : public ShareControl {
 public:
     bool listening = true;
     bool shared = false;
@@ -51,8 +50,7 @@ public:
 
 } // namespace
 
-class TestAppWidgets : public QObject
-{
+class TestAppWidgets : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();

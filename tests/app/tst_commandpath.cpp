@@ -23,8 +23,7 @@ using server::RunState;
 
 namespace {
 
-class FakeShare : public ShareControl
-{
+class FakeShare : public ShareControl {
 public:
     bool isListening() const override { return true; }
     QString localUrl() const override { return QStringLiteral("http://127.0.0.1/"); }
@@ -42,15 +41,13 @@ QString surfaceName(Surface surface)
 }
 
 // What a surface answered: the status word, the message, and (HTTP only) the status code.
-struct Answer
-{
+struct Answer {
     QString status;
     QString message;
     int httpCode = 200;
 };
 
-struct Expected
-{
+struct Expected {
     const char *status;
     const char *message;
     int httpCode;
@@ -59,8 +56,7 @@ struct Expected
 
 } // namespace
 
-class TestCommandPath : public QObject
-{
+class TestCommandPath : public QObject {
     Q_OBJECT
 
 private slots:
@@ -193,12 +189,11 @@ void TestCommandPath::everyCommandEveryStateEverySurface_data()
     };
     for (const auto &[state, command, expected] : table) {
         for (Surface surface : {Surface::Http, Surface::WebSocket, Surface::Presenter}) {
-            const QString tag = u"%1 %2 %3"_s.arg(server::runStateName(state), server::commandName(command),
-                                                  surfaceName(surface));
-            QTest::newRow(qPrintable(tag)) << int(state) << int(command) << int(surface)
-                                           << QString::fromLatin1(expected.status)
-                                           << QString::fromLatin1(expected.message) << expected.httpCode
-                                           << int(expected.next);
+            const QString tag
+                = u"%1 %2 %3"_s.arg(server::runStateName(state), server::commandName(command), surfaceName(surface));
+            QTest::newRow(qPrintable(tag))
+                << int(state) << int(command) << int(surface) << QString::fromLatin1(expected.status)
+                << QString::fromLatin1(expected.message) << expected.httpCode << int(expected.next);
         }
     }
 }

@@ -26,8 +26,7 @@ QJsonObject loadLayoutGolden()
 
 } // namespace
 
-class TestNetworkLayout : public QObject
-{
+class TestNetworkLayout : public QObject {
     Q_OBJECT
 private slots:
     void flatIndexRoundTrip();
@@ -96,8 +95,7 @@ void TestNetworkLayout::gridRuleGolden()
             const QVector3D p = layout.position({layer, i});
             const double across = double(p.z() / spacing), up = double(p.y() / spacing);
             const double wantAcross = cells[i][0].toDouble(), wantUp = cells[i][1].toDouble();
-            QVERIFY2(std::abs(across - wantAcross) <= tolerance && std::abs(up - wantUp) <= tolerance &&
-                         p.x() == x,
+            QVERIFY2(std::abs(across - wantAcross) <= tolerance && std::abs(up - wantUp) <= tolerance && p.x() == x,
                      qPrintable(u"layer %1 neuron %2: (across, up) = (%3, %4), expected (%5, %6)"_s.arg(layer)
                                     .arg(i)
                                     .arg(across)

@@ -30,7 +30,8 @@ int litPixels(const QImage &image, const QRect &area)
         for (int x = r.left(); x <= r.right(); ++x) {
             const QColor c = image.pixelColor(x, y);
             if (qAbs(c.red() - background.red()) + qAbs(c.green() - background.green())
-                    + qAbs(c.blue() - background.blue()) > 24)
+                    + qAbs(c.blue() - background.blue())
+                > 24)
                 ++lit;
         }
     return lit;
@@ -49,8 +50,7 @@ double brightness(const QImage &image, const QRect &area)
 
 } // namespace
 
-class TestNetworkView : public QObject
-{
+class TestNetworkView : public QObject {
     Q_OBJECT
 private slots:
     void init();
@@ -72,8 +72,8 @@ void TestNetworkView::init()
 {
     m_view = new NetworkView;
     m_view->resize(900, 600);
-    m_view->scene()->setArchitecture(kSizes, {QStringLiteral("Input"), QStringLiteral("H1"), QStringLiteral("H2"),
-                                              QStringLiteral("Output")});
+    m_view->scene()->setArchitecture(
+        kSizes, {QStringLiteral("Input"), QStringLiteral("H1"), QStringLiteral("H2"), QStringLiteral("Output")});
     std::vector<core::Matrix> weights;
     for (std::size_t l = 0; l + 1 < kSizes.size(); ++l)
         weights.push_back(core::Matrix::Random(kSizes[l + 1], kSizes[l]));

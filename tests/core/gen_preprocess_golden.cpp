@@ -16,8 +16,7 @@
 
 namespace {
 
-struct Canvas
-{
+struct Canvas {
     std::string name;
     std::string description;
     int width = 0;
@@ -69,25 +68,33 @@ std::vector<Canvas> makeCases()
 {
     std::vector<Canvas> cases;
 
-    Canvas square("square-20-on-black", "hand-checkable: 20x20 white square on black, no scaling, no shift; "
-                                        "expected 1.0 in rows and columns 4..23", 40, 40, 0);
+    Canvas square("square-20-on-black",
+                  "hand-checkable: 20x20 white square on black, no scaling, no shift; "
+                  "expected 1.0 in rows and columns 4..23",
+                  40, 40, 0);
     square.fill(10, 10, 29, 29, 255);
     cases.push_back(square);
 
-    Canvas dark("dark-square-on-white", "light background (border mean 255 > 127) is inverted: same result as "
-                                        "square-20-on-black", 30, 30, 255);
+    Canvas dark("dark-square-on-white",
+                "light background (border mean 255 > 127) is inverted: same result as "
+                "square-20-on-black",
+                30, 30, 255);
     dark.fill(5, 5, 24, 24, 0);
     cases.push_back(dark);
 
-    Canvas pair("two-pixels-asymmetric", "hand-checkable: ink 255,51 side by side -> 20x10 block, rows 9..18, "
-                                         "centre of mass x = 10.1667 -> shift right by 3: columns 7..16 = 1.0, "
-                                         "17..26 = 0.2", 6, 5, 0);
+    Canvas pair("two-pixels-asymmetric",
+                "hand-checkable: ink 255,51 side by side -> 20x10 block, rows 9..18, "
+                "centre of mass x = 10.1667 -> shift right by 3: columns 7..16 = 1.0, "
+                "17..26 = 0.2",
+                6, 5, 0);
     pair.set(2, 2, 255);
     pair.set(3, 2, 51);
     cases.push_back(pair);
 
-    Canvas small("small-3x2-upscale", "fractional coverage when enlarging a 3x2 crop to 20x13 "
-                                      "(round half up of 13.33)", 7, 6, 0);
+    Canvas small("small-3x2-upscale",
+                 "fractional coverage when enlarging a 3x2 crop to 20x13 "
+                 "(round half up of 13.33)",
+                 7, 6, 0);
     small.set(2, 2, 255);
     small.set(3, 2, 0);
     small.set(4, 2, 128);
@@ -96,19 +103,21 @@ std::vector<Canvas> makeCases()
     small.set(4, 3, 30);
     cases.push_back(small);
 
-    Canvas tall("tall-thin-stroke", "aspect ratio: a slanted anti-aliased stroke about 8 px wide and 85 px tall "
-                                    "becomes about 2x20", 60, 100, 0);
+    Canvas tall("tall-thin-stroke",
+                "aspect ratio: a slanted anti-aliased stroke about 8 px wide and 85 px tall "
+                "becomes about 2x20",
+                60, 100, 0);
     tall.stroke({{29, 9}, {33, 90}}, 2.5, 255);
     cases.push_back(tall);
 
-    Canvas blob("off-centre-blob", "centre-of-mass shift: a disc with a faint tail in a corner of the canvas",
-                64, 64, 0);
+    Canvas blob("off-centre-blob", "centre-of-mass shift: a disc with a faint tail in a corner of the canvas", 64, 64,
+                0);
     blob.stroke({{12, 50}, {12, 50}}, 6, 255);
     blob.stroke({{18, 50}, {25, 47}}, 1, 90);
     cases.push_back(blob);
 
-    Canvas ring("non-square-280x200-zero", "non-square canvas, white background, dark '0' ring (inverted)", 280,
-                200, 255);
+    Canvas ring("non-square-280x200-zero", "non-square canvas, white background, dark '0' ring (inverted)", 280, 200,
+                255);
     std::vector<std::pair<double, double>> ellipse;
     for (int k = 0; k <= 48; ++k) {
         const double angle = 2 * 3.14159265358979323846 * k / 48;
@@ -117,21 +126,24 @@ std::vector<Canvas> makeCases()
     ring.stroke(ellipse, 7, 0);
     cases.push_back(ring);
 
-    Canvas seven("app-canvas-200x200-seven", "the app's canvas size: black '7' drawn with a round brush on white",
-                 200, 200, 255);
+    Canvas seven("app-canvas-200x200-seven", "the app's canvas size: black '7' drawn with a round brush on white", 200,
+                 200, 255);
     seven.stroke({{55, 45}, {150, 42}, {148, 50}, {105, 110}, {82, 165}}, 8, 0);
     seven.stroke({{85, 100}, {135, 98}}, 5, 0); // crossbar
     cases.push_back(seven);
 
-    Canvas clipped("clipped-by-shift", "hand-checkable: heavy column plus a faint bar; the centre-of-mass shift "
-                                       "(dx = 8) pushes columns 28..31 out of the image, where they are dropped",
+    Canvas clipped("clipped-by-shift",
+                   "hand-checkable: heavy column plus a faint bar; the centre-of-mass shift "
+                   "(dx = 8) pushes columns 28..31 out of the image, where they are dropped",
                    20, 20, 0);
     clipped.fill(0, 0, 0, 19, 255);
     clipped.fill(1, 10, 19, 10, 30);
     cases.push_back(clipped);
 
-    Canvas tiny("one-pixel-canvas-200", "1x1 canvas of 200: border mean > 127 so it is inverted to 55, still ink "
-                                        "(> 25): a 20x20 block of 55/255", 1, 1, 200);
+    Canvas tiny("one-pixel-canvas-200",
+                "1x1 canvas of 200: border mean > 127 so it is inverted to 55, still ink "
+                "(> 25): a 20x20 block of 55/255",
+                1, 1, 200);
     cases.push_back(tiny);
 
     Canvas white("empty-white-canvas", "white canvas: inverted to all zeros, no ink", 20, 20, 255);
@@ -195,11 +207,11 @@ int main(int argc, char **argv)
     const std::vector<Canvas> cases = makeCases();
     for (std::size_t index = 0; index < cases.size(); ++index) {
         const Canvas &canvas = cases[index];
-        const core::PreprocessedDrawing result = core::preprocessDrawing(canvas.pixels.data(), canvas.width,
-                                                                         canvas.height);
+        const core::PreprocessedDrawing result
+            = core::preprocessDrawing(canvas.pixels.data(), canvas.width, canvas.height);
         json << "{\"name\": " << jsonString(canvas.name) << ", \"description\": " << jsonString(canvas.description)
-             << ",\n \"width\": " << canvas.width << ", \"height\": " << canvas.height << ", \"empty\": "
-             << (result.empty ? "true" : "false") << ",\n \"pixels\": [";
+             << ",\n \"width\": " << canvas.width << ", \"height\": " << canvas.height
+             << ", \"empty\": " << (result.empty ? "true" : "false") << ",\n \"pixels\": [";
         for (std::size_t i = 0; i < canvas.pixels.size(); ++i)
             json << (i ? (i % int(canvas.width) == 0 ? ",\n  " : ",") : "") << int(canvas.pixels[i]);
         json << "],\n \"expected\": [";

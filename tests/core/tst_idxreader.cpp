@@ -119,8 +119,7 @@ Q_DECLARE_METATYPE(Bytes)
 Q_DECLARE_METATYPE(FileKind)
 Q_DECLARE_METATYPE(Encoding)
 
-class TestIdxReader : public QObject
-{
+class TestIdxReader : public QObject {
     Q_OBJECT
 
 private slots:
@@ -188,50 +187,63 @@ private slots:
         Bytes truncatedLabels = goodLabels;
         truncatedLabels.resize(goodLabels.size() - 2);
 
-        QTest::newRow("truncated payload") << FileKind::Images << truncated << Encoding::Raw
+        QTest::newRow("truncated payload")
+            << FileKind::Images << truncated << Encoding::Raw
             << QStringList{"expected a file length of 28 bytes (16-byte header + 2 images of 3x2)", "found 27 bytes",
                            "truncated"};
         QTest::newRow("trailing byte") << FileKind::Images << trailing << Encoding::Raw
-            << QStringList{"expected a file length of 28 bytes", "found 29 bytes", "trailing bytes"};
-        QTest::newRow("truncated header") << FileKind::Images << Bytes(good.begin(), good.begin() + 10)
-            << Encoding::Raw << QStringList{"expected an IDX images header of 16 bytes", "found only 10 bytes"};
+                                       << QStringList{"expected a file length of 28 bytes", "found 29 bytes",
+                                                      "trailing bytes"};
+        QTest::newRow("truncated header")
+            << FileKind::Images << Bytes(good.begin(), good.begin() + 10) << Encoding::Raw
+            << QStringList{"expected an IDX images header of 16 bytes", "found only 10 bytes"};
         QTest::newRow("empty file") << FileKind::Labels << Bytes{} << Encoding::Raw
-            << QStringList{"expected an IDX labels header of 8 bytes", "found only 0 bytes"};
-        QTest::newRow("labels truncated") << FileKind::Labels << truncatedLabels << Encoding::Raw
+                                    << QStringList{"expected an IDX labels header of 8 bytes", "found only 0 bytes"};
+        QTest::newRow("labels truncated")
+            << FileKind::Labels << truncatedLabels << Encoding::Raw
             << QStringList{"expected a file length of 11 bytes (8-byte header + 3 labels)", "found 9 bytes",
                            "truncated"};
-        QTest::newRow("gzip truncated payload") << FileKind::Images << truncated << Encoding::Gzip
+        QTest::newRow("gzip truncated payload")
+            << FileKind::Images << truncated << Encoding::Gzip
             << QStringList{"expected a decompressed length of 28 bytes", "found 27 bytes", "truncated"};
-        QTest::newRow("gzip trailing byte") << FileKind::Images << trailing << Encoding::Gzip
+        QTest::newRow("gzip trailing byte")
+            << FileKind::Images << trailing << Encoding::Gzip
             << QStringList{"expected a decompressed length of 28 bytes", "found 29 bytes", "trailing bytes"};
-        QTest::newRow("gzip stream cut short") << FileKind::Images << good << Encoding::GzipCutShort
-            << QStringList{"corrupt or truncated gzip data"};
-        QTest::newRow("labels file read as images") << FileKind::Images << goodLabels << Encoding::Raw
+        QTest::newRow("gzip stream cut short")
+            << FileKind::Images << good << Encoding::GzipCutShort << QStringList{"corrupt or truncated gzip data"};
+        QTest::newRow("labels file read as images")
+            << FileKind::Images << goodLabels << Encoding::Raw
             << QStringList{"expected magic 0x00000803 (IDX images), found 0x00000801 (IDX labels)"};
-        QTest::newRow("images file read as labels") << FileKind::Labels << good << Encoding::Raw
+        QTest::newRow("images file read as labels")
+            << FileKind::Labels << good << Encoding::Raw
             << QStringList{"expected magic 0x00000801 (IDX labels), found 0x00000803 (IDX images)"};
         QTest::newRow("not an IDX file") << FileKind::Images << imagesFile(2, 3, 2, smallPixels(), 0x89504e47)
-            << Encoding::Raw << QStringList{"expected magic 0x00000803", "found 0x89504e47 (not an IDX file)"};
-        QTest::newRow("gzip of wrong magic") << FileKind::Labels << imagesFile(2, 3, 2, smallPixels(), 0x00000802)
-            << Encoding::Gzip << QStringList{"expected magic 0x00000801 (IDX labels), found 0x00000802"};
+                                         << Encoding::Raw
+                                         << QStringList{"expected magic 0x00000803",
+                                                        "found 0x89504e47 (not an IDX file)"};
+        QTest::newRow("gzip of wrong magic")
+            << FileKind::Labels << imagesFile(2, 3, 2, smallPixels(), 0x00000802) << Encoding::Gzip
+            << QStringList{"expected magic 0x00000801 (IDX labels), found 0x00000802"};
         QTest::newRow("zero rows") << FileKind::Images << imagesFile(2, 0, 2, {}) << Encoding::Raw
-            << QStringList{"expected image dimensions between 1 and 1024, found 0x2"};
+                                   << QStringList{"expected image dimensions between 1 and 1024, found 0x2"};
         QTest::newRow("absurd columns") << FileKind::Images << imagesFile(1, 28, 100000, {}) << Encoding::Raw
-            << QStringList{"expected image dimensions between 1 and 1024, found 28x100000"};
+                                        << QStringList{"expected image dimensions between 1 and 1024, found 28x100000"};
         QTest::newRow("zero count") << FileKind::Images << imagesFile(0, 28, 28, {}) << Encoding::Raw
-            << QStringList{"expected an item count between 1 and 2147483647, found 0"};
+                                    << QStringList{"expected an item count between 1 and 2147483647, found 0"};
         Bytes hugeCount;
         appendBigEndian(hugeCount, 0x00000801);
         appendBigEndian(hugeCount, 0xffffffffu);
-        QTest::newRow("count beyond int") << FileKind::Labels << hugeCount << Encoding::Raw
+        QTest::newRow("count beyond int")
+            << FileKind::Labels << hugeCount << Encoding::Raw
             << QStringList{"expected an item count between 1 and 2147483647, found 4294967295"};
         // 2^31-1 images of 1024x1024 would be ~2 PiB: rejected before any allocation.
-        QTest::newRow("absurd total size") << FileKind::Images << imagesFile(0x7fffffffu, 1024, 1024, {})
-            << Encoding::Gzip << QStringList{"header declares 2147483647 items of 1024x1024", "expected at most"};
+        QTest::newRow("absurd total size")
+            << FileKind::Images << imagesFile(0x7fffffffu, 1024, 1024, {}) << Encoding::Gzip
+            << QStringList{"header declares 2147483647 items of 1024x1024", "expected at most"};
         // A lying gzip header (a million images, 2 present): a clear truncation error.
-        QTest::newRow("gzip header claims more") << FileKind::Images << imagesFile(1000000, 28, 28, mnistPixels(2))
-            << Encoding::Gzip << QStringList{"expected a decompressed length of 784000016 bytes", "found 1584 bytes",
-                                             "truncated"};
+        QTest::newRow("gzip header claims more")
+            << FileKind::Images << imagesFile(1000000, 28, 28, mnistPixels(2)) << Encoding::Gzip
+            << QStringList{"expected a decompressed length of 784000016 bytes", "found 1584 bytes", "truncated"};
     }
 
     void rejectsBrokenFiles()
@@ -302,15 +314,16 @@ private slots:
         QTest::addColumn<int>("brokenPart");
         QTest::addColumn<QString>("blamedFile");
         QTest::addColumn<QStringList>("expectedParts");
-        QTest::newRow("label count differs") << 0 << u"train-labels-idx1-ubyte"_s
-            << QStringList{"expected 3 labels (one per image in", "found 2"};
+        QTest::newRow("label count differs")
+            << 0 << u"train-labels-idx1-ubyte"_s << QStringList{"expected 3 labels (one per image in", "found 2"};
         QTest::newRow("label above 9") << 1 << u"t10k-labels-idx1-ubyte.gz"_s
-            << QStringList{"expected labels 0..9, found 10 at index 1"};
+                                       << QStringList{"expected labels 0..9, found 10 at index 1"};
         QTest::newRow("not 28x28") << 2 << u"train-images-idx3-ubyte"_s
-            << QStringList{"expected 28x28 MNIST images, found 28x27"};
+                                   << QStringList{"expected 28x28 MNIST images, found 28x27"};
         QTest::newRow("missing file") << 3 << QString()
-            << QStringList{"missing MNIST file t10k-images-idx3-ubyte (or t10k-images-idx3-ubyte.gz)",
-                           "scripts/fetch-mnist"};
+                                      << QStringList{
+                                             "missing MNIST file t10k-images-idx3-ubyte (or t10k-images-idx3-ubyte.gz)",
+                                             "scripts/fetch-mnist"};
     }
 
     void loadMnistRejectsInconsistentFiles()
@@ -321,16 +334,12 @@ private slots:
         writeMnist(3, {0, 9, 4}, 2, {5, 1}, Encoding::Gzip);
         const std::string directory = m_directory->path().toStdString();
         switch (brokenPart) {
-        case 0:
-            writeRaw(path("train-labels-idx1-ubyte"), labelsFile({0, 9}));
-            break;
+        case 0: writeRaw(path("train-labels-idx1-ubyte"), labelsFile({0, 9})); break;
         case 1:
             QFile::remove(m_directory->filePath(u"t10k-labels-idx1-ubyte"_s));
             writeGzip(path("t10k-labels-idx1-ubyte.gz"), labelsFile({5, 10}));
             break;
-        case 2:
-            writeRaw(path("train-images-idx3-ubyte"), imagesFile(3, 28, 27, Bytes(3 * 28 * 27, 0)));
-            break;
+        case 2: writeRaw(path("train-images-idx3-ubyte"), imagesFile(3, 28, 27, Bytes(3 * 28 * 27, 0))); break;
         default:
             QVERIFY(QFile::remove(m_directory->filePath(u"t10k-images-idx3-ubyte.gz"_s)));
             QVERIFY(!core::mnistFilesPresent(directory));

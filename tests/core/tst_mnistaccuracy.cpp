@@ -11,8 +11,7 @@
 
 using namespace core;
 
-class TestMnistAccuracy : public QObject
-{
+class TestMnistAccuracy : public QObject {
     Q_OBJECT
 
 private slots:

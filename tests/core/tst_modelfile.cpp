@@ -50,7 +50,7 @@ bool sameParameters(const core::Network &a, const core::Network &b, QByteArray *
 {
     if (!(a.architecture() == b.architecture())) {
         *message = "architectures differ: " + QByteArray::fromStdString(a.architecture().describe()) + " vs "
-            + QByteArray::fromStdString(b.architecture().describe());
+                   + QByteArray::fromStdString(b.architecture().describe());
         return false;
     }
     for (int l = 0; l < a.layerCount(); ++l) {
@@ -110,8 +110,7 @@ constexpr std::size_t kSmallHeader = 37;
 
 Q_DECLARE_METATYPE(core::Architecture)
 
-class TestModelFile : public QObject
-{
+class TestModelFile : public QObject {
     Q_OBJECT
 
 private slots:
@@ -127,11 +126,11 @@ private slots:
         QTest::addColumn<core::Architecture>("shape");
         QTest::addColumn<int>("epochs");
         QTest::addColumn<float>("accuracy");
-        QTest::newRow("default 784-128-64-10") << architecture({784, 128, 64, 10}, {Activation::ReLU, Activation::ReLU})
-                                               << 3 << 0.9731f;
-        QTest::newRow("mixed activations") << architecture({784, 32, 16, 8, 10},
-                                                           {Activation::Sigmoid, Activation::Tanh, Activation::ReLU})
-                                           << 12 << 0.5f;
+        QTest::newRow("default 784-128-64-10")
+            << architecture({784, 128, 64, 10}, {Activation::ReLU, Activation::ReLU}) << 3 << 0.9731f;
+        QTest::newRow("mixed activations")
+            << architecture({784, 32, 16, 8, 10}, {Activation::Sigmoid, Activation::Tanh, Activation::ReLU}) << 12
+            << 0.5f;
         QTest::newRow("no hidden layer") << architecture({784, 10}, {}) << 0 << -1.0f;
     }
 
@@ -165,19 +164,19 @@ private slots:
     void byteLayoutMatchesTheDocument()
     {
         core::Network network(architecture({784, 16, 10}, {core::Activation::Tanh}), 1);
-        network.layer(0).weights()(1, 0) = 0.5f;  // (out 1, in 0): second float (column-major)
+        network.layer(0).weights()(1, 0) = 0.5f; // (out 1, in 0): second float (column-major)
         network.layer(0).weights()(0, 1) = -2.0f; // (out 0, in 1): float number 16
-        network.layer(0).bias()(15) = 3.0f;       // last bias of layer 0
+        network.layer(0).bias()(15) = 3.0f; // last bias of layer 0
         const std::string bytes = core::serializeModel(network, {4, 0.25f});
 
         QCOMPARE(bytes.substr(0, 8), std::string("NNJMODEL"));
-        QCOMPARE(readU32(bytes, 8), 1u);   // format version
-        QCOMPARE(readU32(bytes, 12), 3u);  // layer count
+        QCOMPARE(readU32(bytes, 8), 1u); // format version
+        QCOMPARE(readU32(bytes, 12), 3u); // layer count
         QCOMPARE(readU32(bytes, 16), 784u);
         QCOMPARE(readU32(bytes, 20), 16u);
         QCOMPARE(readU32(bytes, 24), 10u);
-        QCOMPARE(int(bytes[28]), 2);       // tanh
-        QCOMPARE(readU32(bytes, 29), 4u);  // epochs trained
+        QCOMPARE(int(bytes[28]), 2); // tanh
+        QCOMPARE(readU32(bytes, 29), 4u); // epochs trained
         QCOMPARE(std::bit_cast<float>(readU32(bytes, 33)), 0.25f);
         const std::size_t layer0 = kSmallHeader;
         QCOMPARE(std::bit_cast<float>(readU32(bytes, layer0 + 4 * 1)), 0.5f);
@@ -201,34 +200,41 @@ private slots:
         QTest::newRow("cut in version") << u"truncate 10"_s << QStringList{"truncated", "format version", "found 10"};
         QTest::newRow("cut in sizes") << u"truncate 22"_s << QStringList{"truncated", "layer sizes", "found 22"};
         QTest::newRow("cut in metadata") << u"truncate 31"_s << QStringList{"truncated", "training metadata"};
-        QTest::newRow("cut in parameters") << u"truncate 5000"_s
+        QTest::newRow("cut in parameters")
+            << u"truncate 5000"_s
             << QStringList{"truncated model file: expected 50961 bytes for architecture 784-16-10 relu, found 5000"};
         QTest::newRow("last byte missing") << u"truncate -1"_s << QStringList{"truncated", "found 50960"};
         QTest::newRow("trailing byte") << u"append"_s
-            << QStringList{"trailing bytes in model file: expected 50961 bytes", "found 50962"};
-        QTest::newRow("flipped weight byte") << u"flip 1000"_s
-                                             << QStringList{"checksum mismatch", "the model file is damaged"};
+                                       << QStringList{"trailing bytes in model file: expected 50961 bytes",
+                                                      "found 50962"};
+        QTest::newRow("flipped weight byte")
+            << u"flip 1000"_s << QStringList{"checksum mismatch", "the model file is damaged"};
         QTest::newRow("flipped metadata byte") << u"flip 30"_s << QStringList{"checksum mismatch"};
         QTest::newRow("flipped checksum byte") << u"flip -1"_s << QStringList{"checksum mismatch"};
-        QTest::newRow("wrong magic") << u"set8 0 X"_s
+        QTest::newRow("wrong magic")
+            << u"set8 0 X"_s
             << QStringList{"not a Neural Network Journey model file: expected magic \"NNJMODEL\", found \"XNJMODEL\""};
         QTest::newRow("wrong version") << u"set32 8 2"_s
-            << QStringList{"unsupported model format version: expected 1, found 2", "newer version"};
+                                       << QStringList{"unsupported model format version: expected 1, found 2",
+                                                      "newer version"};
         QTest::newRow("version 0") << u"set32 8 0"_s << QStringList{"expected 1, found 0"};
-        QTest::newRow("too many layers")
-            << u"set32 12 11"_s << QStringList{"invalid architecture: expected between 2 and 10 layers, found 11"};
+        QTest::newRow("too many layers") << u"set32 12 11"_s
+                                         << QStringList{
+                                                "invalid architecture: expected between 2 and 10 layers, found 11"};
         QTest::newRow("input not 784") << u"set32 16 785"_s
-            << QStringList{"invalid architecture: Architecture must start with 784 and end with 10"};
-        QTest::newRow("hidden layer of 0") << u"set32 20 0"_s
-                                           << QStringList{"invalid architecture:", "Layer 1", "got 0"};
+                                       << QStringList{
+                                              "invalid architecture: Architecture must start with 784 and end with 10"};
+        QTest::newRow("hidden layer of 0")
+            << u"set32 20 0"_s << QStringList{"invalid architecture:", "Layer 1", "got 0"};
         QTest::newRow("huge layer") << u"set32 20 4000000000"_s
                                     << QStringList{"invalid architecture: layer 1 has 4000000000 neurons"};
-        QTest::newRow("unknown activation") << u"set8 28 7"_s
-            << QStringList{"invalid architecture: unknown activation code 7 for hidden layer 1"};
+        QTest::newRow("unknown activation")
+            << u"set8 28 7"_s << QStringList{"invalid architecture: unknown activation code 7 for hidden layer 1"};
         QTest::newRow("NaN weight") << u"set32 49 2143289344"_s // 0x7fc00000 at float 3 of layer 0
-            << QStringList{"invalid parameter: weight 3 of dense layer 0 is not a finite number"};
+                                    << QStringList{
+                                           "invalid parameter: weight 3 of dense layer 0 is not a finite number"};
         QTest::newRow("infinite accuracy") << u"set32 33 2139095040"_s // 0x7f800000
-            << QStringList{"invalid metadata: test accuracy is not a finite number"};
+                                           << QStringList{"invalid metadata: test accuracy is not a finite number"};
     }
 
     // Damage is applied to a 784-16-10 relu model (50,961 bytes); "set" edits recompute the

@@ -18,7 +18,8 @@ constexpr float kExact = 1e-6f;
 
 bool finiteAndClose(double a, double b, double relative, double absolute = 1e-4)
 {
-    return std::isfinite(a) && std::isfinite(b) && std::abs(a - b) <= absolute + relative * std::max(std::abs(a), std::abs(b));
+    return std::isfinite(a) && std::isfinite(b)
+           && std::abs(a - b) <= absolute + relative * std::max(std::abs(a), std::abs(b));
 }
 
 Dataset randomDataset(int count, std::uint64_t seed)
@@ -46,8 +47,7 @@ double batchLoss(const Network &network, const Batch &batch)
 }
 } // namespace
 
-class TestNetwork : public QObject
-{
+class TestNetwork : public QObject {
     Q_OBJECT
 
 private slots:
@@ -58,12 +58,15 @@ private slots:
         Network network(architecture, 1);
         network.layer(0).weights().setZero();
         network.layer(0).weights().block(0, 0, 1, 4).setConstant(1.0f); // neuron 0 sums pixels 0..3
-        network.layer(0).weights()(1, 0) = -1.0f;                         // neuron 1 = -pixel0 + 0.5
+        network.layer(0).weights()(1, 0) = -1.0f; // neuron 1 = -pixel0 + 0.5
         network.layer(0).bias() << 0.5f, 0.5f;
         network.layer(1).weights().setZero();
         network.layer(1).bias().setZero();
         std::vector<float> pixels(784, 0.0f);
-        pixels[0] = 0.0f; pixels[1] = 1.0f; pixels[2] = 2.0f; pixels[3] = 3.0f; // input 0..3
+        pixels[0] = 0.0f;
+        pixels[1] = 1.0f;
+        pixels[2] = 2.0f;
+        pixels[3] = 3.0f; // input 0..3
         const Prediction prediction = network.predict(pixels.data());
         QCOMPARE(prediction.layerActivations.size(), std::size_t(3));
         QVERIFY(std::abs(prediction.layerActivations[1][0] - 6.5f) < kExact); // 0+1+2+3 + 0.5
@@ -136,7 +139,12 @@ private slots:
                 const double numeric = (plus - minus) / (2 * step);
                 const double analytic = workspace.weightGradients[l](row, column);
                 QVERIFY2(finiteAndClose(numeric, analytic, kGradientTolerance),
-                         qPrintable(QStringLiteral("layer %1 W(%2,%3): numeric %4 analytic %5").arg(l).arg(row).arg(column).arg(numeric).arg(analytic)));
+                         qPrintable(QStringLiteral("layer %1 W(%2,%3): numeric %4 analytic %5")
+                                        .arg(l)
+                                        .arg(row)
+                                        .arg(column)
+                                        .arg(numeric)
+                                        .arg(analytic)));
                 ++checked;
             }
             Vector &bias = network.layer(l).bias();
@@ -149,7 +157,11 @@ private slots:
                 bias(row) = original;
                 const double numeric = (plus - minus) / (2 * step);
                 QVERIFY2(finiteAndClose(numeric, workspace.biasGradients[l](row), kGradientTolerance),
-                         qPrintable(QStringLiteral("layer %1 b(%2): numeric %3 analytic %4").arg(l).arg(row).arg(numeric).arg(workspace.biasGradients[l](row))));
+                         qPrintable(QStringLiteral("layer %1 b(%2): numeric %3 analytic %4")
+                                        .arg(l)
+                                        .arg(row)
+                                        .arg(numeric)
+                                        .arg(workspace.biasGradients[l](row))));
                 ++checked;
             }
         }
@@ -196,11 +208,17 @@ private slots:
                 network.biasGradientRows(l, parts, actual, splitRange(network.layer(l).outputSize(), t, members));
             }
         for (int l = 0; l < network.layerCount(); ++l) {
-            const auto close = [](const auto &a, const auto &b) { return (a - b).cwiseAbs().maxCoeff() <= 1e-5f * (1 + a.cwiseAbs().maxCoeff()); };
-            QVERIFY2(close(expected.activations[l], actual.activations[l]), qPrintable(QStringLiteral("activations %1").arg(l)));
-            QVERIFY2(close(expected.outputGradients[l], actual.outputGradients[l]), qPrintable(QStringLiteral("dZ %1").arg(l)));
-            QVERIFY2(close(expected.weightGradients[l], actual.weightGradients[l]), qPrintable(QStringLiteral("dW %1").arg(l)));
-            QVERIFY2(close(expected.biasGradients[l], actual.biasGradients[l]), qPrintable(QStringLiteral("db %1").arg(l)));
+            const auto close = [](const auto &a, const auto &b) {
+                return (a - b).cwiseAbs().maxCoeff() <= 1e-5f * (1 + a.cwiseAbs().maxCoeff());
+            };
+            QVERIFY2(close(expected.activations[l], actual.activations[l]),
+                     qPrintable(QStringLiteral("activations %1").arg(l)));
+            QVERIFY2(close(expected.outputGradients[l], actual.outputGradients[l]),
+                     qPrintable(QStringLiteral("dZ %1").arg(l)));
+            QVERIFY2(close(expected.weightGradients[l], actual.weightGradients[l]),
+                     qPrintable(QStringLiteral("dW %1").arg(l)));
+            QVERIFY2(close(expected.biasGradients[l], actual.biasGradients[l]),
+                     qPrintable(QStringLiteral("db %1").arg(l)));
         }
         QVERIFY(expected.weightGradients[0].cwiseAbs().maxCoeff() > 1e-4f); // non-trivial
     }
@@ -250,13 +268,20 @@ private slots:
     {
         QTest::addColumn<QString>("layers");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("default") << "784,128,64,10" << "";
-        QTest::newRow("no hidden") << "784,10" << "";
-        QTest::newRow("wrong input") << "783,10" << "Architecture must start with 784 and end with 10";
-        QTest::newRow("wrong output") << "784,128,9" << "Architecture must start with 784 and end with 10";
-        QTest::newRow("one layer") << "784" << "between 2 and 10 layers";
-        QTest::newRow("eleven layers") << "784,8,8,8,8,8,8,8,8,8,10" << "between 2 and 10 layers";
-        QTest::newRow("too many parameters") << "784,4096,4096,10" << "parameters; the limit is 5000000";
+        QTest::newRow("default") << "784,128,64,10"
+                                 << "";
+        QTest::newRow("no hidden") << "784,10"
+                                   << "";
+        QTest::newRow("wrong input") << "783,10"
+                                     << "Architecture must start with 784 and end with 10";
+        QTest::newRow("wrong output") << "784,128,9"
+                                      << "Architecture must start with 784 and end with 10";
+        QTest::newRow("one layer") << "784"
+                                   << "between 2 and 10 layers";
+        QTest::newRow("eleven layers") << "784,8,8,8,8,8,8,8,8,8,10"
+                                       << "between 2 and 10 layers";
+        QTest::newRow("too many parameters") << "784,4096,4096,10"
+                                             << "parameters; the limit is 5000000";
     }
 
     void architectureValidation()

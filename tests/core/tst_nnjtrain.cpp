@@ -13,8 +13,7 @@
 #include <QTest>
 
 namespace {
-struct Result
-{
+struct Result {
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
@@ -51,8 +50,7 @@ void writeIdx(const QString &directory, const QString &prefix, int count)
 }
 } // namespace
 
-class TestNnjTrain : public QObject
-{
+class TestNnjTrain : public QObject {
     Q_OBJECT
 
 private slots:
@@ -62,10 +60,11 @@ private slots:
         writeIdx(directory.path(), QStringLiteral("train"), 200);
         writeIdx(directory.path(), QStringLiteral("t10k"), 50);
         const QString model = directory.filePath(QStringLiteral("out.nnjmodel"));
-        const Result result = runTrainer({QStringLiteral("--data"), directory.path(), QStringLiteral("--epochs"), QStringLiteral("2"),
-                                          QStringLiteral("--batch"), QStringLiteral("20"), QStringLiteral("--layers"), QStringLiteral("784,32,10"),
-                                          QStringLiteral("--lr"), QStringLiteral("0.1"), QStringLiteral("--threads"), QStringLiteral("2"),
-                                          QStringLiteral("--save"), model, QStringLiteral("--json")});
+        const Result result = runTrainer(
+            {QStringLiteral("--data"), directory.path(), QStringLiteral("--epochs"), QStringLiteral("2"),
+             QStringLiteral("--batch"), QStringLiteral("20"), QStringLiteral("--layers"), QStringLiteral("784,32,10"),
+             QStringLiteral("--lr"), QStringLiteral("0.1"), QStringLiteral("--threads"), QStringLiteral("2"),
+             QStringLiteral("--save"), model, QStringLiteral("--json")});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         QVERIFY(result.err.contains("epoch 1/2"));
         QVERIFY(result.err.contains("epoch 2/2"));
@@ -94,13 +93,24 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::addColumn<bool>("corruptData");
         QTest::newRow("missing --data") << QStringList{} << "--data DIR is required" << false;
-        QTest::newRow("missing files") << QStringList{QStringLiteral("--data"), QStringLiteral("/nonexistent/mnist")} << "/nonexistent/mnist" << false;
+        QTest::newRow("missing files") << QStringList{QStringLiteral("--data"), QStringLiteral("/nonexistent/mnist")}
+                                       << "/nonexistent/mnist" << false;
         QTest::newRow("corrupt file") << QStringList{} << "train-images-idx3-ubyte" << true;
-        QTest::newRow("bad lr") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--lr"), QStringLiteral("nan")} << "--lr" << false;
-        QTest::newRow("bad layers") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--layers"), QStringLiteral("784,10,9")} << "start with 784 and end with 10" << false;
-        QTest::newRow("bad activation") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--activation"), QStringLiteral("gelu")} << "--activation" << false;
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--frobnicate"), QStringLiteral("1")} << "unknown option --frobnicate" << false;
-        QTest::newRow("bad epochs") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--epochs"), QStringLiteral("0")} << "--epochs" << false;
+        QTest::newRow("bad lr") << QStringList{QStringLiteral("--data"), QStringLiteral("."), QStringLiteral("--lr"),
+                                               QStringLiteral("nan")}
+                                << "--lr" << false;
+        QTest::newRow("bad layers") << QStringList{QStringLiteral("--data"), QStringLiteral("."),
+                                                   QStringLiteral("--layers"), QStringLiteral("784,10,9")}
+                                    << "start with 784 and end with 10" << false;
+        QTest::newRow("bad activation") << QStringList{QStringLiteral("--data"), QStringLiteral("."),
+                                                       QStringLiteral("--activation"), QStringLiteral("gelu")}
+                                        << "--activation" << false;
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--data"), QStringLiteral("."),
+                                                       QStringLiteral("--frobnicate"), QStringLiteral("1")}
+                                        << "unknown option --frobnicate" << false;
+        QTest::newRow("bad epochs") << QStringList{QStringLiteral("--data"), QStringLiteral("."),
+                                                   QStringLiteral("--epochs"), QStringLiteral("0")}
+                                    << "--epochs" << false;
     }
 
     void badInputExitsWithTwo()

@@ -13,8 +13,7 @@ namespace {
 constexpr float kTolerance = 1e-6f;
 
 // A 784-10 network whose parameters and gradients we set by hand.
-struct Fixture
-{
+struct Fixture {
     Network network{parseArchitecture("784-10"), 1};
     std::vector<Matrix> weightGradients{Matrix::Zero(10, 784)};
     std::vector<Vector> biasGradients{Vector::Zero(10)};
@@ -29,8 +28,7 @@ struct Fixture
 };
 } // namespace
 
-class TestOptimizer : public QObject
-{
+class TestOptimizer : public QObject {
     Q_OBJECT
 
 private slots:
@@ -66,7 +64,8 @@ private slots:
         const double vHat = 0.999 * 0.001 * 0.04 / (1 - 0.998001);
         const double expected = (1.0 - 0.01) - 0.01 * mHat / (std::sqrt(vHat) + 1e-8);
         QVERIFY2(std::abs(f.network.layer(0).weights()(0, 0) - expected) < 1e-5,
-                 qPrintable(QString::number(f.network.layer(0).weights()(0, 0), 'g', 9) + " vs " + QString::number(expected, 'g', 9)));
+                 qPrintable(QString::number(f.network.layer(0).weights()(0, 0), 'g', 9) + " vs "
+                            + QString::number(expected, 'g', 9)));
     }
 
     void rowRangesMatchWholeLayer_data()

@@ -17,14 +17,14 @@ namespace {
 
 using Image = std::array<float, 784>;
 
-struct Drawing
-{
+struct Drawing {
     int width = 0;
     int height = 0;
     std::vector<std::uint8_t> pixels;
 
     Drawing() = default;
-    Drawing(int w, int h, int background) : width(w), height(h), pixels(std::size_t(w) * h, std::uint8_t(background)) {}
+    Drawing(int w, int h, int background)
+        : width(w), height(h), pixels(std::size_t(w) * h, std::uint8_t(background)) { }
     void fill(int x0, int y0, int x1, int y1, int value) // inclusive corners
     {
         for (int y = y0; y <= y1; ++y)
@@ -51,15 +51,15 @@ bool sameImage(const Image &actual, const Image &expected, QByteArray *message)
     for (int i = 0; i < 784; ++i) {
         if (!(std::abs(actual[i] - expected[i]) <= kTolerance)) { // also fails on NaN
             *message = "pixel (x " + QByteArray::number(i % 28) + ", y " + QByteArray::number(i / 28) + "): got "
-                + QByteArray::number(actual[i], 'g', 9) + ", expected " + QByteArray::number(expected[i], 'g', 9);
+                       + QByteArray::number(actual[i], 'g', 9) + ", expected "
+                       + QByteArray::number(expected[i], 'g', 9);
             return false;
         }
     }
     return true;
 }
 
-struct Moments
-{
+struct Moments {
     double mass = 0, centreX = 0, centreY = 0;
     int x0 = 28, y0 = 28, x1 = -1, y1 = -1; // bounding box of non-zero pixels
 };
@@ -99,8 +99,7 @@ QJsonObject loadGolden()
 
 Q_DECLARE_METATYPE(Drawing)
 
-class TestPreprocess : public QObject
-{
+class TestPreprocess : public QObject {
     Q_OBJECT
 
 private slots:
@@ -148,8 +147,8 @@ private slots:
         Drawing clipped(20, 20, 0);
         clipped.fill(0, 0, 0, 19, 255);
         clipped.fill(1, 10, 19, 10, 30);
-        QTest::newRow("shifted out is dropped") << clipped
-                                                << block(13, 14, 27, 14, 30.0f / 255, block(12, 4, 12, 23, 1.0f));
+        QTest::newRow("shifted out is dropped")
+            << clipped << block(13, 14, 27, 14, 30.0f / 255, block(12, 4, 12, 23, 1.0f));
 
         // 1x1 canvas of 200: it is its own border (mean 200 > 127), inverted to 55 > 25: still ink.
         QTest::newRow("1x1 canvas inverted") << Drawing(1, 1, 200) << block(4, 4, 23, 23, 55.0f / 255);

@@ -7,9 +7,9 @@
 #include <QTest>
 
 #include <atomic>
-#include <functional>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -42,8 +42,7 @@ MnistData blocks(int train = 640, int test = 200, bool randomLabels = false)
     return {blocksDataset(train, 1, randomLabels), blocksDataset(test, 2, randomLabels)};
 }
 
-struct Recorder : TrainingObserver
-{
+struct Recorder : TrainingObserver {
     std::vector<BatchReport> batches;
     std::vector<EpochReport> epochs;
     std::vector<std::pair<std::string, long long>> moments;
@@ -81,8 +80,7 @@ TrainerSettings quickSettings(int epochs = 3)
 }
 } // namespace
 
-class TestTrainer : public QObject
-{
+class TestTrainer : public QObject {
     Q_OBJECT
 
 private slots:
@@ -100,7 +98,9 @@ private slots:
         QCOMPARE(recorder.finished, 1);
         QCOMPARE(int(recorder.epochs.size()), 3);
         QVERIFY2(recorder.epochs.back().trainLoss < 0.5f * recorder.epochs.front().trainLoss,
-                 qPrintable(QStringLiteral("loss %1 -> %2").arg(recorder.epochs.front().trainLoss).arg(recorder.epochs.back().trainLoss)));
+                 qPrintable(QStringLiteral("loss %1 -> %2")
+                                .arg(recorder.epochs.front().trainLoss)
+                                .arg(recorder.epochs.back().trainLoss)));
         QVERIFY(recorder.epochs.back().testAccuracy > 0.9f);
         QCOMPARE(finish.samplesTrained, 3LL * 640);
         QVERIFY(finish.trainSeconds > 0);

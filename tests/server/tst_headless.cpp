@@ -12,8 +12,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestHeadless : public QObject
-{
+class TestHeadless : public QObject {
     Q_OBJECT
 
 private slots:

@@ -2,8 +2,8 @@
 // In-process Session + Server on port 0 with tiny synthetic MNIST files; raw HTTP requests.
 #include "serverfixtures.h"
 
-#include "jsonwriter.h"
 #include "httpapi.h"
+#include "jsonwriter.h"
 #include "server.h"
 #include "session.h"
 #include "staticfiles.h"
@@ -19,8 +19,7 @@ using namespace Qt::StringLiterals;
 using fixtures::get;
 using fixtures::post;
 
-class TestHttpApi : public QObject
-{
+class TestHttpApi : public QObject {
     Q_OBJECT
 
 private slots:
@@ -120,7 +119,8 @@ void TestHttpApi::startBusyStop()
     QCOMPARE(get(m_port, "/api/status").json().value(u"training_in_progress"_s).toBool(), true);
 
     response = post(m_port, "/start-training");
-    QCOMPARE(response.json(), QJsonObject({{u"status"_s, u"busy"_s}, {u"message"_s, u"Training already in progress"_s}}));
+    QCOMPARE(response.json(),
+             QJsonObject({{u"status"_s, u"busy"_s}, {u"message"_s, u"Training already in progress"_s}}));
 
     QTRY_VERIFY_WITH_TIMEOUT(get(m_port, "/status").json().value(u"batch"_s).toInt() >= 1, 10000);
     QSignalSpy finished(m_session.get(), &server::Session::trainingFinished);
@@ -149,13 +149,14 @@ void TestHttpApi::twentyConcurrentStartsGiveOneStarted()
     std::vector<QByteArray> data(sockets.size());
     std::vector<fixtures::HttpResponse> responses(sockets.size());
     QTRY_VERIFY_WITH_TIMEOUT(([&] {
-        bool all = true;
-        for (std::size_t i = 0; i < sockets.size(); ++i) {
-            data[i] += sockets[i]->readAll();
-            all = fixtures::parseResponse(data[i], &responses[i]) && all;
-        }
-        return all;
-    }()), 10000);
+                                 bool all = true;
+                                 for (std::size_t i = 0; i < sockets.size(); ++i) {
+                                     data[i] += sockets[i]->readAll();
+                                     all = fixtures::parseResponse(data[i], &responses[i]) && all;
+                                 }
+                                 return all;
+                             }()),
+                             10000);
     int started = 0, busy = 0;
     for (const auto &response : responses) {
         const QString status = response.json().value(u"status"_s).toString();
@@ -183,7 +184,8 @@ void TestHttpApi::queryParameters_data()
     QTest::newRow("lr too big") << QByteArray("/set-learning-rate?lr=10.5") << 400 << u"lr must be"_s;
     QTest::newRow("lr text") << QByteArray("/set-learning-rate?lr=fast") << 400 << u"lr must be a number"_s;
     QTest::newRow("lr missing") << QByteArray("/set-learning-rate") << 400 << u"Missing query parameter 'lr'"_s;
-    QTest::newRow("lr duplicate") << QByteArray("/set-learning-rate?lr=1e-3&lr=nan") << 400 << u"'lr' is given 2 times"_s;
+    QTest::newRow("lr duplicate") << QByteArray("/set-learning-rate?lr=1e-3&lr=nan") << 400
+                                  << u"'lr' is given 2 times"_s;
     QTest::newRow("ms ok") << QByteArray("/set-batch-delay?ms=250") << 200 << u"\"batch_delay\":250"_s;
     QTest::newRow("ms zero") << QByteArray("/set-batch-delay?ms=0") << 200 << u"\"batch_delay\":0"_s;
     QTest::newRow("ms max") << QByteArray("/set-batch-delay?ms=10000") << 200 << u"\"batch_delay\":10000"_s;
@@ -192,7 +194,8 @@ void TestHttpApi::queryParameters_data()
     QTest::newRow("ms fraction") << QByteArray("/set-batch-delay?ms=1.5") << 400 << u"ms must be"_s;
     QTest::newRow("ms huge") << QByteArray("/set-batch-delay?ms=99999999999") << 400 << u"ms must be"_s;
     QTest::newRow("ms duplicate") << QByteArray("/set-batch-delay?ms=1&ms=2") << 400 << u"'ms' is given 2 times"_s;
-    QTest::newRow("teaching off") << QByteArray("/set-teaching-mode?enabled=false") << 200 << u"\"teaching_mode\":false"_s;
+    QTest::newRow("teaching off") << QByteArray("/set-teaching-mode?enabled=false") << 200
+                                  << u"\"teaching_mode\":false"_s;
     QTest::newRow("teaching on") << QByteArray("/set-teaching-mode?enabled=true") << 200 << u"\"teaching_mode\":true"_s;
     QTest::newRow("teaching bad") << QByteArray("/set-teaching-mode?enabled=maybe") << 400 << u"enabled must be"_s;
     QTest::newRow("teaching missing") << QByteArray("/set-teaching-mode") << 400 << u"'enabled'"_s;
@@ -228,12 +231,12 @@ void TestHttpApi::architecture_data()
     QTest::addColumn<QString>("expect");
 
     QTest::newRow("original's example") << QByteArray(R"({"layers": [784, 256, 128, 10]})") << 200
-                                  << u"\"architecture\":[784,256,128,10]"_s;
-    QTest::newRow("activations") << QByteArray(R"({"layers":[784,32,16,10],"activations":["tanh","sigmoid"]})")
-                                 << 200 << u"\"activations\":[\"tanh\",\"sigmoid\"]"_s;
+                                        << u"\"architecture\":[784,256,128,10]"_s;
+    QTest::newRow("activations") << QByteArray(R"({"layers":[784,32,16,10],"activations":["tanh","sigmoid"]})") << 200
+                                 << u"\"activations\":[\"tanh\",\"sigmoid\"]"_s;
     QTest::newRow("no hidden") << QByteArray(R"({"layers":[784,10]})") << 200 << u"[784,10]"_s;
-    QTest::newRow("original's error text") << QByteArray(R"({"layers":[780,128,10]})") << 400
-                                     << u"Architecture must start with 784 and end with 10"_s;
+    QTest::newRow("original's error text")
+        << QByteArray(R"({"layers":[780,128,10]})") << 400 << u"Architecture must start with 784 and end with 10"_s;
     QTest::newRow("last not 10") << QByteArray(R"({"layers":[784,128,9]})") << 400
                                  << u"Architecture must start with 784 and end with 10"_s;
     QTest::newRow("not json") << QByteArray("layers=784,10") << 400 << u"not valid JSON"_s;
@@ -251,8 +254,8 @@ void TestHttpApi::architecture_data()
                                    << u"between 2 and 10"_s;
     QTest::newRow("too many parameters") << QByteArray(R"({"layers":[784,4096,4096,10]})") << 400
                                          << u"the limit is 5000000"_s;
-    QTest::newRow("activations count") << QByteArray(R"({"layers":[784,32,10],"activations":["relu","relu"]})")
-                                       << 400 << u"'activations'"_s;
+    QTest::newRow("activations count") << QByteArray(R"({"layers":[784,32,10],"activations":["relu","relu"]})") << 400
+                                       << u"'activations'"_s;
     QTest::newRow("activation name") << QByteArray(R"({"layers":[784,32,10],"activations":["gelu"]})") << 400
                                      << u"activations[0]"_s;
     QTest::newRow("duplicate field") << QByteArray(R"({"layers":[784,32,10],"layers":[784,10]})") << 400
@@ -303,7 +306,7 @@ void TestHttpApi::weightsAfterTrainingAreSeedShaped()
     QCOMPARE(first.value(u"inputSize"_s).toInt(), 784);
     QCOMPARE(first.value(u"outputSize"_s).toInt(), 128);
     const QJsonArray rows = first.value(u"weights"_s).toArray();
-    QCOMPARE(rows.size(), 784);                    // rows = input index (as the original: in x out)
+    QCOMPARE(rows.size(), 784); // rows = input index (as the original: in x out)
     QCOMPARE(rows.first().toArray().size(), 128);
     QCOMPARE(first.value(u"bias"_s).toArray().size(), 1);
     QCOMPARE(first.value(u"bias"_s).toArray().first().toArray().size(), 128);
@@ -457,9 +460,9 @@ void TestHttpApi::staticFiles()
     response = get(m_port, "/index.html");
     QCOMPARE(response.status, 200);
 
-    for (const QByteArray &target : {QByteArray("/nope.js"), QByteArray("/../../etc/passwd"),
-                                    QByteArray("/%2e%2e/%2e%2e/etc/passwd"), QByteArray("/a/../index.html"),
-                                    QByteArray("/..%2f..%2fetc%2fpasswd"), QByteArray("/index.html%00.js")}) {
+    for (const QByteArray &target :
+         {QByteArray("/nope.js"), QByteArray("/../../etc/passwd"), QByteArray("/%2e%2e/%2e%2e/etc/passwd"),
+          QByteArray("/a/../index.html"), QByteArray("/..%2f..%2fetc%2fpasswd"), QByteArray("/index.html%00.js")}) {
         response = get(m_port, target);
         QVERIFY2(response.status == 404, target.constData());
         QCOMPARE(response.json().value(u"status"_s).toString(), u"error"_s);

@@ -20,8 +20,7 @@ namespace {
 const QByteArray kToken = "secret-token-0123456789abcdef";
 }
 
-class TestHttpSecurity : public QObject
-{
+class TestHttpSecurity : public QObject {
     Q_OBJECT
 
 private slots:
@@ -90,42 +89,53 @@ void TestHttpSecurity::controlMatrix_data()
 
     const QByteArray bearer = "Authorization: Bearer " + kToken;
     const QByteArray proxied = "X-Forwarded-For: 203.0.113.7";
-    QTest::newRow("loopback, no token") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{} << 200;
-    QTest::newRow("loopback + right token") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{bearer} << 200;
+    QTest::newRow("loopback, no token") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{}
+                                        << 200;
+    QTest::newRow("loopback + right token")
+        << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{bearer} << 200;
     QTest::newRow("loopback + wrong token") << false << false << QByteArray("/set-batch-delay?ms=5")
                                             << QList<QByteArray>{"Authorization: Bearer nope-nope-nope-nope"} << 403;
-    QTest::newRow("proxied, no token") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{proxied} << 401;
+    QTest::newRow("proxied, no token") << false << false << QByteArray("/set-batch-delay?ms=5")
+                                       << QList<QByteArray>{proxied} << 401;
     QTest::newRow("Forwarded header, no token") << false << false << QByteArray("/set-batch-delay?ms=5")
                                                 << QList<QByteArray>{"Forwarded: for=203.0.113.7"} << 401;
     QTest::newRow("X-Real-IP, no token") << false << false << QByteArray("/set-batch-delay?ms=5")
                                          << QList<QByteArray>{"X-Real-IP: 203.0.113.7"} << 401;
-    QTest::newRow("proxied + bearer") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{proxied, bearer} << 200;
-    QTest::newRow("proxied + query token") << false << false << QByteArray("/set-batch-delay?ms=5&token=" + kToken)
-                                           << QList<QByteArray>{proxied} << 200;
+    QTest::newRow("proxied + bearer") << false << false << QByteArray("/set-batch-delay?ms=5")
+                                      << QList<QByteArray>{proxied, bearer} << 200;
+    QTest::newRow("proxied + query token")
+        << false << false << QByteArray("/set-batch-delay?ms=5&token=" + kToken) << QList<QByteArray>{proxied} << 200;
     QTest::newRow("proxied + cookie") << false << false << QByteArray("/set-batch-delay?ms=5")
                                       << QList<QByteArray>{proxied, "Cookie: a=b; nnj_token=" + kToken} << 200;
     QTest::newRow("proxied + wrong cookie") << false << false << QByteArray("/set-batch-delay?ms=5")
                                             << QList<QByteArray>{proxied, "Cookie: nnj_token=x" + kToken} << 403;
-    QTest::newRow("production, no token") << true << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{} << 401;
-    QTest::newRow("production + token") << true << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{bearer} << 200;
-    QTest::newRow("public demo, proxied") << true << true << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{proxied} << 200;
+    QTest::newRow("production, no token")
+        << true << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{} << 401;
+    QTest::newRow("production + token") << true << false << QByteArray("/set-batch-delay?ms=5")
+                                        << QList<QByteArray>{bearer} << 200;
+    QTest::newRow("public demo, proxied")
+        << true << true << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{proxied} << 200;
     QTest::newRow("public demo, wrong token") << true << true << QByteArray("/set-batch-delay?ms=5")
                                               << QList<QByteArray>{"Authorization: Bearer wrong-wrong-wrong"} << 403;
     QTest::newRow("foreign Origin") << false << false << QByteArray("/set-batch-delay?ms=5")
                                     << QList<QByteArray>{"Origin: http://evil.example"} << 403;
     QTest::newRow("foreign Origin + token") << false << false << QByteArray("/set-batch-delay?ms=5")
                                             << QList<QByteArray>{"Origin: http://evil.example", bearer} << 403;
-    QTest::newRow("null Origin") << false << false << QByteArray("/set-batch-delay?ms=5") << QList<QByteArray>{"Origin: null"} << 403;
-    QTest::newRow("allowed Origin in production") << true << false << QByteArray("/set-batch-delay?ms=5")
-                                                  << QList<QByteArray>{"Origin: https://nnj.example.org", bearer} << 200;
+    QTest::newRow("null Origin") << false << false << QByteArray("/set-batch-delay?ms=5")
+                                 << QList<QByteArray>{"Origin: null"} << 403;
+    QTest::newRow("allowed Origin in production")
+        << true << false << QByteArray("/set-batch-delay?ms=5")
+        << QList<QByteArray>{"Origin: https://nnj.example.org", bearer} << 200;
     QTest::newRow("own Origin in production") << true << false << QByteArray("/set-batch-delay?ms=5")
                                               << QList<QByteArray>{"Origin: http://localhost:PORT", bearer} << 403;
     QTest::newRow("own Origin in development") << false << false << QByteArray("/set-batch-delay?ms=5")
                                                << QList<QByteArray>{"Origin: http://localhost:PORT"} << 200;
     QTest::newRow("own Origin, other port") << false << false << QByteArray("/set-batch-delay?ms=5")
                                             << QList<QByteArray>{"Origin: http://localhost:1"} << 403;
-    QTest::newRow("start needs token too") << false << false << QByteArray("/start-training") << QList<QByteArray>{proxied} << 401;
-    QTest::newRow("model upload needs token") << false << false << QByteArray("/model") << QList<QByteArray>{proxied} << 401;
+    QTest::newRow("start needs token too")
+        << false << false << QByteArray("/start-training") << QList<QByteArray>{proxied} << 401;
+    QTest::newRow("model upload needs token")
+        << false << false << QByteArray("/model") << QList<QByteArray>{proxied} << 401;
 }
 
 void TestHttpSecurity::controlMatrix()
@@ -250,7 +260,10 @@ void TestHttpSecurity::rateLimit()
     // Reading is not rate limited.
     QCOMPARE(get(m_port, "/status").status, 200);
     // Another client address (behind the proxy) has its own budget.
-    QCOMPARE(post(m_port, "/set-batch-delay?ms=1", {}, {"X-Forwarded-For: 198.51.100.2", "Authorization: Bearer " + kToken}).status, 200);
+    QCOMPARE(
+        post(m_port, "/set-batch-delay?ms=1", {}, {"X-Forwarded-For: 198.51.100.2", "Authorization: Bearer " + kToken})
+            .status,
+        200);
 }
 
 void TestHttpSecurity::bodyTooLarge()

@@ -15,8 +15,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestMnistDownloader : public QObject
-{
+class TestMnistDownloader : public QObject {
     Q_OBJECT
 
 private slots:
@@ -44,8 +43,8 @@ void TestMnistDownloader::initTestCase()
 {
     // Raw IDX bytes served under the .gz names (the reader detects gzip by content).
     fixtures::writeMnist(m_source.path(), 300, 60);
-    for (const QString &name : {u"train-images-idx3-ubyte"_s, u"train-labels-idx1-ubyte"_s,
-                                u"t10k-images-idx3-ubyte"_s, u"t10k-labels-idx1-ubyte"_s}) {
+    for (const QString &name : {u"train-images-idx3-ubyte"_s, u"train-labels-idx1-ubyte"_s, u"t10k-images-idx3-ubyte"_s,
+                                u"t10k-labels-idx1-ubyte"_s}) {
         QFile file(m_source.filePath(name));
         QVERIFY(file.open(QIODevice::ReadOnly));
         m_content.insert(name + u".gz"_s, file.readAll());

@@ -6,8 +6,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestServerConfig : public QObject
-{
+class TestServerConfig : public QObject {
     Q_OBJECT
 
 private slots:
@@ -76,9 +75,10 @@ void TestServerConfig::precedence()
     QCOMPARE(result.config.dataDirectory, u"/from/dotenv"_s);
 
     // flags over environment
-    result = load({u"--env-file"_s, envPath, u"--port"_s, u"7003"_s, u"--data-dir"_s, u"/from/flag"_s,
-                   u"--token"_s, u"flag-token-0123456789"_s},
-                  {{u"PORT"_s, u"7002"_s}, {u"NNJ_DATA_DIR"_s, u"/from/env"_s}, {u"NNJ_TOKEN"_s, u"env-token-0123456789"_s}});
+    result = load(
+        {u"--env-file"_s, envPath, u"--port"_s, u"7003"_s, u"--data-dir"_s, u"/from/flag"_s, u"--token"_s,
+         u"flag-token-0123456789"_s},
+        {{u"PORT"_s, u"7002"_s}, {u"NNJ_DATA_DIR"_s, u"/from/env"_s}, {u"NNJ_TOKEN"_s, u"env-token-0123456789"_s}});
     QCOMPARE(result.config.port, quint16(7003));
     QCOMPARE(result.config.dataDirectory, u"/from/flag"_s);
     QCOMPARE(result.config.token, u"flag-token-0123456789"_s);
@@ -87,7 +87,8 @@ void TestServerConfig::precedence()
     QVERIFY(result.config.lan);
     QVERIFY(result.config.publicDemo);
     QVERIFY(!result.config.allowDownload);
-    result = load({u"--env-file"_s, envPath}, {{u"NNJ_PUBLIC_DEMO"_s, u"yes"_s}, {u"NNJ_ALLOWED_HOSTS"_s, u"Box1, box2"_s}});
+    result = load({u"--env-file"_s, envPath},
+                  {{u"NNJ_PUBLIC_DEMO"_s, u"yes"_s}, {u"NNJ_ALLOWED_HOSTS"_s, u"Box1, box2"_s}});
     QVERIFY(result.config.publicDemo);
     QCOMPARE(result.config.allowedHosts, QStringList({u"box1"_s, u"box2"_s}));
 }
@@ -121,12 +122,15 @@ void TestServerConfig::invalidValues_data()
     QTest::addColumn<QString>("variable");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("expect");
-    QTest::newRow("port text") << QStringList{u"--port"_s, u"http"_s} << QString() << QString() << u"Invalid port 'http'"_s;
+    QTest::newRow("port text") << QStringList{u"--port"_s, u"http"_s} << QString() << QString()
+                               << u"Invalid port 'http'"_s;
     QTest::newRow("port range") << QStringList{u"--port"_s, u"70000"_s} << QString() << QString() << u"0 to 65535"_s;
     QTest::newRow("PORT env") << QStringList{} << u"PORT"_s << u"-1"_s << u"Invalid port"_s;
-    QTest::newRow("environment") << QStringList{} << u"ENVIRONMENT"_s << u"staging"_s << u"'development' or 'production'"_s;
+    QTest::newRow("environment") << QStringList{} << u"ENVIRONMENT"_s << u"staging"_s
+                                 << u"'development' or 'production'"_s;
     QTest::newRow("origins") << QStringList{} << u"ALLOWED_ORIGINS"_s << u"example.org"_s << u"ALLOWED_ORIGINS"_s;
-    QTest::newRow("origin path") << QStringList{} << u"ALLOWED_ORIGINS"_s << u"https://a.example/app"_s << u"ALLOWED_ORIGINS"_s;
+    QTest::newRow("origin path") << QStringList{} << u"ALLOWED_ORIGINS"_s << u"https://a.example/app"_s
+                                 << u"ALLOWED_ORIGINS"_s;
     QTest::newRow("short token") << QStringList{u"--token"_s, u"abc"_s} << QString() << QString() << u"at least 16"_s;
     QTest::newRow("demo flag") << QStringList{} << u"NNJ_PUBLIC_DEMO"_s << u"sure"_s << u"NNJ_PUBLIC_DEMO"_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << QString() << QString() << u"colour"_s;

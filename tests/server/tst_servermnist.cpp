@@ -14,8 +14,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestServerMnist : public QObject
-{
+class TestServerMnist : public QObject {
     Q_OBJECT
 
 private slots:
@@ -87,8 +86,8 @@ void TestServerMnist::oneEpochEndToEnd()
     QCOMPARE(finalStats.value(u"epochs"_s).toInt(), 1);
     QCOMPARE(finalStats.value(u"test_accuracy"_s).toDouble(), testAccuracy);
     QCOMPARE(client.first(u"training_complete"_s).value(u"weights"_s).toArray().size(), 6);
-    QCOMPARE(fixtures::get(port, "/api/state").json().value(u"history"_s).toObject()
-                 .value(u"loss"_s).toArray().size(), 938);
+    QCOMPARE(fixtures::get(port, "/api/state").json().value(u"history"_s).toObject().value(u"loss"_s).toArray().size(),
+             938);
 
     // Real test digits through /predict.
     const core::MnistData data = core::loadMnist(directory.toStdString());

@@ -15,8 +15,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestSession : public QObject
-{
+class TestSession : public QObject {
     Q_OBJECT
 
 private slots:
@@ -92,7 +91,8 @@ void TestSession::settersValidate()
     core::Architecture bad;
     bad.sizes = {784, 10, 11};
     bad.activations = {core::Activation::ReLU};
-    QCOMPARE(session->execute(server::Command::setArchitecture(bad)).message, u"Architecture must start with 784 and end with 10"_s);
+    QCOMPARE(session->execute(server::Command::setArchitecture(bad)).message,
+             u"Architecture must start with 784 and end with 10"_s);
     QCOMPARE(changed.count(), 3);
     QCOMPARE(session->settings().learningRate, 1e-6f);
     QCOMPARE(session->settings().batchDelayMs, 10000);
@@ -110,7 +110,8 @@ void TestSession::speedModes()
         QCOMPARE(session->settings().batchDelayMs, delay);
         QCOMPARE(server::speedModeFromName(server::speedModeName(mode)), std::optional(mode));
     }
-    QVERIFY(server::speedModeUpdateInterval(server::SpeedMode::Fast) > server::speedModeUpdateInterval(server::SpeedMode::Normal));
+    QVERIFY(server::speedModeUpdateInterval(server::SpeedMode::Fast)
+            > server::speedModeUpdateInterval(server::SpeedMode::Normal));
     QVERIFY(!server::speedModeFromName(u"ludicrous"_s));
 }
 

@@ -15,8 +15,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TestWebSocketHub : public QObject
-{
+class TestWebSocketHub : public QObject {
     Q_OBJECT
 
 private slots:
@@ -144,7 +143,8 @@ void TestWebSocketHub::fullRunFlow()
     const QString words = moment.value(u"message"_s).toString();
     QVERIFY2(words.startsWith(u"First forward pass: "_s), qPrintable(words));
     const QJsonObject atMoment = moment.value(u"stats"_s).toObject();
-    QVERIFY2(words.contains(u"Batch loss %1"_s.arg(atMoment.value(u"loss"_s).toDouble(), 0, 'f', 3)), qPrintable(words));
+    QVERIFY2(words.contains(u"Batch loss %1"_s.arg(atMoment.value(u"loss"_s).toDouble(), 0, 'f', 3)),
+             qPrintable(words));
     QVERIFY2(words.contains(u"For this %1 "_s.arg(moment.value(u"label"_s).toInt())), qPrintable(words));
     QCOMPARE(moment.value(u"duration"_s).toDouble(), 3.0);
     QCOMPARE(moment.value(u"stats"_s).toObject().value(u"batch"_s).toInt(), 1);
@@ -277,7 +277,8 @@ void TestWebSocketHub::twoClientsAndLateJoiner()
     QVERIFY(second.waitFor(u"training_complete"_s, 30000));
     QCOMPARE(first.count(u"epoch_end"_s), 3);
     QCOMPARE(second.count(u"epoch_end"_s), 3);
-    QCOMPARE(first.last(u"epoch_end"_s).value(u"test_accuracy"_s), second.last(u"epoch_end"_s).value(u"test_accuracy"_s));
+    QCOMPARE(first.last(u"epoch_end"_s).value(u"test_accuracy"_s),
+             second.last(u"epoch_end"_s).value(u"test_accuracy"_s));
     QCOMPARE(first.last(u"update"_s).value(u"seq"_s), second.last(u"update"_s).value(u"seq"_s));
 
     WsClient late;
@@ -389,7 +390,8 @@ void TestWebSocketHub::settingsAndViewersAreBroadcast()
     QVERIFY(second.waitFor(u"settings"_s));
     QCOMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"learning_rate"_s).toDouble(), 0.05);
     QCOMPARE(fixtures::post(m_port, "/set-speed?mode=narrated").status, 200);
-    QTRY_COMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"speed"_s).toString(), u"narrated"_s);
+    QTRY_COMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"speed"_s).toString(),
+                 u"narrated"_s);
     QCOMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"batch_delay"_s).toInt(), 200);
     second.socket.close();
     QTRY_VERIFY(first.last(u"viewers"_s).value(u"count"_s).toInt() == 1);

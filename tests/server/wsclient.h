@@ -7,8 +7,7 @@
 #include <QTest>
 #include <QWebSocket>
 
-class WsClient : public QObject
-{
+class WsClient : public QObject {
 public:
     explicit WsClient(const QString &origin = {}) : socket(origin)
     {
@@ -21,7 +20,8 @@ public:
 
     bool open(quint16 port, const QByteArray &query = {}, const QList<QPair<QByteArray, QByteArray>> &headers = {})
     {
-        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws%2").arg(port).arg(QString::fromLatin1(query))));
+        QNetworkRequest request(
+            QUrl(QStringLiteral("ws://127.0.0.1:%1/ws%2").arg(port).arg(QString::fromLatin1(query))));
         for (const auto &header : headers)
             request.setRawHeader(header.first, header.second);
         socket.open(request);

@@ -1,0 +1,41 @@
+# Fails when a C++ file under core/, server/, app/, tests/ or bench/ is not formatted as
+# .clang-format says, listing each such file. The formatter is pinned: Debian's clang-format 14
+# (another version formats some constructs differently). Without it the check fails under CI
+# (CI set in the environment) and is reported skipped elsewhere.
+# Usage: cmake -DSOURCE_DIR=<repository> -DCLANG_FORMAT=<path or empty> -P checkformat.cmake
+set(why "")
+if(NOT CLANG_FORMAT OR NOT EXISTS "${CLANG_FORMAT}")
+  set(why "clang-format-14 not found at configure time (install it: scripts/install-deps --test, then reconfigure)")
+else()
+  execute_process(COMMAND "${CLANG_FORMAT}" --version OUTPUT_VARIABLE version OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT version MATCHES "version 14\\.")
+    set(why "${CLANG_FORMAT} is not clang-format 14: ${version}")
+  endif()
+endif()
+if(why)
+  if(DEFINED ENV{CI})
+    message(FATAL_ERROR "${why}: a failure, CI is set")
+  endif()
+  message(FATAL_ERROR "${why}: NNJ_FORMAT_CHECK_SKIP")
+endif()
+
+set(files)
+foreach(part core server app tests bench)
+  file(GLOB_RECURSE found LIST_DIRECTORIES false "${SOURCE_DIR}/${part}/*.cpp" "${SOURCE_DIR}/${part}/*.h")
+  list(APPEND files ${found})
+endforeach()
+list(LENGTH files count)
+set(unformatted)
+foreach(file IN LISTS files)
+  execute_process(COMMAND "${CLANG_FORMAT}" --style=file --dry-run --Werror "${file}"
+                  RESULT_VARIABLE result OUTPUT_QUIET ERROR_QUIET)
+  if(NOT result EQUAL 0)
+    file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
+    list(APPEND unformatted "${relative}")
+  endif()
+endforeach()
+if(unformatted)
+  list(JOIN unformatted "\n  " listed)
+  message(FATAL_ERROR "Not formatted as .clang-format says (fix: clang-format-14 -i <file>):\n  ${listed}")
+endif()
+message(STATUS "${count} C++ files formatted as .clang-format says (${version})")
