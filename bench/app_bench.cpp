@@ -48,7 +48,8 @@
 namespace {
 
 // Times the outermost event handlers of the GUI thread (NNJ_BENCH_SLOW=MS).
-class BenchApplication : public QApplication {
+class BenchApplication : public QApplication
+{
 public:
     using QApplication::QApplication;
     bool notify(QObject *receiver, QEvent *event) override
@@ -83,7 +84,8 @@ public:
     }
 
 private:
-    struct Slow {
+    struct Slow
+    {
         int count = 0;
         double max = 0;
     };

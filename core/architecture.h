@@ -10,14 +10,16 @@
 
 namespace core {
 
-struct ArchitectureLimits {
+struct ArchitectureLimits
+{
     static constexpr int minLayers = 2;
     static constexpr int maxLayers = 10;
     static constexpr int maxUnits = 4096;
     static constexpr std::int64_t maxParameters = 5'000'000;
 };
 
-struct Architecture {
+struct Architecture
+{
     std::vector<int> sizes{784, 128, 64, 10}; // input .. output
     std::vector<Activation> activations{Activation::ReLU, Activation::ReLU}; // one per hidden layer
 

@@ -14,7 +14,8 @@
 
 namespace core {
 
-class Batch {
+class Batch
+{
 public:
     explicit Batch(int capacity = 0, int inputSize = 784, int parts = 1);
     void reserve(int capacity, int inputSize, int parts = 1);
@@ -50,7 +51,8 @@ public:
     const float *entryValues(int part) const { return m_parts[part].entryValue.data(); }
 
 private:
-    struct Part {
+    struct Part
+    {
         IndexRange samples;
         std::vector<int> pixelStart; // inputSize + 1
         std::vector<int> entrySample;

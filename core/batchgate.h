@@ -14,7 +14,8 @@
 
 namespace core {
 
-class BatchGate {
+class BatchGate
+{
 public:
     void open(); // every batch passes
     void close(); // no batch passes until open(), allow() or stop()

@@ -8,7 +8,8 @@
 
 namespace core {
 
-struct Dataset {
+struct Dataset
+{
     int rows = 0;
     int columns = 0;
     std::vector<std::uint8_t> images; // count * rows * columns bytes
@@ -19,7 +20,8 @@ struct Dataset {
     const std::uint8_t *image(int index) const { return images.data() + std::size_t(index) * pixelsPerImage(); }
 };
 
-struct MnistData {
+struct MnistData
+{
     Dataset train; // 60,000
     Dataset test; // 10,000
 };

@@ -26,7 +26,8 @@ float standardNormal(std::mt19937_64 &rng)
 }
 
 // A list of weighted columns to sum: entries [begin, end) of (index, value) pairs.
-struct Terms {
+struct Terms
+{
     const int *index;
     const float *value;
     int begin;

@@ -14,7 +14,8 @@ namespace core {
 
 enum class Initialization { He, Xavier };
 
-class DenseLayer {
+class DenseLayer
+{
 public:
     DenseLayer(int inputSize, int outputSize);
 

@@ -7,7 +7,8 @@
 
 namespace core {
 
-class Error : public std::runtime_error {
+class Error : public std::runtime_error
+{
 public:
     explicit Error(const std::string &message) : std::runtime_error(message) { }
 };

@@ -7,7 +7,8 @@
 
 namespace core {
 
-struct Evaluation {
+struct Evaluation
+{
     float loss = 0;
     float accuracy = 0; // 0..1
     ConfusionMatrix confusion{}; // [true label][predicted]

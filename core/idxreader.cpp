@@ -52,7 +52,8 @@ std::uint32_t bigEndian32(const unsigned char *bytes)
 }
 
 // Reads a file as a byte stream, transparently inflating gzip (detected by content, 1f 8b).
-class ByteSource {
+class ByteSource
+{
 public:
     explicit ByteSource(const std::string &path) : m_path(path)
     {
@@ -149,7 +150,8 @@ private:
     gzFile m_gzip = nullptr;
 };
 
-struct IdxHeader {
+struct IdxHeader
+{
     std::uint32_t count = 0;
     std::uint32_t rows = 1;
     std::uint32_t columns = 1;

@@ -11,7 +11,8 @@
 
 namespace core {
 
-struct IdxImages {
+struct IdxImages
+{
     int count = 0;
     int rows = 0;
     int columns = 0;
@@ -23,7 +24,8 @@ IdxImages readIdxImages(const std::string &path);
 std::vector<std::uint8_t> readIdxLabels(const std::string &path);
 
 // Standard MNIST file names (without ".gz").
-struct MnistFileNames {
+struct MnistFileNames
+{
     static constexpr const char *trainImages = "train-images-idx3-ubyte";
     static constexpr const char *trainLabels = "train-labels-idx1-ubyte";
     static constexpr const char *testImages = "t10k-images-idx3-ubyte";

@@ -4,7 +4,8 @@
 
 namespace core {
 
-struct IndexRange {
+struct IndexRange
+{
     int begin = 0;
     int end = 0;
     int size() const { return end - begin; }

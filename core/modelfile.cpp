@@ -76,7 +76,8 @@ std::string quoted(const std::string &bytes, std::size_t count)
 
 // Sequential little-endian reader over the bytes; every read states what it is reading so that a
 // short file names the missing part.
-class Reader {
+class Reader
+{
 public:
     Reader(const std::string &bytes, const std::string &source) : m_bytes(bytes), m_source(source) { }
 

@@ -10,7 +10,8 @@
 
 namespace core {
 
-struct ModelMetadata {
+struct ModelMetadata
+{
     int epochsTrained = 0;
     float testAccuracy = -1; // -1: unknown
 };

@@ -19,7 +19,8 @@ namespace core {
 class Network;
 
 // Per-batch buffers for one network shape and a batch capacity.
-struct Workspace {
+struct Workspace
+{
     Workspace() = default;
     Workspace(const Network &network, int capacity);
 
@@ -31,13 +32,15 @@ struct Workspace {
     std::vector<Vector> biasGradients; // per dense layer: (out)
 };
 
-struct BatchResult {
+struct BatchResult
+{
     float loss = 0; // mean cross-entropy over the batch
     int correct = 0; // samples whose arg-max equals the label
 };
 
 // Everything a client shows for one input.
-struct Prediction {
+struct Prediction
+{
     int digit = -1;
     std::array<float, 10> probabilities{};
     // One array per drawn layer: the 784 inputs, each hidden layer's post-activation values,
@@ -45,7 +48,8 @@ struct Prediction {
     std::vector<std::vector<float>> layerActivations;
 };
 
-class Network {
+class Network
+{
 public:
     explicit Network(Architecture architecture, std::uint64_t seed = 42);
 

@@ -16,7 +16,8 @@ enum class OptimizerKind { Sgd, Adam };
 std::optional<OptimizerKind> optimizerFromName(std::string_view name); // "sgd", "adam"
 std::string optimizerName(OptimizerKind kind);
 
-struct OptimizerSettings {
+struct OptimizerSettings
+{
     OptimizerKind kind = OptimizerKind::Sgd;
     float momentum = 0.9f; // SGD
     float beta1 = 0.9f; // Adam
@@ -28,7 +29,8 @@ class Network;
 
 // Count, sum, sum of squares, minimum and maximum of a set of weights, mergeable across the
 // row ranges different threads update.
-struct WeightSummary {
+struct WeightSummary
+{
     double count = 0;
     double sum = 0;
     double sumSquares = 0;
@@ -41,7 +43,8 @@ struct WeightSummary {
     double standardDeviation() const;
 };
 
-class Optimizer {
+class Optimizer
+{
 public:
     Optimizer(const Network &network, OptimizerSettings settings = {});
 

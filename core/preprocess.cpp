@@ -78,7 +78,8 @@ bool hasLightBackground(const std::uint8_t *gray, int width, int height)
 // Step 5 along one axis: overlap of destination cell `index` with each source cell, in units
 // where the source has `sourceSize` cells of width `targetSize` and the destination `targetSize`
 // cells of width `sourceSize`. Returns the first source cell and the overlaps.
-struct Footprint {
+struct Footprint
+{
     int first = 0;
     std::vector<std::int64_t> overlaps;
 };

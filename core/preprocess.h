@@ -10,7 +10,8 @@
 
 namespace core {
 
-struct PreprocessedDrawing {
+struct PreprocessedDrawing
+{
     std::array<float, 784> pixels{}; // row-major 28x28, 0..1, ink high
     bool empty = true; // no ink found: pixels are all zero
 };

@@ -19,7 +19,8 @@ namespace {
 constexpr auto kSpinTime = std::chrono::microseconds(300);
 
 // Calls `done()` until it returns true, spinning up to kSpinTime, then `sleep()` each time.
-template <typename Done, typename Sleep> void spinThenSleep(Done &&done, Sleep &&sleep)
+template <typename Done, typename Sleep>
+void spinThenSleep(Done &&done, Sleep &&sleep)
 {
     const auto start = std::chrono::steady_clock::now();
     for (int spin = 0; !done(); ++spin) {

@@ -17,7 +17,8 @@ namespace core {
 // is not split (member 0 takes it, the others get an empty range).
 IndexRange splitRange(int count, int index, int members);
 
-class ThreadTeam {
+class ThreadTeam
+{
 public:
     explicit ThreadTeam(int members);
     ~ThreadTeam();
@@ -28,7 +29,8 @@ public:
 
     // Calls task(index) on every member (index 0 on the calling thread) and returns when all
     // are done. Task must not throw.
-    template <typename Task> void run(const Task &task)
+    template <typename Task>
+    void run(const Task &task)
     {
         if (m_members == 1) {
             task(0);

@@ -31,7 +31,8 @@ std::string formatNumber(double value, int decimals)
 
 } // namespace
 
-class Trainer::Impl {
+class Trainer::Impl
+{
 public:
     Impl(const Network &network, const TrainerSettings &settings, int trainCount)
         : team(settings.threads), batch(settings.batchSize, network.architecture().sizes.front(), settings.threads),

@@ -17,7 +17,8 @@
 
 namespace core {
 
-struct TrainerSettings {
+struct TrainerSettings
+{
     int epochs = 3;
     int batchSize = 64;
     float learningRate = 0.01f;
@@ -29,7 +30,8 @@ struct TrainerSettings {
     bool evaluateEachEpoch = true;
 };
 
-class Trainer {
+class Trainer
+{
 public:
     // `network` and `data` (and `gate`, when given) must outlive the trainer; the trainer writes
     // `network`'s parameters. Without `gate` the trainer uses a gate of its own, open.

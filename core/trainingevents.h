@@ -11,14 +11,16 @@ namespace core {
 
 using ConfusionMatrix = std::array<std::array<int, 10>, 10>; // [true label][predicted]
 
-struct WeightStatistics {
+struct WeightStatistics
+{
     float mean = 0;
     float standardDeviation = 0;
     float minimum = 0;
     float maximum = 0;
 };
 
-struct BatchReport {
+struct BatchReport
+{
     int epoch = 0; // 1-based
     int epochs = 0;
     int batch = 0; // 1-based within the epoch
@@ -42,7 +44,8 @@ struct BatchReport {
     std::vector<WeightStatistics> weightStatistics; // per dense layer
 };
 
-struct EpochReport {
+struct EpochReport
+{
     int epoch = 0; // 1-based
     int epochs = 0;
     float trainLoss = 0; // mean batch loss over the epoch
@@ -57,7 +60,8 @@ enum class TeachingMomentKind { FirstForward, FirstBackward, HighLoss };
 
 // A key moment of the run, as data: the clients turn these numbers into their own text (the
 // server into the original's English `message`, the desktop window into translated text).
-struct TeachingMoment {
+struct TeachingMoment
+{
     TeachingMomentKind kind = TeachingMomentKind::FirstForward;
     std::string reason; // "first_forward", "first_backward", "high_loss"
     std::string architecture; // Architecture::describe(), e.g. "784-128-64-10 relu,relu"
@@ -74,7 +78,8 @@ struct TeachingMoment {
     double pauseSeconds = 0; // how long the original paused: 3, 3, 2
 };
 
-struct FinishReport {
+struct FinishReport
+{
     int epochsCompleted = 0;
     int epochs = 0;
     bool stopped = false; // stop() ended the run early
@@ -86,7 +91,8 @@ struct FinishReport {
     long long samplesTrained = 0;
 };
 
-class TrainingObserver {
+class TrainingObserver
+{
 public:
     virtual ~TrainingObserver() = default;
     virtual void batchFinished(const BatchReport &) { }

@@ -11,7 +11,8 @@ class QDialogButtonBox;
 class QLabel;
 class QTableWidget;
 
-class ArchitectureDialog : public QDialog {
+class ArchitectureDialog : public QDialog
+{
     Q_OBJECT
 public:
     explicit ArchitectureDialog(const core::Architecture &initial, QWidget *parent = nullptr);

@@ -16,7 +16,8 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 
-class DataDialog : public QDialog {
+class DataDialog : public QDialog
+{
     Q_OBJECT
 public:
     // `directory`: where the files must end up (the session's MNIST folder).

@@ -16,7 +16,8 @@ class QScatterSeries;
 class QValueAxis;
 class QTimer;
 
-class ChartsPanel : public QWidget {
+class ChartsPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit ChartsPanel(QWidget *parent = nullptr);

@@ -8,7 +8,8 @@
 
 #include <optional>
 
-class ConfusionMatrixView : public QWidget {
+class ConfusionMatrixView : public QWidget
+{
     Q_OBJECT
 public:
     explicit ConfusionMatrixView(QWidget *parent = nullptr);

@@ -13,7 +13,8 @@ class QLabel;
 class QSlider;
 class QTimer;
 
-class ControlBar : public QToolBar {
+class ControlBar : public QToolBar
+{
     Q_OBJECT
 public:
     ControlBar(TrainingActions *actions, QWidget *parent = nullptr);

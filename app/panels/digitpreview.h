@@ -6,7 +6,8 @@
 
 #include <vector>
 
-class DigitPreview : public QWidget {
+class DigitPreview : public QWidget
+{
     Q_OBJECT
 public:
     enum class Scale { Unsigned, Signed };

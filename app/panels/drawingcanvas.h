@@ -6,7 +6,8 @@
 #include <QImage>
 #include <QWidget>
 
-class DrawingCanvas : public QWidget {
+class DrawingCanvas : public QWidget
+{
     Q_OBJECT
 public:
     explicit DrawingCanvas(QWidget *parent = nullptr);

@@ -17,7 +17,8 @@ class ProbabilityBars;
 class QLabel;
 class QTimer;
 
-class DrawPanel : public QWidget {
+class DrawPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit DrawPanel(QWidget *parent = nullptr);

@@ -14,7 +14,8 @@
 class DigitPreview;
 class QLabel;
 
-class InspectorPanel : public QWidget {
+class InspectorPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit InspectorPanel(QWidget *parent = nullptr);

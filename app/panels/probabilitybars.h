@@ -5,7 +5,8 @@
 
 #include <array>
 
-class ProbabilityBars : public QWidget {
+class ProbabilityBars : public QWidget
+{
     Q_OBJECT
 public:
     explicit ProbabilityBars(QWidget *parent = nullptr);

@@ -14,7 +14,8 @@ class QProgressBar;
 class QPushButton;
 class QTimer;
 
-class TeachingPanel : public QFrame {
+class TeachingPanel : public QFrame
+{
     Q_OBJECT
 public:
     explicit TeachingPanel(QWidget *parent = nullptr);

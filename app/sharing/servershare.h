@@ -8,7 +8,8 @@ namespace server {
 class Server;
 }
 
-class ServerShare : public ShareControl {
+class ServerShare : public ShareControl
+{
     Q_OBJECT
 public:
     explicit ServerShare(server::Server &server, QObject *parent = nullptr);

@@ -6,7 +6,8 @@
 #include <QObject>
 #include <QString>
 
-class ShareControl : public QObject {
+class ShareControl : public QObject
+{
     Q_OBJECT
 public:
     using QObject::QObject;

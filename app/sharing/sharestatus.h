@@ -11,7 +11,8 @@ class QCheckBox;
 class QLabel;
 class QToolButton;
 
-class ShareStatus : public QWidget {
+class ShareStatus : public QWidget
+{
     Q_OBJECT
 public:
     ShareStatus(ShareControl *control, QAction *shareAction, QAction *copyAction, QWidget *parent = nullptr);

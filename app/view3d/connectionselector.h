@@ -6,7 +6,8 @@
 
 #include <vector>
 
-struct Connection {
+struct Connection
+{
     int denseLayer = 0; // weights of dense layer l connect drawn layer l to l + 1
     int from = 0; // neuron index in drawn layer l
     int to = 0; // neuron index in drawn layer l + 1
@@ -14,7 +15,8 @@ struct Connection {
     float strength = 0; // |weight| / the largest |weight| drawn in this dense layer, 0..1
 };
 
-struct ConnectionBudget {
+struct ConnectionBudget
+{
     // Defaults measured on llvmpipe: lines are the most expensive part of a software-rendered
     // frame (928 lines halved the frame rate); ~340 keep each neuron's strongest inputs.
     int linesPerLayer = 160; // at most this many per dense layer

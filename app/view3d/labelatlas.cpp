@@ -19,7 +19,8 @@ namespace {
 
 constexpr int kPixelsPerLine = 48; // texture resolution of one label line
 
-class AtlasImage : public Qt3DRender::QPaintedTextureImage {
+class AtlasImage : public Qt3DRender::QPaintedTextureImage
+{
 public:
     AtlasImage(QImage image, Qt3DCore::QNode *parent) : QPaintedTextureImage(parent), m_image(std::move(image))
     {

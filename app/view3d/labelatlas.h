@@ -14,7 +14,8 @@ namespace Qt3DCore {
 class QEntity;
 }
 
-struct SceneLabel {
+struct SceneLabel
+{
     QString text;
     QVector3D anchor; // bottom-left corner of the text in the world (x-y plane, facing +z)
     float height = 1.0f; // world units
@@ -22,7 +23,8 @@ struct SceneLabel {
     bool bold = true;
 };
 
-class LabelAtlas {
+class LabelAtlas
+{
 public:
     // Paints the atlas image and the quad vertices (x y z u v per vertex, 6 per label).
     static QImage paint(const std::vector<SceneLabel> &labels, std::vector<float> *vertices);

@@ -21,7 +21,8 @@
 
 #include <vector>
 
-struct NeuronId {
+struct NeuronId
+{
     int layer = -1; // drawn layer: 0 = input, last = output
     int index = -1;
     bool isValid() const { return layer >= 0 && index >= 0; }
@@ -30,7 +31,8 @@ struct NeuronId {
 
 Q_DECLARE_METATYPE(NeuronId)
 
-class NetworkLayout {
+class NetworkLayout
+{
 public:
     NetworkLayout() = default;
     // `sizes` are the drawn layer sizes, e.g. {784, 128, 64, 10}.

@@ -14,7 +14,8 @@
 #include <memory>
 #include <vector>
 
-class NetworkScene : public QObject {
+class NetworkScene : public QObject
+{
     Q_OBJECT
 public:
     explicit NetworkScene(std::shared_ptr<SceneChannel> channel, QObject *parent = nullptr);

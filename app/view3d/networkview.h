@@ -20,7 +20,8 @@
 
 class ViewEngine;
 
-class NetworkView : public QWindow {
+class NetworkView : public QWindow
+{
     Q_OBJECT
 public:
     explicit NetworkView(QScreen *screen = nullptr);

@@ -5,7 +5,8 @@
 
 #include <Qt3DCore/QGeometry>
 
-class QuadGeometry : public Qt3DCore::QGeometry {
+class QuadGeometry : public Qt3DCore::QGeometry
+{
     Q_OBJECT
 public:
     enum class Facing { Camera, SideX };

@@ -9,7 +9,8 @@
 
 #include <functional>
 
-class SceneChannel {
+class SceneChannel
+{
 public:
     // GUI thread: `edit` changes the parts named in `parts` (under the lock); the render thread
     // is woken once until it takes the state.

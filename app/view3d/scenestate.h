@@ -9,7 +9,8 @@
 
 #include <vector>
 
-struct CameraState {
+struct CameraState
+{
     QVector3D position{0, 0, 40};
     QVector3D viewCenter;
     QVector3D up{0, 1, 0};
@@ -23,7 +24,8 @@ struct CameraState {
 // Capped: advance the particle clock `animationHz` times a second, render on demand.
 enum class AnimationMode { Off, Capped, Continuous };
 
-struct SceneState {
+struct SceneState
+{
     enum Part : unsigned {
         Offsets = 1u << 0,
         Colors = 1u << 1,

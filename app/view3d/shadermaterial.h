@@ -7,7 +7,8 @@
 
 enum class Blending { Opaque, Additive, Alpha };
 
-class ShaderMaterial : public Qt3DRender::QMaterial {
+class ShaderMaterial : public Qt3DRender::QMaterial
+{
     Q_OBJECT
 public:
     ShaderMaterial(const QString &shaderName, Blending blending, Qt3DCore::QNode *parent = nullptr);

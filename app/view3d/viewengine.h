@@ -39,7 +39,8 @@ class QRenderCapture;
 class QRenderSettings;
 } // namespace Qt3DRender
 
-class ViewEngine : public QObject {
+class ViewEngine : public QObject
+{
     Q_OBJECT
 public:
     // Call on the GUI thread, then move to the render thread. The frame graph's surface selector
@@ -58,7 +59,8 @@ public:
     long long framesRendered() const { return m_frames.load(std::memory_order_relaxed); }
 
 private:
-    struct InstanceBatch {
+    struct InstanceBatch
+    {
         Qt3DCore::QBuffer *offsets = nullptr;
         Qt3DCore::QBuffer *colors = nullptr;
         Qt3DCore::QAttribute *offsetAttribute = nullptr;

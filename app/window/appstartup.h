@@ -10,7 +10,8 @@
 
 #include <memory>
 
-struct AppRuntime : server::Runtime {
+struct AppRuntime : server::Runtime
+{
     QString serverError; // why the server is not listening, if it is not
 };
 

@@ -32,7 +32,8 @@ namespace {
 // its layout to recompute after each change, and for rich text that means laying the document
 // out once more just to learn its size; this one is always one line high, so a new text costs
 // only its repaint.
-class OneLineLabel : public QLabel {
+class OneLineLabel : public QLabel
+{
 public:
     using QLabel::QLabel;
     QSize sizeHint() const override { return {200, lineHeight()}; }

@@ -20,7 +20,8 @@ class TeachingPanel;
 class TrainingActions;
 class QLabel;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     MainWindow(server::Session &session, ShareControl *share, QWidget *parent = nullptr);

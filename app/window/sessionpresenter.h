@@ -20,7 +20,8 @@ class MainWindow;
 class QLabel;
 class QSettings;
 
-class SessionPresenter : public QObject {
+class SessionPresenter : public QObject
+{
     Q_OBJECT
 public:
     enum class Source { Training, Drawing };

@@ -8,7 +8,8 @@
 class QAction;
 class QActionGroup;
 
-class TrainingActions : public QObject {
+class TrainingActions : public QObject
+{
     Q_OBJECT
 public:
     explicit TrainingActions(QObject *parent = nullptr);

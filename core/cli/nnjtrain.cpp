@@ -25,7 +25,8 @@ const char *const kUsage
       "                 [--threads N] [--save FILE] [--json]\n"
       "Trains a multi-layer perceptron on the MNIST IDX files in DIR (raw or .gz).\n";
 
-struct Options {
+struct Options
+{
     std::string dataDirectory;
     std::string layers = "784,128,64,10";
     std::string activation = "relu";
@@ -112,7 +113,8 @@ double peakRssMegabytes()
 }
 
 // Prints progress to stderr: a redrawn bar on a terminal, nothing per batch otherwise.
-class ConsoleObserver : public core::TrainingObserver {
+class ConsoleObserver : public core::TrainingObserver
+{
 public:
     explicit ConsoleObserver(bool terminal) : m_terminal(terminal) { }
 

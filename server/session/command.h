@@ -37,7 +37,8 @@ bool isRunCommand(CommandKind kind);
 QString commandName(CommandKind kind);
 std::optional<CommandKind> commandFromName(const QString &name);
 
-struct Command {
+struct Command
+{
     CommandKind kind = CommandKind::Stop;
     double number = 0; // learning rate, batch delay (ms), batch size, epochs
     bool enabled = false; // teaching mode
@@ -65,7 +66,8 @@ enum class ErrorKind {
     Unavailable, // the run cannot start: data missing, download failed
 };
 
-struct CommandResult {
+struct CommandResult
+{
     // The original's status words where it has them: "started", "busy", "stopped", "paused",
     // "resumed", "stepped", "updated"; "error" when refused.
     QString status;

@@ -8,7 +8,8 @@
 
 namespace server {
 
-class DataFetcher : public QObject {
+class DataFetcher : public QObject
+{
     Q_OBJECT
 public:
     using QObject::QObject;

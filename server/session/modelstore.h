@@ -13,7 +13,8 @@
 
 namespace server {
 
-struct LoadedModel {
+struct LoadedModel
+{
     std::shared_ptr<core::Network> network; // null when nothing usable was found
     core::ModelMetadata metadata;
     QString source; // the file it came from

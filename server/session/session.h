@@ -45,7 +45,8 @@ namespace server {
 
 class TrainingRelay;
 
-struct SessionOptions {
+struct SessionOptions
+{
     QString mnistDirectory; // where the four IDX files are (or get downloaded to)
     QString modelPath; // autosave file (…/models/last.nnjmodel); empty: no autosave
     bool allowDownload = true; // fetch MNIST when missing (needs `fetcher`)
@@ -55,7 +56,8 @@ struct SessionOptions {
     int weightsSnapshotMs = 1000; // how often the live weights snapshot is refreshed
 };
 
-class Session : public QObject {
+class Session : public QObject
+{
     Q_OBJECT
 public:
     enum class RunOutcome { None, Finished, Stopped, Failed }; // how the last run ended

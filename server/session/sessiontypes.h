@@ -36,7 +36,8 @@ std::optional<SpeedMode> speedModeFromName(const QString &name);
 int speedModeBatchDelay(SpeedMode mode); // milliseconds
 int speedModeUpdateInterval(SpeedMode mode); // milliseconds between live updates
 
-struct SessionSettings {
+struct SessionSettings
+{
     core::Architecture architecture; // default 784-128-64-10, relu
     float learningRate = 0.01f;
     int batchDelayMs = 0;
@@ -49,7 +50,8 @@ struct SessionSettings {
 };
 
 // What /status and the `state` snapshot show. Values are from the last finished batch.
-struct SessionStats {
+struct SessionStats
+{
     bool training = false; // a run holds the training lock (also while loading/downloading data)
     bool paused = false; // paused by a controller or by a teaching moment
     int epoch = 0;
@@ -63,7 +65,8 @@ struct SessionStats {
 
 // Loss/accuracy per batch of the current (or last) run, thinned to at most maxPoints by
 // keeping every `stride`-th batch; test figures one per finished epoch.
-struct TrainingHistory {
+struct TrainingHistory
+{
     static constexpr int maxPoints = 2000;
     QVector<float> loss;
     QVector<float> accuracy;
@@ -73,7 +76,8 @@ struct TrainingHistory {
 };
 
 // One live update: a copy of the trainer's batch report plus when the server produced it.
-struct BatchUpdate {
+struct BatchUpdate
+{
     std::shared_ptr<const core::BatchReport> report;
     double serverTimeMs = 0; // milliseconds since the Unix epoch
     quint64 sequence = 0; // increases by one per emitted update
@@ -81,7 +85,8 @@ struct BatchUpdate {
 
 // A teaching moment: the session really pauses training for `durationSeconds` (0: the run
 // was already paused by a controller, so the moment holds until someone continues).
-struct PauseMoment {
+struct PauseMoment
+{
     QString reason; // "first_forward", "first_backward", "high_loss"
     core::TeachingMoment moment; // its numbers; each client words them (messages::teachingText)
     double durationSeconds = 0;
@@ -90,7 +95,8 @@ struct PauseMoment {
     QVector<float> lossHistory;
 };
 
-struct DataStatus {
+struct DataStatus
+{
     bool ready = false; // the four files are present (or loaded)
     bool loaded = false; // parsed and kept in memory
     bool downloading = false;

@@ -11,7 +11,8 @@ namespace server {
 
 class Session;
 
-class TrainingRelay final : public core::TrainingObserver {
+class TrainingRelay final : public core::TrainingObserver
+{
 public:
     explicit TrainingRelay(Session &session) : m_session(session) { }
 

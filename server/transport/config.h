@@ -10,7 +10,8 @@
 
 namespace server {
 
-struct ServerConfig {
+struct ServerConfig
+{
     QString host = QStringLiteral("127.0.0.1"); // --host
     quint16 port = 8000; // --port, PORT
     bool lan = false; // --lan: listen on all interfaces
@@ -33,7 +34,8 @@ struct ServerConfig {
     QString modelPath() const; // <data-dir>/models/last.nnjmodel
 };
 
-struct ConfigResult {
+struct ConfigResult
+{
     enum class Status { Ok, Help, Error };
     Status status = Status::Error;
     ServerConfig config;

@@ -10,7 +10,8 @@ namespace server {
 // server's, so it sees each chunk of a request first (peek, no consumption). QHttpServer 6.4
 // disconnects everything from the socket when it upgrades it to a WebSocket; the guard notices
 // that its connection is gone (or sees the Upgrade header) and stands down.
-class ConnectionGuard : public QObject {
+class ConnectionGuard : public QObject
+{
 public:
     ConnectionGuard(GuardedTcpServer *server, QTcpSocket *socket)
         : QObject(socket), m_server(server), m_socket(socket), m_limits(server->limits())

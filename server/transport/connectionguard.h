@@ -15,7 +15,8 @@
 
 namespace server {
 
-struct ConnectionLimits {
+struct ConnectionLimits
+{
     int maxConnections = 256;
     qint64 maxBodyBytes = 64 * 1024;
     qint64 maxHeaderBytes = 16 * 1024;
@@ -24,7 +25,8 @@ struct ConnectionLimits {
 };
 
 // The request line and headers of one request, as the guard saw them (names lower-case).
-struct RequestHead {
+struct RequestHead
+{
     QByteArray method;
     QByteArray target; // path and query as sent
     QHash<QByteArray, QByteArray> headers;
@@ -36,7 +38,8 @@ struct RequestHead {
 // Largest body allowed for this request (default: ConnectionLimits::maxBodyBytes).
 using BodyLimit = std::function<qint64(const RequestHead &head)>;
 
-class GuardedTcpServer : public QTcpServer {
+class GuardedTcpServer : public QTcpServer
+{
     Q_OBJECT
 public:
     explicit GuardedTcpServer(ConnectionLimits limits, QObject *parent = nullptr);

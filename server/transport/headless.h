@@ -18,7 +18,8 @@ namespace server {
 class Server;
 class Session;
 
-struct Runtime {
+struct Runtime
+{
     ServerConfig config;
     std::unique_ptr<Session> session;
     std::unique_ptr<Server> server; // not listening yet

@@ -24,7 +24,8 @@ namespace server {
 
 class Session;
 
-class HttpApi : public QObject {
+class HttpApi : public QObject
+{
     Q_OBJECT
 public:
     // `viewerCount` reports the WebSocket clients for /api/state.

@@ -23,13 +23,15 @@ class QCryptographicHash;
 
 namespace server {
 
-struct MnistFile {
+struct MnistFile
+{
     QString name; // e.g. "train-images-idx3-ubyte.gz", appended to each mirror URL
     QByteArray md5Hex; // lower-case hex MD5 of the file as downloaded
     qint64 size = -1; // expected size in bytes; -1 unknown
 };
 
-class MnistDownloader : public DataFetcher {
+class MnistDownloader : public DataFetcher
+{
     Q_OBJECT
 public:
     explicit MnistDownloader(QObject *parent = nullptr);

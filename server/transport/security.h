@@ -20,7 +20,8 @@ namespace server {
 
 struct RequestHead;
 
-struct RequestInfo {
+struct RequestInfo
+{
     QHostAddress peer;
     QByteArray host; // Host header
     QByteArray origin; // Origin header, empty when absent
@@ -35,7 +36,8 @@ struct RequestInfo {
     static RequestInfo fromHead(const RequestHead &head);
 };
 
-struct AccessSettings {
+struct AccessSettings
+{
     bool production = false;
     bool publicDemo = false;
     QByteArray token; // the join token (≥ 128 bits when generated)
@@ -47,7 +49,8 @@ struct AccessSettings {
     double predictPerSecond = 60;
 };
 
-class AccessPolicy {
+class AccessPolicy
+{
 public:
     enum class Decision { Allowed, NeedsToken, WrongToken, Forbidden };
 
@@ -80,7 +83,8 @@ public:
     static QString clientAddress(const RequestInfo &request); // for logs and rate limiting
 
 private:
-    struct Bucket {
+    struct Bucket
+    {
         double tokens = 0;
         qint64 lastMs = 0;
     };

@@ -26,12 +26,14 @@ namespace server {
 
 class Session;
 
-struct ServerLimits {
+struct ServerLimits
+{
     ConnectionLimits connections;
     HubLimits hub;
 };
 
-class Server : public QObject {
+class Server : public QObject
+{
     Q_OBJECT
 public:
     // An empty access.token gets a random one (AccessPolicy::generateToken()).

@@ -11,7 +11,8 @@ class QHttpServerResponse;
 
 namespace server {
 
-class StaticFiles {
+class StaticFiles
+{
 public:
     StaticFiles(); // picks ":/web" or ":/fallback"
 

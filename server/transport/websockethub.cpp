@@ -16,7 +16,8 @@ using namespace Qt::StringLiterals;
 
 namespace server {
 
-struct WebSocketHub::Client {
+struct WebSocketHub::Client
+{
     QWebSocket *socket = nullptr;
     RequestInfo request;
     QString id;

@@ -23,7 +23,8 @@ namespace server {
 class Session;
 struct BatchUpdate;
 
-struct HubLimits {
+struct HubLimits
+{
     int minIntervalMs = 30; // ≤ ~30 updates per second per client
     qint64 skipBytes = 1024 * 1024; // unsent bytes above which a client is skipped
     qint64 closeBytes = 8 * 1024 * 1024; // ... and closed
@@ -33,7 +34,8 @@ struct HubLimits {
     int maxParallelLarge = 4; // ... are written to at most this many clients at a time
 };
 
-class WebSocketHub : public QObject {
+class WebSocketHub : public QObject
+{
     Q_OBJECT
 public:
     WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits = {}, QObject *parent = nullptr);

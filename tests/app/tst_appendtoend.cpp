@@ -21,7 +21,8 @@
 #include <QWebSocket>
 #include <QtTest>
 
-class TestAppEndToEnd : public QObject {
+class TestAppEndToEnd : public QObject
+{
     Q_OBJECT
 private slots:
     void initTestCase();

@@ -9,7 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-class TestAppHeadless : public QObject {
+class TestAppHeadless : public QObject
+{
     Q_OBJECT
 private slots:
     void servesWithoutDisplay();

@@ -30,7 +30,8 @@
 
 namespace {
 
-class FakeShare : public ShareControl {
+class FakeShare : public ShareControl
+{
 public:
     bool listening = true;
     bool shared = false;
@@ -50,7 +51,8 @@ public:
 
 } // namespace
 
-class TestAppWidgets : public QObject {
+class TestAppWidgets : public QObject
+{
     Q_OBJECT
 private slots:
     void initTestCase();

@@ -23,7 +23,8 @@ using server::RunState;
 
 namespace {
 
-class FakeShare : public ShareControl {
+class FakeShare : public ShareControl
+{
 public:
     bool isListening() const override { return true; }
     QString localUrl() const override { return QStringLiteral("http://127.0.0.1/"); }
@@ -41,13 +42,15 @@ QString surfaceName(Surface surface)
 }
 
 // What a surface answered: the status word, the message, and (HTTP only) the status code.
-struct Answer {
+struct Answer
+{
     QString status;
     QString message;
     int httpCode = 200;
 };
 
-struct Expected {
+struct Expected
+{
     const char *status;
     const char *message;
     int httpCode;
@@ -56,7 +59,8 @@ struct Expected {
 
 } // namespace
 
-class TestCommandPath : public QObject {
+class TestCommandPath : public QObject
+{
     Q_OBJECT
 
 private slots:

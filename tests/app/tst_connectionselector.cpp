@@ -24,7 +24,8 @@ QJsonObject loadGolden()
 
 } // namespace
 
-class TestConnectionSelector : public QObject {
+class TestConnectionSelector : public QObject
+{
     Q_OBJECT
 private slots:
     void goldenVectors_data();

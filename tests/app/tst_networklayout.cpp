@@ -26,7 +26,8 @@ QJsonObject loadLayoutGolden()
 
 } // namespace
 
-class TestNetworkLayout : public QObject {
+class TestNetworkLayout : public QObject
+{
     Q_OBJECT
 private slots:
     void flatIndexRoundTrip();

@@ -50,7 +50,8 @@ double brightness(const QImage &image, const QRect &area)
 
 } // namespace
 
-class TestNetworkView : public QObject {
+class TestNetworkView : public QObject
+{
     Q_OBJECT
 private slots:
     void init();

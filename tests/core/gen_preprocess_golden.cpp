@@ -16,7 +16,8 @@
 
 namespace {
 
-struct Canvas {
+struct Canvas
+{
     std::string name;
     std::string description;
     int width = 0;

@@ -119,7 +119,8 @@ Q_DECLARE_METATYPE(Bytes)
 Q_DECLARE_METATYPE(FileKind)
 Q_DECLARE_METATYPE(Encoding)
 
-class TestIdxReader : public QObject {
+class TestIdxReader : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -11,7 +11,8 @@
 
 using namespace core;
 
-class TestMnistAccuracy : public QObject {
+class TestMnistAccuracy : public QObject
+{
     Q_OBJECT
 
 private slots:

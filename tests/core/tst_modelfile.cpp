@@ -110,7 +110,8 @@ constexpr std::size_t kSmallHeader = 37;
 
 Q_DECLARE_METATYPE(core::Architecture)
 
-class TestModelFile : public QObject {
+class TestModelFile : public QObject
+{
     Q_OBJECT
 
 private slots:

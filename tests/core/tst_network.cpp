@@ -47,7 +47,8 @@ double batchLoss(const Network &network, const Batch &batch)
 }
 } // namespace
 
-class TestNetwork : public QObject {
+class TestNetwork : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -13,7 +13,8 @@
 #include <QTest>
 
 namespace {
-struct Result {
+struct Result
+{
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
@@ -50,7 +51,8 @@ void writeIdx(const QString &directory, const QString &prefix, int count)
 }
 } // namespace
 
-class TestNnjTrain : public QObject {
+class TestNnjTrain : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -13,7 +13,8 @@ namespace {
 constexpr float kTolerance = 1e-6f;
 
 // A 784-10 network whose parameters and gradients we set by hand.
-struct Fixture {
+struct Fixture
+{
     Network network{parseArchitecture("784-10"), 1};
     std::vector<Matrix> weightGradients{Matrix::Zero(10, 784)};
     std::vector<Vector> biasGradients{Vector::Zero(10)};
@@ -28,7 +29,8 @@ struct Fixture {
 };
 } // namespace
 
-class TestOptimizer : public QObject {
+class TestOptimizer : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -17,7 +17,8 @@ namespace {
 
 using Image = std::array<float, 784>;
 
-struct Drawing {
+struct Drawing
+{
     int width = 0;
     int height = 0;
     std::vector<std::uint8_t> pixels;
@@ -59,7 +60,8 @@ bool sameImage(const Image &actual, const Image &expected, QByteArray *message)
     return true;
 }
 
-struct Moments {
+struct Moments
+{
     double mass = 0, centreX = 0, centreY = 0;
     int x0 = 28, y0 = 28, x1 = -1, y1 = -1; // bounding box of non-zero pixels
 };
@@ -99,7 +101,8 @@ QJsonObject loadGolden()
 
 Q_DECLARE_METATYPE(Drawing)
 
-class TestPreprocess : public QObject {
+class TestPreprocess : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -42,7 +42,8 @@ MnistData blocks(int train = 640, int test = 200, bool randomLabels = false)
     return {blocksDataset(train, 1, randomLabels), blocksDataset(test, 2, randomLabels)};
 }
 
-struct Recorder : TrainingObserver {
+struct Recorder : TrainingObserver
+{
     std::vector<BatchReport> batches;
     std::vector<EpochReport> epochs;
     std::vector<std::pair<std::string, long long>> moments;
@@ -80,7 +81,8 @@ TrainerSettings quickSettings(int epochs = 3)
 }
 } // namespace
 
-class TestTrainer : public QObject {
+class TestTrainer : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -60,7 +60,8 @@ inline void writeMnist(const QString &directory, int trainCount, int testCount)
     write(QStringLiteral("t10k"), testCount, 2);
 }
 
-struct HttpResponse {
+struct HttpResponse
+{
     int status = 0;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;

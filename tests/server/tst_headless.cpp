@@ -12,7 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestHeadless : public QObject {
+class TestHeadless : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -19,7 +19,8 @@ using namespace Qt::StringLiterals;
 using fixtures::get;
 using fixtures::post;
 
-class TestHttpApi : public QObject {
+class TestHttpApi : public QObject
+{
     Q_OBJECT
 
 private slots:

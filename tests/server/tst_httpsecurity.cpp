@@ -20,7 +20,8 @@ namespace {
 const QByteArray kToken = "secret-token-0123456789abcdef";
 }
 
-class TestHttpSecurity : public QObject {
+class TestHttpSecurity : public QObject
+{
     Q_OBJECT
 
 private slots:

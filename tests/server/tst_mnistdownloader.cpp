@@ -15,7 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestMnistDownloader : public QObject {
+class TestMnistDownloader : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -6,7 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestServerConfig : public QObject {
+class TestServerConfig : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -14,7 +14,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestServerMnist : public QObject {
+class TestServerMnist : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -15,7 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestSession : public QObject {
+class TestSession : public QObject
+{
     Q_OBJECT
 
 private slots:

@@ -15,7 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
-class TestWebSocketHub : public QObject {
+class TestWebSocketHub : public QObject
+{
     Q_OBJECT
 
 private slots:

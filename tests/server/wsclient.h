@@ -7,7 +7,8 @@
 #include <QTest>
 #include <QWebSocket>
 
-class WsClient : public QObject {
+class WsClient : public QObject
+{
 public:
     explicit WsClient(const QString &origin = {}) : socket(origin)
     {
