@@ -1,5 +1,6 @@
-// IDX reader: one byte source (plain file or gzip stream, chosen by the first two bytes), a
-// strict header parser and an exact-length check. Nothing is allocated before the header has
+// IDX reader: the file is read into memory (the path functions call the in-memory parsers), then
+// one byte source (plain bytes or a gzip stream, chosen by the first two bytes), a strict header
+// parser and an exact-length check. Nothing is allocated for the payload before the header has
 // been checked, and a compressed payload grows in chunks, so a lying header cannot make us
 // allocate more than the data really holds.
 #include "idxreader.h"
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <system_error>
 
@@ -26,6 +28,9 @@ constexpr int kMaxImageSide = 1024;
 constexpr int kMnistSide = 28;
 constexpr std::uint64_t kMaxPayloadBytes = std::uint64_t(1) << 30; // 1 GiB: 20x full MNIST
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
+// Largest IDX file read into memory: a full header and payload, or its gzip form (which can be a
+// little larger for incompressible data).
+constexpr std::uint64_t kMaxFileBytes = kMaxPayloadBytes + kMaxPayloadBytes / 16;
 
 std::string hex32(std::uint32_t value)
 {
@@ -51,62 +56,46 @@ std::uint32_t bigEndian32(const unsigned char *bytes)
            | std::uint32_t(bytes[3]);
 }
 
-// Reads a file as a byte stream, transparently inflating gzip (detected by content, 1f 8b).
+// The bytes of an IDX file as a stream: a plain copy, or the gzip data inflated as it is read
+// (detected by content, 1f 8b). Like zlib's gzread: concatenated gzip members are one stream, and
+// whatever follows a member that is not another gzip header is ignored.
 class ByteSource
 {
 public:
-    explicit ByteSource(const std::string &path) : m_path(path)
+    // `plainSize` is the whole file's size when only its start is in `data` (a plain file too large
+    // to be valid: the length check then fails without reading on).
+    ByteSource(const std::uint8_t *data, std::size_t size, std::uint64_t plainSize, const std::string &name)
+        : m_name(name), m_data(data), m_size(size), m_plainSize(plainSize)
     {
-        std::FILE *file = std::fopen(path.c_str(), "rb");
-        if (!file)
-            throw Error(path + ": cannot open: " + std::strerror(errno));
-        unsigned char magic[2] = {0, 0};
-        const std::size_t got = std::fread(magic, 1, 2, file);
-        m_compressed = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        if (!m_compressed) {
-            std::error_code error;
-            m_fileSize = std::filesystem::file_size(path, error);
-            if (error)
-                m_fileSize = 0;
-            std::rewind(file);
-            m_plain = file;
+        m_compressed = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+        if (!m_compressed)
             return;
-        }
-        std::fclose(file);
-        m_gzip = gzopen(path.c_str(), "rb");
-        if (!m_gzip)
-            throw Error(path + ": cannot open gzip stream: " + std::strerror(errno));
-        gzbuffer(m_gzip, 256 * 1024);
+        if (inflateInit2(&m_stream, 15 + 16) != Z_OK) // 15: largest window, + 16: gzip only
+            throw Error(name + ": cannot start gzip decompression");
+        m_inflating = true;
     }
     ~ByteSource()
     {
-        if (m_plain)
-            std::fclose(m_plain);
-        if (m_gzip)
-            gzclose(m_gzip);
+        if (m_inflating)
+            inflateEnd(&m_stream);
     }
     ByteSource(const ByteSource &) = delete;
     ByteSource &operator=(const ByteSource &) = delete;
 
     bool compressed() const { return m_compressed; }
-    // Size on disk of a plain file (the decompressed size is only known after reading).
-    std::uint64_t plainFileSize() const { return m_fileSize; }
+    // Size of a plain file (the decompressed size is only known after reading).
+    std::uint64_t plainFileSize() const { return m_plainSize; }
 
-    // Reads up to `size` bytes; fewer only at the end of the data. Throws on read or inflate errors.
+    // Reads up to `size` bytes; fewer only at the end of the data. Throws on inflate errors.
     std::size_t read(unsigned char *destination, std::size_t size)
     {
-        std::size_t done = 0;
-        while (done < size) {
-            const std::size_t want = std::min(size - done, kChunkBytes);
-            const std::size_t got
-                = m_plain ? std::fread(destination + done, 1, want, m_plain) : readGzip(destination + done, want);
-            done += got;
-            if (got < want)
-                break;
-        }
-        if (m_plain && std::ferror(m_plain))
-            throw Error(m_path + ": read error: " + std::strerror(errno));
-        return done;
+        if (m_compressed)
+            return readGzip(destination, size);
+        const std::size_t count = std::min(size, m_size - m_offset);
+        if (count > 0)
+            std::memcpy(destination, m_data + m_offset, count);
+        m_offset += count;
+        return count;
     }
 
     // Counts (and discards) what is left, stopping at `limit`.
@@ -126,28 +115,57 @@ public:
 private:
     std::size_t readGzip(unsigned char *destination, std::size_t size)
     {
-        const int got = gzread(m_gzip, destination, unsigned(size));
-        int code = Z_OK;
-        const char *message = gzerror(m_gzip, &code);
-        // A truncated stream is reported as Z_BUF_ERROR ("unexpected end of file"), a damaged one as
-        // Z_DATA_ERROR (including a wrong CRC in the gzip trailer, checked when the end is reached).
-        if (got < 0 || code != Z_OK) {
-            std::string detail = message ? message : "unknown zlib error";
-            if (detail.rfind(m_path + ": ", 0) == 0) // zlib prefixes the path itself
-                detail.erase(0, m_path.size() + 2);
-            throw Error(m_path + ": corrupt or truncated gzip data after " + std::to_string(m_delivered)
-                        + " decompressed bytes: " + detail);
+        std::size_t done = 0;
+        while (done < size && !m_finished) {
+            if (m_memberEnded) {
+                if (m_size - m_offset < 2 || m_data[m_offset] != 0x1f || m_data[m_offset + 1] != 0x8b) {
+                    m_finished = true; // the end, or trailing bytes that are not gzip: ignored
+                    break;
+                }
+                inflateReset(&m_stream);
+                m_memberEnded = false;
+            }
+            // zlib counts in uInt: at most 1 GiB per call either way.
+            const uInt inputChunk = uInt(std::min<std::size_t>(m_size - m_offset, std::size_t(1) << 30));
+            const uInt outputChunk = uInt(std::min<std::size_t>(size - done, std::size_t(1) << 30));
+            m_stream.next_in = const_cast<Bytef *>(m_data + m_offset);
+            m_stream.avail_in = inputChunk;
+            m_stream.next_out = destination + done;
+            m_stream.avail_out = outputChunk;
+            const int code = inflate(&m_stream, Z_NO_FLUSH);
+            const std::size_t produced = outputChunk - m_stream.avail_out;
+            m_offset += inputChunk - m_stream.avail_in;
+            done += produced;
+            m_delivered += produced;
+            if (code == Z_STREAM_END)
+                m_memberEnded = true;
+            else if (code == Z_BUF_ERROR && m_offset == m_size) // no progress: the input ended early
+                fail("unexpected end of file");
+            else if (code != Z_OK)
+                fail(code == Z_MEM_ERROR ? "out of memory" : m_stream.msg ? m_stream.msg : "compressed data error");
         }
-        m_delivered += std::uint64_t(got);
-        return std::size_t(got);
+        return done;
     }
 
-    std::string m_path;
+    // A truncated stream ("unexpected end of file") or a damaged one (including a wrong CRC in the
+    // gzip trailer, checked when a member's end is reached).
+    [[noreturn]] void fail(const std::string &detail) const
+    {
+        throw Error(m_name + ": corrupt or truncated gzip data after " + std::to_string(m_delivered)
+                    + " decompressed bytes: " + detail);
+    }
+
+    std::string m_name;
+    const std::uint8_t *m_data = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_offset = 0; // next byte of m_data to read or inflate
+    std::uint64_t m_plainSize = 0;
     bool m_compressed = false;
-    std::uint64_t m_fileSize = 0;
+    z_stream m_stream{};
+    bool m_inflating = false; // m_stream is initialised
+    bool m_memberEnded = false; // a gzip member's end was reached: another may follow
+    bool m_finished = false; // no more data after the last member
     std::uint64_t m_delivered = 0; // decompressed bytes returned so far
-    std::FILE *m_plain = nullptr;
-    gzFile m_gzip = nullptr;
 };
 
 struct IdxHeader
@@ -216,8 +234,10 @@ std::string expectedLengthText(const IdxHeader &header, bool images)
     return text.str();
 }
 
-// Reads the payload after the header and insists on the exact length.
-std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &path, const IdxHeader &header, bool images)
+// Reads the payload after the header and insists on the exact length. `wholeFile`, when given, holds
+// every byte of the (plain) data: the payload is then cut out of it instead of copied.
+std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &path, const IdxHeader &header, bool images,
+                                      std::vector<std::uint8_t> *wholeFile)
 {
     const std::uint64_t expectedTotal = header.headerBytes + header.payloadBytes;
     if (!source.compressed() && source.plainFileSize() != expectedTotal) {
@@ -225,6 +245,12 @@ std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &pat
         throw Error(path + ": expected a file length of " + expectedLengthText(header, images) + ", found "
                     + std::to_string(source.plainFileSize()) + " bytes ("
                     + (shorter ? "truncated" : "trailing bytes after the data") + ")");
+    }
+
+    if (!source.compressed() && wholeFile && wholeFile->size() == expectedTotal) {
+        std::vector<std::uint8_t> payload = std::move(*wholeFile);
+        payload.erase(payload.begin(), payload.begin() + std::ptrdiff_t(header.headerBytes));
+        return payload;
     }
 
     std::vector<std::uint8_t> payload;
@@ -250,25 +276,96 @@ std::vector<std::uint8_t> readPayload(ByteSource &source, const std::string &pat
     return payload;
 }
 
-} // namespace
-
-IdxImages readIdxImages(const std::string &path)
+// An IDX file in memory; only its first bytes when it is a plain file too large to be valid.
+struct FileBytes
 {
-    ByteSource source(path);
-    const IdxHeader header = readHeader(source, path, kImagesMagic);
+    std::vector<std::uint8_t> bytes;
+    std::uint64_t size = 0; // of the whole file
+};
+
+FileBytes readFile(const std::string &path)
+{
+    struct Closer
+    {
+        void operator()(std::FILE *file) const { std::fclose(file); }
+    };
+    const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+    if (!file)
+        throw Error(path + ": cannot open: " + std::strerror(errno));
+    FileBytes result;
+    std::error_code error;
+    const std::uint64_t diskSize = std::filesystem::file_size(path, error);
+    if (!error && diskSize > kMaxFileBytes) {
+        // Plain: too long whatever its header says; the header alone gives the best message.
+        // Compressed: more than any valid IDX file compresses to.
+        result.bytes.resize(16);
+        result.bytes.resize(std::fread(result.bytes.data(), 1, result.bytes.size(), file.get()));
+        if (result.bytes.size() >= 2 && result.bytes[0] == 0x1f && result.bytes[1] == 0x8b)
+            throw Error(path + ": expected at most " + std::to_string(kMaxFileBytes) + " bytes of gzip data, found "
+                        + std::to_string(diskSize) + " bytes");
+        result.size = diskSize;
+        return result;
+    }
+    result.bytes.resize(error ? kChunkBytes : std::size_t(diskSize) + 1); // + 1: sees a file that grew
+    std::size_t filled = 0;
+    while (true) {
+        filled += std::fread(result.bytes.data() + filled, 1, result.bytes.size() - filled, file.get());
+        if (filled < result.bytes.size() || result.bytes.size() > kMaxFileBytes)
+            break;
+        result.bytes.resize(std::min<std::uint64_t>(result.bytes.size() * 2, kMaxFileBytes + 1));
+    }
+    if (std::ferror(file.get()))
+        throw Error(path + ": read error: " + std::strerror(errno));
+    if (filled > kMaxFileBytes)
+        throw Error(path + ": expected an IDX file of at most " + std::to_string(kMaxFileBytes) + " bytes, found more");
+    result.bytes.resize(filled);
+    result.size = filled;
+    return result;
+}
+
+IdxImages parseImages(ByteSource &source, const std::string &name, std::vector<std::uint8_t> *wholeFile)
+{
+    const IdxHeader header = readHeader(source, name, kImagesMagic);
     IdxImages result;
     result.count = int(header.count);
     result.rows = int(header.rows);
     result.columns = int(header.columns);
-    result.pixels = readPayload(source, path, header, true);
+    result.pixels = readPayload(source, name, header, true, wholeFile);
     return result;
+}
+
+std::vector<std::uint8_t> parseLabels(ByteSource &source, const std::string &name, std::vector<std::uint8_t> *wholeFile)
+{
+    const IdxHeader header = readHeader(source, name, kLabelsMagic);
+    return readPayload(source, name, header, false, wholeFile);
+}
+
+} // namespace
+
+IdxImages parseIdxImages(const std::uint8_t *data, std::size_t size, const std::string &sourceName)
+{
+    ByteSource source(data, size, size, sourceName);
+    return parseImages(source, sourceName, nullptr);
+}
+
+std::vector<std::uint8_t> parseIdxLabels(const std::uint8_t *data, std::size_t size, const std::string &sourceName)
+{
+    ByteSource source(data, size, size, sourceName);
+    return parseLabels(source, sourceName, nullptr);
+}
+
+IdxImages readIdxImages(const std::string &path)
+{
+    FileBytes file = readFile(path);
+    ByteSource source(file.bytes.data(), file.bytes.size(), file.size, path);
+    return parseImages(source, path, &file.bytes);
 }
 
 std::vector<std::uint8_t> readIdxLabels(const std::string &path)
 {
-    ByteSource source(path);
-    const IdxHeader header = readHeader(source, path, kLabelsMagic);
-    return readPayload(source, path, header, false);
+    FileBytes file = readFile(path);
+    ByteSource source(file.bytes.data(), file.bytes.size(), file.size, path);
+    return parseLabels(source, path, &file.bytes);
 }
 
 std::string findIdxFile(const std::string &directory, const std::string &name)

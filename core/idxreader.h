@@ -5,6 +5,7 @@
 
 #include "dataset.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,9 +20,15 @@ struct IdxImages
     std::vector<std::uint8_t> pixels; // count * rows * columns
 };
 
-// Throws core::Error on any problem.
+// Throws core::Error on any problem. They read the file and call the parsers below.
 IdxImages readIdxImages(const std::string &path);
 std::vector<std::uint8_t> readIdxLabels(const std::string &path);
+
+// The same readers over an IDX file already in memory (raw or gzip, detected by content), with
+// the same checks and messages; `sourceName` (a path, "upload", ...) starts every error message.
+// Throws core::Error on any problem.
+IdxImages parseIdxImages(const std::uint8_t *data, std::size_t size, const std::string &sourceName);
+std::vector<std::uint8_t> parseIdxLabels(const std::uint8_t *data, std::size_t size, const std::string &sourceName);
 
 // Standard MNIST file names (without ".gz").
 struct MnistFileNames

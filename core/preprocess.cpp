@@ -132,8 +132,8 @@ PreprocessedDrawing preprocessDrawing(const std::uint8_t *gray, int width, int h
     const int w = x1 - x0 + 1;
     const int h = y1 - y0 + 1;
     const std::int64_t longer = std::max(w, h);
-    const int nw = int(std::max<std::int64_t>(1, (40 * std::int64_t(w) + longer) / (2 * longer)));
-    const int nh = int(std::max<std::int64_t>(1, (40 * std::int64_t(h) + longer) / (2 * longer)));
+    const int nw = int(std::max<std::int64_t>(1, (2 * kTargetSide * std::int64_t(w) + longer) / (2 * longer)));
+    const int nh = int(std::max<std::int64_t>(1, (2 * kTargetSide * std::int64_t(h) + longer) / (2 * longer)));
 
     // Step 5, separable: rows first (T(i, r) = sum_c p(c, r) * ox(i, c)), then columns.
     const std::vector<Footprint> columnsOf = footprints(w, nw);

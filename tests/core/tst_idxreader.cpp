@@ -276,6 +276,40 @@ private slots:
             QVERIFY2(message.contains(part), qPrintable(u"missing \""_s + part + u"\" in: "_s + message));
     }
 
+    // The in-memory parsers the path functions call: raw and gzip, the source name in messages,
+    // and gzip's rules as zlib's gzread has them (concatenated members are one stream, anything
+    // after the last member that is not gzip is ignored).
+    void parsesFromMemory()
+    {
+        const Bytes images = imagesFile(2, 3, 2, smallPixels());
+        const core::IdxImages parsed = core::parseIdxImages(images.data(), images.size(), "memory");
+        QCOMPARE(parsed.count, 2);
+        QCOMPARE(parsed.pixels, smallPixels());
+        const Bytes labels = labelsFile({7, 3});
+        QCOMPARE(core::parseIdxLabels(labels.data(), labels.size(), "memory"), Bytes({7, 3}));
+
+        writeGzip(path("half1"), Bytes(images.begin(), images.begin() + 20));
+        writeGzip(path("half2"), Bytes(images.begin() + 20, images.end()));
+        Bytes concatenated = readRaw(path("half1"));
+        const Bytes second = readRaw(path("half2"));
+        concatenated.insert(concatenated.end(), second.begin(), second.end());
+        QCOMPARE(core::parseIdxImages(concatenated.data(), concatenated.size(), "memory").pixels, smallPixels());
+        concatenated.insert(concatenated.end(), {'j', 'u', 'n', 'k'});
+        QCOMPARE(core::parseIdxImages(concatenated.data(), concatenated.size(), "memory").pixels, smallPixels());
+
+        Bytes damaged = readRaw(path("half2"));
+        damaged[damaged.size() - 8] ^= 0xff; // the CRC-32 of the second member
+        concatenated = readRaw(path("half1"));
+        concatenated.insert(concatenated.end(), damaged.begin(), damaged.end());
+        QString message = errorOf([&] { core::parseIdxImages(concatenated.data(), concatenated.size(), "upload"); });
+        QVERIFY2(message.startsWith(u"upload: corrupt or truncated gzip data after 28 decompressed bytes: "_s),
+                 qPrintable(message));
+        message = errorOf([&] { core::parseIdxLabels(images.data(), images.size(), "upload"); });
+        QVERIFY2(message.startsWith(u"upload: expected magic 0x00000801"_s), qPrintable(message));
+        message = errorOf([&] { core::parseIdxLabels(nullptr, 0, "upload"); });
+        QVERIFY2(message.contains(u"found only 0 bytes (file length)"_s), qPrintable(message));
+    }
+
     void missingFileNamesThePath()
     {
         const std::string file = path("does-not-exist");
