@@ -216,8 +216,16 @@ function showPrediction( result, note ) {
 		const li = document.createElement( 'li' );
 		li.className = result && digit === result.digit ? 'top' : '';
 		li.setAttribute( 'aria-label', `${digit}: ${( value * 100 ).toFixed( 1 )}%` );
-		li.innerHTML = `<span class="value">${result ? Math.round( value * 100 ) : ''}</span>` +
-			`<span class="bar" style="height:${Math.max( 2, value * 60 )}px"></span><span>${digit}</span>`;
+		// Built with the DOM, not markup: the page's Content-Security-Policy refuses inline styles.
+		const number = document.createElement( 'span' );
+		number.className = 'value';
+		number.textContent = result ? String( Math.round( value * 100 ) ) : '';
+		const bar = document.createElement( 'span' );
+		bar.className = 'bar';
+		bar.style.height = `${Math.max( 2, value * 60 )}px`;
+		const label = document.createElement( 'span' );
+		label.textContent = String( digit );
+		li.append( number, bar, label );
 		return li;
 	} ) );
 }

@@ -12,8 +12,10 @@
 #include "trainingrelay.h"
 
 #include <QDebug>
+#include <QPointer>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -22,6 +24,9 @@ namespace server {
 
 Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_options(std::move(options))
 {
+    m_postTimer.setTimerType(Qt::PreciseTimer);
+    m_postTimer.setInterval(kPostIntervalMs);
+    connect(&m_postTimer, &QTimer::timeout, this, &Session::runPosted);
     qRegisterMetaType<server::BatchUpdate>();
     qRegisterMetaType<server::PauseMoment>();
     qRegisterMetaType<server::RunState>();
@@ -50,11 +55,20 @@ Session::~Session()
     if (m_downloader)
         m_downloader->disconnect(this); // its destructor may report an aborted download
     waitForSaves(); // tasks emit on this object; let them finish while it is whole
+    if (m_saveThread.joinable()) {
+        {
+            std::lock_guard lock(m_saveMutex);
+            m_saveQuit = true;
+        }
+        m_saveWake.notify_all();
+        m_saveThread.join();
+    }
     m_stopRequested = true;
     if (m_gate)
         m_gate->stop();
     if (m_worker.joinable())
         m_worker.join();
+    // No other thread posts any more: calls still queued are dropped.
 }
 
 void Session::loadAutosave()
@@ -86,6 +100,52 @@ void Session::setSnapshot(std::shared_ptr<const core::Network> network, bool tra
     emit weightsChanged(version);
 }
 
+// --- Calls from other threads ------------------------------------------------------------
+
+void Session::postToSession(std::function<void()> call)
+{
+    std::lock_guard lock(m_postMutex);
+    m_posted.push_back(std::move(call));
+}
+
+void Session::expectPosts()
+{
+    if (!m_postTimer.isActive())
+        m_postTimer.start();
+}
+
+bool Session::othersIdle()
+{
+    if (m_worker.joinable())
+        return false;
+    std::lock_guard lock(m_saveMutex);
+    return m_saves.empty() && !m_saveRunning;
+}
+
+void Session::runPosted()
+{
+    // Seen before the queue is emptied: a thread that has gone idle posted its last call before.
+    const bool idle = othersIdle();
+    // One call at a time, in order, until the queue is empty (a call may run a nested event
+    // loop that comes back here; it then carries on with the next call).
+    for (;;) {
+        std::function<void()> call;
+        {
+            std::lock_guard lock(m_postMutex);
+            if (m_posted.empty())
+                break;
+            call = std::move(m_posted.front());
+            m_posted.pop_front();
+        }
+        const QPointer<Session> alive(this);
+        call();
+        if (!alive)
+            return; // the call ended the Session
+    }
+    if (idle)
+        m_postTimer.stop();
+}
+
 // --- The run's state machine ----------------------------------------------------------------
 
 void Session::setState(RunState state)
@@ -109,6 +169,8 @@ void Session::resetRun()
     m_history = TrainingHistory{};
     m_confusion.reset();
     m_lastUpdate.reset();
+    m_initialWeights.reset();
+    m_trajectory.clear();
     m_lastOutcome = RunOutcome::None;
     ++m_runId;
 }
@@ -235,7 +297,14 @@ CommandResult Session::start(StartMode mode)
 
 void Session::launchWorker()
 {
+    expectPosts();
     m_trainingNetwork = std::make_unique<core::Network>(m_settings.architecture, m_settings.seed);
+    {
+        auto initial = std::make_shared<const core::Network>(*m_trainingNetwork); // before the first step
+        std::lock_guard lock(m_mutex);
+        m_initialWeights = std::move(initial);
+        m_trajectory.clear();
+    }
     m_relay = std::make_unique<TrainingRelay>(*this);
     m_trainerSettings = core::TrainerSettings{};
     m_trainerSettings.epochs = m_settings.epochs;
@@ -265,13 +334,10 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
     if (!data) {
         try {
             data = std::make_shared<const core::MnistData>(core::loadMnist(m_options.mnistDirectory.toStdString()));
-            QMetaObject::invokeMethod(
-                this,
-                [this, data] {
-                    m_data = data;
-                    emit dataStatusChanged();
-                },
-                Qt::QueuedConnection);
+            postToSession([this, data] {
+                m_data = data;
+                emit dataStatusChanged();
+            });
         } catch (const core::Error &error) {
             failure = QString::fromStdString(error.what());
         } catch (const std::bad_alloc &) {
@@ -286,8 +352,7 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
             trainer.setLearningRate(m_settings.learningRate);
             trainer.setBatchDelay(m_settings.batchDelayMs);
         }
-        QMetaObject::invokeMethod(
-            this, [this] { onDataReady(); }, Qt::QueuedConnection);
+        postToSession([this] { onDataReady(); });
         report = trainer.run(*m_relay);
         {
             std::lock_guard lock(m_mutex);
@@ -295,8 +360,7 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
         }
         failure = m_relay->failure();
     }
-    QMetaObject::invokeMethod(
-        this, [this, report, failure] { finishRun(report, failure); }, Qt::QueuedConnection);
+    postToSession([this, report, failure] { finishRun(report, failure); });
 }
 
 void Session::finishRun(const core::FinishReport &report, const QString &failure)
@@ -562,20 +626,46 @@ void Session::autosave(int epochsTrained, float testAccuracy)
 {
     if (m_options.modelPath.isEmpty())
         return;
-    m_savePool.setMaxThreadCount(1);
-    // The snapshot is immutable and shared: the save thread needs no lock.
-    m_savePool.start([this, network = weights(), path = m_options.modelPath, epochsTrained, testAccuracy] {
+    // The snapshot is immutable and shared: the save thread needs no lock to read it.
+    auto save = [this, network = weights(), path = m_options.modelPath, epochsTrained, testAccuracy] {
         const std::string bytes = core::serializeModel(*network, core::ModelMetadata{epochsTrained, testAccuracy});
         const QString problem = saveModelBytes(path, QByteArray::fromStdString(bytes));
         if (!problem.isEmpty())
-            QMetaObject::invokeMethod(
-                this, [this, problem] { emit warning(problem); }, Qt::QueuedConnection);
-    });
+            postToSession([this, problem] { emit warning(problem); });
+    };
+    expectPosts(); // the save thread may post a warning
+    {
+        std::lock_guard lock(m_saveMutex);
+        m_saves.emplace_back(std::move(save));
+    }
+    m_saveWake.notify_one();
+    if (!m_saveThread.joinable())
+        m_saveThread = std::thread([this] { saveLoop(); });
+}
+
+void Session::saveLoop()
+{
+    std::unique_lock lock(m_saveMutex);
+    for (;;) {
+        m_saveWake.wait(lock, [this] { return m_saveQuit || !m_saves.empty(); });
+        if (m_saves.empty())
+            return; // quit, with nothing left to save
+        const std::function<void()> save = std::move(m_saves.front());
+        m_saves.pop_front();
+        m_saveRunning = true;
+        lock.unlock();
+        save();
+        lock.lock();
+        m_saveRunning = false;
+        if (m_saves.empty())
+            m_savesDone.notify_all();
+    }
 }
 
 void Session::waitForSaves()
 {
-    m_savePool.waitForDone();
+    std::unique_lock lock(m_saveMutex);
+    m_savesDone.wait(lock, [this] { return m_saves.empty() && !m_saveRunning; });
 }
 
 // --- Queries ------------------------------------------------------------------------------
@@ -586,16 +676,49 @@ SessionStats Session::stats() const
     return m_stats;
 }
 
+namespace {
+// A copy with a buffer of its own. A Qt container's copy shares the buffer, and a later append
+// writes it in place once the container finds it unshared, with a relaxed load of the reference
+// count that does not order the other thread's reads of the buffer before that write: the
+// trainer thread appends to the history, so no other thread may hold a shared copy of it.
+QVector<float> ownCopy(const QVector<float> &values)
+{
+    return QVector<float>(values.cbegin(), values.cend());
+}
+} // namespace
+
 TrainingHistory Session::history() const
 {
     std::lock_guard lock(m_mutex);
-    return m_history;
+    TrainingHistory history;
+    history.loss = ownCopy(m_history.loss);
+    history.accuracy = ownCopy(m_history.accuracy);
+    history.testLoss = ownCopy(m_history.testLoss);
+    history.testAccuracy = ownCopy(m_history.testAccuracy);
+    history.stride = m_history.stride;
+    return history;
 }
 
 std::shared_ptr<const core::Network> Session::weights() const
 {
     std::lock_guard lock(m_mutex);
     return m_snapshot;
+}
+
+std::shared_ptr<const core::Network> Session::initialWeights() const
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_initialWeights)
+            return m_initialWeights;
+    }
+    return std::make_shared<const core::Network>(m_settings.architecture, m_settings.seed);
+}
+
+std::vector<std::shared_ptr<const core::Network>> Session::trajectory() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_trajectory;
 }
 
 bool Session::hasTrainedWeights() const
@@ -687,6 +810,12 @@ void Session::relayBatch(const core::BatchReport &report)
         snapshot = std::make_shared<const core::Network>(*m_trainingNetwork);
         m_lastSnapshot = now;
     }
+    // The learning views' trajectory: at most kTrajectoryPoints snapshots over the whole run.
+    const long long runBatches = std::max(1LL, (long long)report.batchesPerEpoch * report.epochs);
+    const long long trajectoryStride = (runBatches + kTrajectoryPoints - 1) / kTrajectoryPoints;
+    std::shared_ptr<const core::Network> trajectoryPoint;
+    if (report.globalBatch % trajectoryStride == 0)
+        trajectoryPoint = snapshot ? snapshot : std::make_shared<const core::Network>(*m_trainingNetwork);
     quint64 version = 0;
     {
         std::lock_guard lock(m_mutex);
@@ -707,13 +836,13 @@ void Session::relayBatch(const core::BatchReport &report)
             m_trained = true;
             version = ++m_weightsVersion;
         }
+        if (trajectoryPoint && m_trajectory.size() < std::size_t(kTrajectoryPoints))
+            m_trajectory.push_back(std::move(trajectoryPoint));
     }
     if (update)
-        QMetaObject::invokeMethod(
-            this, [this, copy = *update] { emit batchReported(copy); }, Qt::QueuedConnection);
+        postToSession([this, copy = *update] { emit batchReported(copy); });
     if (snapshot)
-        QMetaObject::invokeMethod(
-            this, [this, version] { emit weightsChanged(version); }, Qt::QueuedConnection);
+        postToSession([this, version] { emit weightsChanged(version); });
 }
 
 void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report)
@@ -733,10 +862,9 @@ void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core
     {
         std::lock_guard lock(m_mutex);
         pause.update.sequence = ++m_sequence;
-        pause.lossHistory = m_history.loss;
+        pause.lossHistory = ownCopy(m_history.loss);
     }
-    QMetaObject::invokeMethod(
-        this, [this, pause] { onTeachingMoment(pause); }, Qt::QueuedConnection);
+    postToSession([this, pause] { onTeachingMoment(pause); });
 }
 
 void Session::relayEpoch(const core::EpochReport &report)
@@ -753,16 +881,13 @@ void Session::relayEpoch(const core::EpochReport &report)
         m_trained = true;
         version = ++m_weightsVersion;
     }
-    QMetaObject::invokeMethod(
-        this,
-        [this, report, version] {
-            emit weightsChanged(version);
-            m_modelEpochs = report.epoch;
-            m_modelTestAccuracy = report.testAccuracy;
-            autosave(report.epoch, report.testAccuracy);
-            emit epochFinished(report);
-        },
-        Qt::QueuedConnection);
+    postToSession([this, report, version] {
+        emit weightsChanged(version);
+        m_modelEpochs = report.epoch;
+        m_modelTestAccuracy = report.testAccuracy;
+        autosave(report.epoch, report.testAccuracy);
+        emit epochFinished(report);
+    });
 }
 
 } // namespace server

@@ -30,16 +30,19 @@
 #include "trainer.h"
 
 #include <QObject>
-#include <QThreadPool>
+#include <QTimer>
 
 #include <QStringList>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace server {
 
@@ -105,6 +108,19 @@ public:
     // Problems met while loading the autosaved model at construction (corrupted file, ...).
     QStringList startupWarnings() const { return m_startupWarnings; }
 
+    // --- For the learning views (analysis) ------------------------------------------------
+    // The exact weights the current (or last) run started from: a copy taken before its first
+    // step. Before any run on the current network (start-up, new architecture, loaded model):
+    // the fresh weights a run starts from (Network(architecture, seed)). Never null.
+    std::shared_ptr<const core::Network> initialWeights() const;
+    // Weight snapshots of the current (or last) run, in order: one every ceil(B / kTrajectoryPoints)
+    // batches of a run of B batches, so at most kTrajectoryPoints; cleared when a run or a new
+    // network starts. Immutable copies, safe to read from any thread.
+    static constexpr int kTrajectoryPoints = 50;
+    std::vector<std::shared_ptr<const core::Network>> trajectory() const;
+    // The loaded MNIST (train and test sets), null until a run has loaded it. Main thread.
+    std::shared_ptr<const core::MnistData> data() const { return m_data; }
+
 signals:
     void trainingStarted();
     void batchReported(const server::BatchUpdate &update);
@@ -124,6 +140,19 @@ signals:
 
 private:
     friend class TrainingRelay;
+
+    // Calls from other threads (the trainer, the save thread) to run on the Session's thread:
+    // postToSession() queues them under m_postMutex; m_postTimer, running while another thread
+    // may post (started on the Session's thread before it can), runs them in order every
+    // kPostIntervalMs. Nothing built on another thread passes through Qt's event queue, whose
+    // locks ThreadSanitizer cannot see (the tsan preset): every hand-off is ordered by
+    // m_postMutex. The cost: up to kPostIntervalMs of delay, a few hundred cheap wake-ups a second
+    // during a run, none when idle.
+    static constexpr int kPostIntervalMs = 4;
+    void postToSession(std::function<void()> call);
+    void expectPosts(); // before another thread may post
+    bool othersIdle(); // no other thread can post until the Session starts one again
+    void runPosted();
 
     enum class StartMode { Run, Paused }; // Paused: the run waits for a step or resume
     CommandResult start(StartMode mode);
@@ -149,7 +178,8 @@ private:
     void finishRun(const core::FinishReport &report, const QString &failure);
     void onTeachingMoment(const PauseMoment &moment);
     void endMoment(); // the shown moment ends (deadline, continue, stop): pauseMomentEnded
-    void autosave(int epochsTrained, float testAccuracy); // queued on m_savePool
+    void autosave(int epochsTrained, float testAccuracy); // queued for the save thread
+    void saveLoop(); // the save thread
     void loadAutosave();
     void setSnapshot(std::shared_ptr<const core::Network> network, bool trained);
     void onDownloadFinished(bool ok, const QString &message);
@@ -180,7 +210,6 @@ private:
     std::thread m_worker;
     std::shared_ptr<core::BatchGate> m_gate; // the run's gate; new for every run
     std::atomic<bool> m_stopRequested{false};
-    QThreadPool m_savePool; // one thread: autosaves in order, off the event loop
     core::TrainerSettings m_trainerSettings; // written before the worker starts
 
     // Trainer thread only.
@@ -198,6 +227,23 @@ private:
     std::shared_ptr<const BatchUpdate> m_lastUpdate;
     std::optional<core::ConfusionMatrix> m_confusion;
     quint64 m_sequence = 0;
+    std::shared_ptr<const core::Network> m_initialWeights; // null before a run on this network
+    std::vector<std::shared_ptr<const core::Network>> m_trajectory;
+
+    // Autosaves, in order, on a thread of their own (started at the first), off the event loop.
+    // A plain std::thread with a std::mutex-guarded queue, not a QThreadPool: the hand-off from
+    // the main thread is then one that ThreadSanitizer (the tsan preset) can follow.
+    std::mutex m_saveMutex;
+    std::condition_variable m_saveWake; // a save was queued, or the thread must end
+    std::condition_variable m_savesDone; // the queue ran empty
+    std::deque<std::function<void()>> m_saves;
+    bool m_saveRunning = false; // the save thread is writing one now
+    bool m_saveQuit = false;
+    std::thread m_saveThread;
+
+    std::mutex m_postMutex;
+    std::deque<std::function<void()>> m_posted;
+    QTimer m_postTimer;
 
     // Teaching moments (main thread): the one on show and the id of its deadline timer.
     std::shared_ptr<const PauseMoment> m_moment;

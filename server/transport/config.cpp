@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QHostAddress>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -117,7 +118,11 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     const QCommandLineOption publicDemo(u"public-demo"_s, u"Let anyone drive the training, also remotely "
                                                           "(env NNJ_PUBLIC_DEMO=1; the original app's behaviour)."_s);
     const QCommandLineOption noDownload(u"no-download"_s, u"Never download MNIST (env NNJ_NO_DOWNLOAD=1)."_s);
-    parser.addOptions({host, port, dataDir, lan, token, envFile, publicDemo, noDownload});
+    const QCommandLineOption perAddress(u"max-per-address"_s,
+                                        u"Most connections one client address may hold, WebSockets included "
+                                        "(env NNJ_MAX_PER_ADDRESS; default 32)."_s,
+                                        u"count"_s);
+    parser.addOptions({host, port, dataDir, lan, token, envFile, publicDemo, noDownload, perAddress});
     if (!parser.parse(arguments)) {
         result.text = parser.errorText();
         return result;
@@ -211,6 +216,28 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     }
     for (const QString &name : setting(u"NNJ_ALLOWED_HOSTS"_s).value_or(QString()).split(u',', Qt::SkipEmptyParts))
         config.allowedHosts << name.trimmed().toLower();
+
+    for (const QString &text : setting(u"NNJ_TRUSTED_PROXIES"_s).value_or(QString()).split(u',', Qt::SkipEmptyParts)) {
+        if (QHostAddress(text.trimmed()).isNull()) {
+            result.text = u"NNJ_TRUSTED_PROXIES: '%1' is not an IP address"_s.arg(text.trimmed());
+            return result;
+        }
+        config.trustedProxies << text.trimmed();
+    }
+    QString perAddressText;
+    if (parser.isSet(perAddress))
+        perAddressText = parser.value(perAddress);
+    else if (const auto value = setting(u"NNJ_MAX_PER_ADDRESS"_s))
+        perAddressText = *value;
+    if (!perAddressText.isEmpty()) {
+        bool ok = false;
+        const int value = perAddressText.trimmed().toInt(&ok);
+        if (!ok || value < 1 || value > 100000) {
+            result.text = u"--max-per-address must be an integer from 1 to 100000, got '%1'"_s.arg(perAddressText);
+            return result;
+        }
+        config.maxConnectionsPerAddress = value;
+    }
 
     const auto flagOrBool = [&](const QCommandLineOption &option, const QString &name, bool *out) {
         if (parser.isSet(option)) {

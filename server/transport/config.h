@@ -20,6 +20,8 @@ struct ServerConfig
     bool production = false; // ENVIRONMENT=production
     QStringList allowedOrigins; // ALLOWED_ORIGINS, normalised "scheme://host[:port]"
     QStringList allowedHosts; // NNJ_ALLOWED_HOSTS: extra Host names (reverse proxy)
+    QStringList trustedProxies; // NNJ_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+    int maxConnectionsPerAddress = 32; // --max-per-address, NNJ_MAX_PER_ADDRESS: TCP connections
     bool publicDemo = false; // --public-demo, NNJ_PUBLIC_DEMO: anyone may drive
     bool allowDownload = true; // --no-download, NNJ_NO_DOWNLOAD
     QString envFile; // the .env file that was read, if any

@@ -68,7 +68,11 @@ void buildRuntime(Runtime &runtime, const ServerConfig &config)
     access.token = config.token.toUtf8();
     access.allowedOrigins = config.allowedOrigins;
     access.allowedHosts = config.allowedHosts;
-    runtime.server = std::make_unique<Server>(*runtime.session, access);
+    for (const QString &proxy : config.trustedProxies)
+        access.trustedProxies << QHostAddress(proxy);
+    ServerLimits limits;
+    limits.connections.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    runtime.server = std::make_unique<Server>(*runtime.session, access, limits);
 }
 
 QHostAddress listenAddress(const ServerConfig &config)

@@ -1,11 +1,14 @@
 #include "httpapi.h"
 
+#include "analysisapi.h"
 #include "jsonwriter.h"
 #include "messages.h"
+#include "requestbodies.h"
 #include "session.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -39,40 +42,6 @@ std::optional<QString> singleParameter(const QHttpServerRequest &request, const 
         return std::nullopt;
     }
     return values.first().trimmed();
-}
-
-// Parses the body as one JSON object with unique keys.
-std::optional<QJsonObject> jsonObjectBody(const QHttpServerRequest &request, QString *problem)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &error);
-    if (error.error != QJsonParseError::NoError) {
-        *problem = u"The body is not valid JSON: %1 at offset %2"_s.arg(error.errorString()).arg(error.offset);
-        return std::nullopt;
-    }
-    if (!document.isObject()) {
-        *problem = u"The body must be a JSON object"_s;
-        return std::nullopt;
-    }
-    const QStringList keys = HttpApi::topLevelKeys(request.body());
-    for (qsizetype i = 0; i < keys.size(); ++i) {
-        if (keys.indexOf(keys[i], i + 1) > i) {
-            *problem = u"Field '%1' is given more than once"_s.arg(keys[i]);
-            return std::nullopt;
-        }
-    }
-    return document.object();
-}
-
-// An integer in [low, high] stored as a JSON number (QJsonValue::toInt silently gives 0).
-std::optional<int> strictInt(const QJsonValue &value, int low, int high)
-{
-    if (!value.isDouble())
-        return std::nullopt;
-    const double number = value.toDouble();
-    if (!std::isfinite(number) || std::floor(number) != number || number < low || number > high)
-        return std::nullopt;
-    return int(number);
 }
 
 // An invalid value's error names what the request gave ("lr must be ..., got 'abc'").
@@ -187,10 +156,13 @@ QHttpServerResponse HttpApi::handle(const QHttpServerRequest &request, Access ac
 
 void HttpApi::registerRoutes(QHttpServer &server)
 {
+    // GET routes are kept by path too, so HEAD answers exactly what GET would, without the body.
     const auto get = [&](const QString &path, Access access, std::function<QHttpServerResponse()> body) {
-        server.route(path, Method::Get, [this, access, body](const QHttpServerRequest &request) -> QHttpServerResponse {
+        const auto handler = [this, access, body](const QHttpServerRequest &request) -> QHttpServerResponse {
             return handle(request, access, body);
-        });
+        };
+        m_getHandlers.insert(path, handler);
+        server.route(path, Method::Get, handler);
     };
     const auto post
         = [&](const QString &path, Access access, std::function<QHttpServerResponse(const QHttpServerRequest &)> body,
@@ -202,6 +174,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
                            });
           };
 
+    AnalysisApi::install(server, m_session, m_policy, this); // first: the catch-all routes below would match
     get(u"/health"_s, Access::Open, [] { return QHttpServerResponse(QJsonObject{{u"status"_s, u"ok"_s}}); });
     get(u"/api/status"_s, Access::Read, [this] {
         return QHttpServerResponse(
@@ -265,12 +238,11 @@ void HttpApi::registerRoutes(QHttpServer &server)
     wrongMethod(u"/model"_s, u"GET, POST"_s);
 
     // CORS preflight for every path.
-    server.route(u"/<arg>"_s, Method::Options, [this](const QUrl &, const QHttpServerRequest &request) {
+    server.route(u"/<arg>"_s, Method::Options, [](const QUrl &, const QHttpServerRequest &) {
         QHttpServerResponse response(StatusCode::NoContent);
-        response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        response.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
         response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
         response.setHeader("Access-Control-Max-Age", "600");
-        Q_UNUSED(request);
         return response;
     });
     // The web page (static files) for every other GET.
@@ -285,6 +257,27 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/<arg>"_s, Method::Post | Method::Put | Method::Delete | Method::Patch,
                  [](const QUrl &, const QHttpServerRequest &request) -> QHttpServerResponse {
                      return errorResponse(StatusCode::NotFound, u"Not found: %1"_s.arg(request.url().path().left(200)));
+                 });
+
+    // Whatever no route matches (e.g. "//health"): a JSON 404 like every other error, not
+    // QHttpServer's empty one.
+    server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        QHttpServerResponse response = errorResponse(
+            StatusCode::NotFound, u"Not found: %1"_s.arg(request.url().path(QUrl::FullyDecoded).left(200)));
+        addCommonHeaders(response, request);
+        if (request.method() == Method::Head)
+            writeHead(response, responder);
+        else
+            response.write(std::move(responder));
+    });
+
+    // HEAD for every path: GET's status and headers, no body.
+    server.route(u"/"_s, Method::Head, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        answerHead(request, responder);
+    });
+    server.route(u"/<arg>"_s, Method::Head,
+                 [this](const QUrl &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     answerHead(request, responder);
                  });
 
     server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
@@ -303,6 +296,15 @@ void HttpApi::addCommonHeaders(QHttpServerResponse &response, const QHttpServerR
         response.setHeader("Vary", "Origin");
     if (!response.hasHeader("X-Content-Type-Options"))
         response.setHeader("X-Content-Type-Options", "nosniff");
+    // The page loads nothing from elsewhere and is never framed (the controls must not be
+    // clickjacked); a token in a URL must not leak through Referer; answers are not cached
+    // unless the file server said how.
+    if (!response.hasHeader("Content-Security-Policy"))
+        response.setHeader("Content-Security-Policy", StaticFiles::kNonHtmlPolicy);
+    response.setHeader("X-Frame-Options", "DENY");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    if (!response.hasHeader("Cache-Control"))
+        response.setHeader("Cache-Control", "no-store");
     // ?token= on the page URL: keep it in a cookie so the page's requests and /ws carry it.
     const QByteArray token = request.query().queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
     if (request.method() == Method::Get && !token.isEmpty() && m_policy.tokenMatches(token))
@@ -335,50 +337,10 @@ QHttpServerResponse HttpApi::setBatchDelay(const QHttpServerRequest &request)
 
 QHttpServerResponse HttpApi::setArchitecture(const QHttpServerRequest &request)
 {
-    QString problem;
-    const auto body = jsonObjectBody(request, &problem);
-    if (!body)
-        return errorResponse(StatusCode::BadRequest, problem);
-    const QJsonValue layers = body->value(u"layers"_s);
-    if (!layers.isArray())
-        return errorResponse(StatusCode::BadRequest, u"Field 'layers' must be an array of layer sizes"_s);
-    const QJsonArray sizes = layers.toArray();
-    if (sizes.size() < core::ArchitectureLimits::minLayers || sizes.size() > core::ArchitectureLimits::maxLayers)
-        return errorResponse(StatusCode::BadRequest, u"Field 'layers' must have between %1 and %2 entries, got %3"_s
-                                                         .arg(core::ArchitectureLimits::minLayers)
-                                                         .arg(core::ArchitectureLimits::maxLayers)
-                                                         .arg(sizes.size()));
-    core::Architecture architecture;
-    architecture.sizes.clear();
-    for (qsizetype i = 0; i < sizes.size(); ++i) {
-        const auto size = strictInt(sizes[i], 1, core::ArchitectureLimits::maxUnits);
-        if (!size)
-            return errorResponse(
-                StatusCode::BadRequest,
-                u"layers[%1] must be an integer from 1 to %2, got %3"_s.arg(i)
-                    .arg(core::ArchitectureLimits::maxUnits)
-                    .arg(QString::fromUtf8(QJsonDocument(QJsonArray{sizes[i]}).toJson(QJsonDocument::Compact))
-                             .mid(1)
-                             .chopped(1)
-                             .left(50)));
-        architecture.sizes.push_back(*size);
-    }
-    const qsizetype hidden = sizes.size() - 2;
-    architecture.activations.assign(hidden, core::Activation::ReLU);
-    if (body->contains(u"activations"_s)) {
-        const QJsonValue activations = body->value(u"activations"_s);
-        if (!activations.isArray() || activations.toArray().size() != hidden)
-            return errorResponse(
-                StatusCode::BadRequest,
-                u"Field 'activations' must list one of relu, sigmoid, tanh per hidden layer (%1)"_s.arg(hidden));
-        const QJsonArray names = activations.toArray();
-        for (qsizetype i = 0; i < hidden; ++i) {
-            const auto activation = core::activationFromName(names[i].toString().toStdString());
-            if (!names[i].isString() || !activation)
-                return errorResponse(StatusCode::BadRequest, u"activations[%1] must be relu, sigmoid or tanh"_s.arg(i));
-            architecture.activations[i] = *activation;
-        }
-    }
+    const ParsedArchitecture parsed = parseArchitectureBody(request.body());
+    if (!parsed.architecture)
+        return errorResponse(StatusCode::BadRequest, parsed.error);
+    const core::Architecture &architecture = *parsed.architecture;
     return answer(m_session.execute(Command::setArchitecture(architecture)),
                   {{u"architecture"_s, messages::architectureSizes(architecture)},
                    {u"activations"_s, messages::activationNames(architecture)}});
@@ -426,24 +388,11 @@ QHttpServerResponse HttpApi::getWeights()
 
 QHttpServerResponse HttpApi::predict(const QHttpServerRequest &request)
 {
-    QString problem;
-    const auto body = jsonObjectBody(request, &problem);
-    if (!body)
-        return errorResponse(StatusCode::BadRequest, problem);
-    const QJsonValue pixelsValue = body->value(u"pixels"_s);
-    if (!pixelsValue.isArray() || pixelsValue.toArray().size() != core::kInputSize)
-        return errorResponse(StatusCode::BadRequest, u"Field 'pixels' must be an array of 784 numbers in 0..1"_s);
-    const QJsonArray pixelArray = pixelsValue.toArray();
-    std::vector<float> pixels(core::kInputSize);
-    for (int i = 0; i < core::kInputSize; ++i) {
-        const QJsonValue value = pixelArray[i];
-        const double number = value.isDouble() ? value.toDouble() : -1;
-        if (!value.isDouble() || !(number >= 0 && number <= 1))
-            return errorResponse(StatusCode::BadRequest, u"pixels[%1] must be a number in 0..1"_s.arg(i));
-        pixels[i] = float(number);
-    }
+    const ParsedPixels parsed = parsePredictBody(request.body());
+    if (!parsed.pixels)
+        return errorResponse(StatusCode::BadRequest, parsed.error);
     const auto network = m_session.weights();
-    return jsonResponse(messages::prediction(network->predict(pixels.data()), m_session.hasTrainedWeights()));
+    return jsonResponse(messages::prediction(network->predict(parsed.pixels->data()), m_session.hasTrainedWeights()));
 }
 
 QHttpServerResponse HttpApi::uploadModel(const QHttpServerRequest &request)
@@ -456,8 +405,39 @@ QHttpServerResponse HttpApi::uploadModel(const QHttpServerRequest &request)
                            {u"activations"_s, messages::activationNames(architecture)}});
 }
 
+void HttpApi::answerHead(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const QString path = request.url().path(QUrl::FullyDecoded);
+    QHttpServerResponse response = [&] {
+        if (const auto handler = m_getHandlers.constFind(path); handler != m_getHandlers.cend())
+            return (*handler)(request);
+        if (path == u"/ws"_s)
+            return errorResponse(StatusCode::UpgradeRequired, u"/ws expects a WebSocket upgrade"_s);
+        return handle(request, Access::Read, [&] { return m_static.serve(path); });
+    }();
+    addCommonHeaders(response, request);
+    writeHead(response, responder);
+}
+
+void HttpApi::writeHead(const QHttpServerResponse &response, QHttpServerResponder &responder)
+{
+    responder.writeStatusLine(response.statusCode());
+    responder.writeHeader("Content-Type", response.mimeType());
+    responder.writeHeader("Content-Length", QByteArray::number(response.data().size()));
+    for (const QByteArray name :
+         {"Cache-Control", "Content-Disposition", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
+          "X-Content-Type-Options", "Access-Control-Allow-Origin", "Vary", "Set-Cookie", "Allow"}) {
+        for (const QByteArray &value : response.headers(name))
+            responder.writeHeader(name, value);
+    }
+    responder.writeBody(QByteArray());
+}
+
 QHttpServerResponse HttpApi::downloadModel()
 {
+    // Like /get-weights: before any training or upload there is no model to give.
+    if (!m_session.hasTrainedWeights())
+        return errorResponse(StatusCode::NotFound, u"No network available: train or upload a model first"_s);
     QHttpServerResponse response("application/octet-stream", m_session.modelFile());
     response.setHeader("Content-Disposition", "attachment; filename=\"nnjourney.nnjmodel\"");
     response.setHeader("Cache-Control", "no-store");

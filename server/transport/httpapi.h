@@ -10,6 +10,7 @@
 #include "staticfiles.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QObject>
@@ -19,6 +20,7 @@
 
 class QHttpServer;
 class QHttpServerRequest;
+class QHttpServerResponder;
 
 namespace server {
 
@@ -63,6 +65,9 @@ private:
     QHttpServerResponse uploadModel(const QHttpServerRequest &request);
     QHttpServerResponse downloadModel();
     void addCommonHeaders(QHttpServerResponse &response, const QHttpServerRequest &request) const;
+    void answerHead(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    // `response`'s status line and headers, Content-Length included, without its body.
+    static void writeHead(const QHttpServerResponse &response, QHttpServerResponder &responder);
 
     Session &m_session;
     AccessPolicy &m_policy;
@@ -70,6 +75,7 @@ private:
     StaticFiles m_static;
     quint64 m_weightsCacheVersion = 0;
     QByteArray m_weightsCache; // the /get-weights body for m_weightsCacheVersion
+    QHash<QString, std::function<QHttpServerResponse(const QHttpServerRequest &)>> m_getHandlers; // by path
 };
 
 } // namespace server

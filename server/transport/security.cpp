@@ -187,14 +187,13 @@ bool AccessPolicy::takeControlBudget(const RequestInfo &request, Budget budget)
     QHash<QString, Bucket> &buckets = m_buckets[budget == Budget::Control ? 0 : 1];
     const double burst = budget == Budget::Control ? m_settings.controlBurst : m_settings.predictBurst;
     const double perSecond = budget == Budget::Control ? m_settings.controlPerSecond : m_settings.predictPerSecond;
-    if (buckets.size() > 10000) { // forget idle addresses
-        for (auto it = buckets.begin(); it != buckets.end();)
-            it = now - it->lastMs > 60000 ? buckets.erase(it) : std::next(it);
-    }
     const QString key = clientAddress(request);
     auto it = buckets.find(key);
-    if (it == buckets.end())
+    if (it == buckets.end()) {
+        if (buckets.size() >= kMaxRateKeys)
+            forgetOldest(buckets, now, burst, perSecond);
         it = buckets.insert(key, Bucket{burst, now});
+    }
     Bucket &bucket = *it;
     bucket.tokens = std::min(burst, bucket.tokens + (now - bucket.lastMs) * perSecond / 1000.0);
     bucket.lastMs = now;
@@ -202,6 +201,27 @@ bool AccessPolicy::takeControlBudget(const RequestInfo &request, Budget budget)
         return false;
     bucket.tokens -= 1;
     return true;
+}
+
+void AccessPolicy::forgetOldest(QHash<QString, Bucket> &buckets, qint64 now, double burst, double perSecond)
+{
+    // A bucket that has refilled is the same as a new one: forgetting it changes nothing.
+    const double refillMs = burst / perSecond * 1000.0;
+    for (auto it = buckets.begin(); it != buckets.end();)
+        it = double(now - it->lastMs) >= refillMs ? buckets.erase(it) : std::next(it);
+    if (buckets.size() < kMaxRateKeys)
+        return;
+    // Still full (many addresses active within seconds): forget the least recently seen half,
+    // so the table stays bounded and the cost per request stays low on average.
+    std::vector<qint64> times;
+    times.reserve(buckets.size());
+    for (const Bucket &bucket : std::as_const(buckets))
+        times.push_back(bucket.lastMs);
+    auto middle = times.begin() + qsizetype(times.size() / 2);
+    std::nth_element(times.begin(), middle, times.end());
+    const qint64 cutoff = *middle;
+    for (auto it = buckets.begin(); it != buckets.end();)
+        it = it->lastMs <= cutoff ? buckets.erase(it) : std::next(it);
 }
 
 bool AccessPolicy::constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -228,12 +248,21 @@ bool AccessPolicy::isLoopback(const QHostAddress &address)
     return isV4 ? QHostAddress(v4).isLoopback() : address.isLoopback();
 }
 
-QString AccessPolicy::clientAddress(const RequestInfo &request)
+bool AccessPolicy::isTrustedProxy(const QHostAddress &address) const
 {
-    if (isLoopback(request.peer) && !request.forwardedFor.isEmpty()) {
-        // Behind our own reverse proxy: the last hop it appended is the real client.
-        const QList<QByteArray> hops = request.forwardedFor.split(',');
-        return QString::fromLatin1(hops.last().trimmed());
+    const QString name = hostName(address);
+    return std::any_of(m_settings.trustedProxies.cbegin(), m_settings.trustedProxies.cend(),
+                       [&](const QHostAddress &proxy) { return hostName(proxy) == name; });
+}
+
+QString AccessPolicy::clientAddress(const RequestInfo &request) const
+{
+    if (!request.forwardedFor.isEmpty() && isTrustedProxy(request.peer)) {
+        // Behind a configured reverse proxy: the last hop it appended is the real client.
+        const QByteArray last = request.forwardedFor.mid(request.forwardedFor.lastIndexOf(',') + 1).trimmed();
+        QHostAddress client;
+        if (last.size() <= 64 && client.setAddress(QString::fromLatin1(last)))
+            return hostName(client);
     }
     return hostName(request.peer);
 }

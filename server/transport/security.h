@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -43,6 +44,7 @@ struct AccessSettings
     QByteArray token; // the join token (≥ 128 bits when generated)
     QStringList allowedOrigins; // normalised, see normalizeOrigin()
     QStringList allowedHosts; // extra Host names
+    QList<QHostAddress> trustedProxies; // reverse proxies whose X-Forwarded-For is believed
     int controlBurst = 30; // rate limit: bucket size per address
     double controlPerSecond = 10;
     int predictBurst = 120; // POST /predict: cheap, but drawn on every stroke
@@ -80,7 +82,13 @@ public:
     static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
     static QByteArray generateToken(); // 32 url-safe characters, 192 random bits
     static bool isLoopback(const QHostAddress &address);
-    static QString clientAddress(const RequestInfo &request); // for logs and rate limiting
+    // The address a request is counted under (rate limits, logs): the peer, or the last hop of
+    // X-Forwarded-For when the peer is a trusted proxy and that hop is an IP address.
+    QString clientAddress(const RequestInfo &request) const;
+    bool isTrustedProxy(const QHostAddress &address) const;
+    // Addresses the rate limiter remembers per budget; the oldest are forgotten beyond it.
+    static constexpr int kMaxRateKeys = 4096;
+    int rateKeyCount() const { return int(m_buckets[0].size() + m_buckets[1].size()); }
 
 private:
     struct Bucket
@@ -92,6 +100,8 @@ private:
     QSet<QString> m_ownHosts;
     QStringList m_ownOrigins;
     quint16 m_port = 0;
+    static void forgetOldest(QHash<QString, Bucket> &buckets, qint64 now, double burst, double perSecond);
+
     QHash<QString, Bucket> m_buckets[2]; // per Budget
     QElapsedTimer m_clock;
 };

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "analysisapi.h"
 #include "session.h"
 
 #include <QNetworkInterface>
@@ -30,14 +31,28 @@ Server::Server(Session &session, AccessSettings access, ServerLimits limits, QOb
     m_api = new HttpApi(
         session, m_policy, [this] { return m_hub->viewerCount(); }, this);
     m_api->registerRoutes(m_http);
+    connect(m_api->findChild<AnalysisApi *>(), &AnalysisApi::broadcastRequested, m_hub, &WebSocketHub::broadcastEvent);
     m_hub->attach(m_http);
+    connect(m_hub, &WebSocketHub::sessionOpened, this, [this](const QHostAddress &peer, quint16 port) {
+        if (m_listener && m_listener->adoptWebSocket(peer, port))
+            return;
+        for (const auto &old : std::as_const(m_retired)) {
+            if (old && old->adoptWebSocket(peer, port))
+                return;
+        }
+    });
 }
 
 Server::~Server() = default;
 
 GuardedTcpServer *Server::makeListener()
 {
-    auto *listener = new GuardedTcpServer(m_limits.connections, this);
+    ConnectionLimits limits = m_limits.connections;
+    limits.exemptAddresses += m_policy.settings().trustedProxies; // many clients behind one address
+    auto *listener = new GuardedTcpServer(limits, this);
+    // Qt's default backlog is 50: a client reconnecting in a loop (refused with 429) then fills
+    // the kernel's accept queue and other clients' SYNs are dropped.
+    listener->setListenBacklogSize(1024);
     // A model upload may be large, but only for someone allowed to make it.
     listener->setBodyLimit([this](const RequestHead &head) -> qint64 {
         const qint64 normal = m_limits.connections.maxBodyBytes;

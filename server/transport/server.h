@@ -59,6 +59,7 @@ public:
     AccessPolicy &policy() { return m_policy; }
     WebSocketHub &hub() { return *m_hub; }
     int connectionCount() const;
+    const GuardedTcpServer *listener() const { return m_listener; } // null before listen()
 
 private:
     GuardedTcpServer *makeListener();

@@ -21,6 +21,11 @@ public:
     QHttpServerResponse serve(const QString &urlPath) const;
 
     static QByteArray mimeType(const QString &fileName);
+    // The Content-Security-Policy of an HTML page: everything from this server only, its own
+    // inline <script> and <style> elements allowed by their SHA-256, no framing.
+    static QByteArray contentSecurityPolicy(const QByteArray &html);
+    // The policy of every other answer (JSON, files): nothing may run or be framed.
+    static constexpr const char *kNonHtmlPolicy = "default-src 'none'; frame-ancestors 'none'";
     // The resource file for a URL path, or empty when the path is not acceptable.
     QString resolve(const QString &urlPath) const;
 

@@ -1,5 +1,6 @@
 #include "websockethub.h"
 
+#include "clientmessage.h"
 #include "command.h"
 #include "jsonwriter.h"
 #include "messages.h"
@@ -29,6 +30,11 @@ struct WebSocketHub::Client
     bool closing = false;
     std::deque<QByteArray> queue; // events waiting behind a large message
     bool largeInFlight = false; // a large message is still in this socket's buffer
+    QString address; // what the per-address cap counts
+    double messageTokens = 0; // the incoming-message bucket
+    qint64 messageMs = 0;
+    int droppedMessages = 0;
+    qint64 lastRateWarningMs = -1000000;
 };
 
 WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits, QObject *parent)
@@ -95,8 +101,32 @@ WebSocketHub::Client *WebSocketHub::find(QWebSocket *socket)
     return nullptr;
 }
 
+bool WebSocketHub::admitMessage(Client &client)
+{
+    const qint64 now = m_clock.elapsed();
+    client.messageTokens = std::min<double>(
+        m_limits.messageBurst, client.messageTokens + (now - client.messageMs) * m_limits.messagesPerSecond / 1000.0);
+    client.messageMs = now;
+    if (client.messageTokens >= 1) {
+        client.messageTokens -= 1;
+        return true;
+    }
+    if (++client.droppedMessages > m_limits.maxDroppedMessages && !client.closing) {
+        client.closing = true;
+        client.socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"Too many messages"_s);
+        return false;
+    }
+    if (now - client.lastRateWarningMs >= 1000) {
+        client.lastRateWarningMs = now;
+        reply(client,
+              messages::error(u"Too many messages; slow down (at most %1 a second)"_s.arg(m_limits.messagesPerSecond)));
+    }
+    return false;
+}
+
 void WebSocketHub::accept(QWebSocket *socket)
 {
+    emit sessionOpened(socket->peerAddress(), socket->peerPort());
     socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxMessageBytes));
     const RequestInfo request = RequestInfo::fromWebSocket(socket->request(), socket->peerAddress());
@@ -112,9 +142,18 @@ void WebSocketHub::accept(QWebSocket *socket)
     if (!m_policy.originAllowed(request.origin.isEmpty() ? socket->origin().toLatin1() : request.origin))
         return refuse(u"Origin not allowed"_s);
 
+    const QString address = m_policy.clientAddress(request);
+    const auto sessions = std::count_if(m_clients.cbegin(), m_clients.cend(),
+                                        [&](const auto &other) { return other->address == address; });
+    if (sessions >= m_limits.maxSessionsPerAddress)
+        return refuse(u"Too many sessions from your address (at most %1)"_s.arg(m_limits.maxSessionsPerAddress));
+
     auto client = std::make_unique<Client>();
     client->socket = socket;
     client->request = request;
+    client->address = address;
+    client->messageTokens = m_limits.messageBurst;
+    client->messageMs = m_clock.elapsed();
     client->id = QString::number(m_nextId++);
     const AccessPolicy::Decision decision = m_policy.controlDecision(request);
     client->controller = decision == AccessPolicy::Decision::Allowed;
@@ -122,11 +161,11 @@ void WebSocketHub::accept(QWebSocket *socket)
     m_clients.push_back(std::move(client));
 
     connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &text) {
-        if (Client *c = find(socket))
+        if (Client *c = find(socket); c && admitMessage(*c))
             onMessage(*c, text);
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
-        if (Client *c = find(socket))
+        if (Client *c = find(socket); c && admitMessage(*c))
             reply(*c, messages::error(u"Binary messages are not understood; send JSON text"_s));
     });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); });
@@ -331,30 +370,22 @@ void WebSocketHub::reply(Client &client, const QByteArray &message)
 
 void WebSocketHub::onMessage(Client &client, const QString &text)
 {
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return reply(client, messages::error(u"Messages must be JSON objects with a \"type\""_s));
-    const QJsonObject message = document.object();
-    const QString type = message.value(u"type"_s).toString();
-    if (type == u"ping"_s)
-        return reply(client, messages::ofType("pong"));
-    if (type == u"get_state"_s)
-        return reply(client, messages::state(m_session, viewerCount(), true));
-    if (type != u"command"_s)
-        return reply(client, messages::error(u"Unknown message type '%1'"_s.arg(type.left(50))));
+    const ClientMessage message = parseClientMessage(text.toUtf8());
+    switch (message.kind) {
+    case ClientMessageKind::Invalid: return reply(client, messages::error(message.error));
+    case ClientMessageKind::Ping: return reply(client, messages::ofType("pong"));
+    case ClientMessageKind::GetState: return reply(client, messages::state(m_session, viewerCount(), true));
+    case ClientMessageKind::Command: break;
+    }
 
-    const QString command = message.value(u"command"_s).toString();
     if (!client.controller)
         return reply(client,
                      messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
     if (!m_policy.takeControlBudget(client.request))
         return reply(client, messages::error(u"Too many commands; slow down"_s));
-    const auto kind = commandFromName(command);
-    if (!kind || !isRunCommand(*kind))
-        return reply(client, messages::error(
-                                 u"Unknown command '%1' (start, stop, pause, resume, step)"_s.arg(command.left(50))));
-    reply(client, messages::commandResult(command, m_session.execute(Command::of(*kind))));
+    if (!message.runCommand)
+        return reply(client, messages::error(message.error));
+    reply(client, messages::commandResult(message.command, m_session.execute(Command::of(*message.runCommand))));
 }
 
 } // namespace server

@@ -9,6 +9,7 @@
 #include "security.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QObject>
 #include <QTimer>
 
@@ -32,6 +33,10 @@ struct HubLimits
     qint64 maxMessageBytes = 64 * 1024; // incoming message / frame size
     qint64 largeBytes = 256 * 1024; // messages this big (training_complete with weights) ...
     int maxParallelLarge = 4; // ... are written to at most this many clients at a time
+    int maxSessionsPerAddress = 16; // WebSocket sessions from one client address
+    double messagesPerSecond = 20; // incoming messages per client, sustained ...
+    int messageBurst = 40; // ... and in a burst; more are dropped with one warning a second
+    int maxDroppedMessages = 400; // a client that keeps flooding is closed
 };
 
 class WebSocketHub : public QObject
@@ -45,9 +50,15 @@ public:
     void attach(QAbstractHttpServer &server);
     int viewerCount() const { return int(m_clients.size()); }
     quint64 droppedClients() const { return m_dropped; } // closed for being too slow
+    // Sends an event (a whole JSON message) to every client, like the session's own events
+    // (never coalesced, skipped for congested clients). Main thread.
+    void broadcastEvent(const QByteArray &message) { broadcast(message); }
 
 signals:
     void viewerCountChanged(int count);
+    // A connection became a WebSocket session (before the hub's own checks): the connection
+    // guard of peer:port stands down.
+    void sessionOpened(const QHostAddress &peer, quint16 port);
 
 private:
     struct Client;
@@ -65,6 +76,7 @@ private:
     bool congested(Client &client); // applies the close rules; true when the client is skipped
     void onUpdate(const BatchUpdate &update);
     void flushUpdates();
+    bool admitMessage(Client &client); // the per-client message rate limit
     void onMessage(Client &client, const QString &text);
     void reply(Client &client, const QByteArray &message);
     Client *find(QWebSocket *socket);

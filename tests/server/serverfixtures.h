@@ -91,9 +91,13 @@ inline bool parseResponse(const QByteArray &data, HttpResponse *response)
 }
 
 // Sends `request` verbatim and waits (≤ timeoutMs) for one response. status 0: none / closed.
-inline HttpResponse rawRequest(quint16 port, const QByteArray &request, int timeoutMs = 10000)
+// `source`: the local address to send from (any of 127.0.0.0/8 reaches the server on 127.0.0.1).
+inline HttpResponse rawRequest(quint16 port, const QByteArray &request, int timeoutMs = 10000,
+                               const QHostAddress &source = {})
 {
     QTcpSocket socket;
+    if (!source.isNull())
+        socket.bind(source);
     socket.connectToHost(QStringLiteral("127.0.0.1"), port);
     HttpResponse response;
     if (!socket.waitForConnected(timeoutMs))

@@ -2,6 +2,7 @@
 // mode off, data loaded once, history thinning, autosave / load / damaged files, missing data.
 #include "serverfixtures.h"
 
+#include "modelfile.h"
 #include "modelstore.h"
 #include "session.h"
 
@@ -29,6 +30,7 @@ private slots:
     void dataIsLoadedOnce();
     void historyIsThinned();
     void autosaveAndReload();
+    void autosavesAtEachEpochEnd();
     void damagedAutosaveIsReportedAndSkipped();
     void missingDataWithoutDownloadIsAClearError();
     void teachingPauseIsAStateThatStopEndsAtOnce();
@@ -194,6 +196,28 @@ void TestSession::historyIsThinned()
     QCOMPARE(history.accuracy.size(), 1600);
     QCOMPARE(history.testAccuracy.size(), 5);
     QVERIFY(history.loss.size() <= server::TrainingHistory::maxPoints);
+}
+
+void TestSession::autosavesAtEachEpochEnd()
+{
+    // A crash mid-run loses at most the epoch in progress: each epoch's end is on disk, written
+    // atomically, before the next epoch's save can start.
+    const QString modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
+    auto session = makeSession();
+    session->execute(server::Command::teachingMode(false));
+    std::vector<int> savedEpochs;
+    connect(session.get(), &server::Session::epochFinished, this, [&](const core::EpochReport &report) {
+        session->waitForSaves();
+        core::ModelMetadata metadata;
+        core::loadModelFile(modelPath.toStdString(), &metadata);
+        QCOMPARE(metadata.epochsTrained, report.epoch);
+        QCOMPARE(metadata.testAccuracy, report.testAccuracy);
+        savedEpochs.push_back(metadata.epochsTrained);
+    });
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(savedEpochs, (std::vector<int>{1, 2, 3}));
 }
 
 void TestSession::autosaveAndReload()
