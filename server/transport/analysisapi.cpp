@@ -146,24 +146,8 @@ std::optional<int> intParameter(const QHttpServerRequest &request, const QString
     return int(value);
 }
 
-void appendHistogram(QByteArray &out, const core::Histogram &histogram)
-{
-    out += "{\"min\":";
-    json::appendFloat(out, histogram.minimum);
-    out += ",\"max\":";
-    json::appendFloat(out, histogram.maximum);
-    out += ",\"counts\":[";
-    for (std::size_t i = 0; i < histogram.counts.size(); ++i) {
-        if (i)
-            out += ',';
-        json::appendInt(out, histogram.counts[i]);
-    }
-    out += "],\"non_finite\":";
-    json::appendInt(out, histogram.nonFinite);
-    out += '}';
-}
-
-void appendInts(QByteArray &out, const std::vector<int> &values)
+template <typename Integer>
+void appendInts(QByteArray &out, const std::vector<Integer> &values)
 {
     out += '[';
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -172,6 +156,19 @@ void appendInts(QByteArray &out, const std::vector<int> &values)
         json::appendInt(out, values[i]);
     }
     out += ']';
+}
+
+void appendHistogram(QByteArray &out, const core::Histogram &histogram)
+{
+    out += "{\"min\":";
+    json::appendFloat(out, histogram.minimum);
+    out += ",\"max\":";
+    json::appendFloat(out, histogram.maximum);
+    out += ",\"counts\":";
+    appendInts(out, histogram.counts);
+    out += ",\"non_finite\":";
+    json::appendInt(out, histogram.nonFinite);
+    out += '}';
 }
 
 void appendMetrics(QByteArray &out, const core::SubsetMetrics &metrics)

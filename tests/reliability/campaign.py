@@ -1324,6 +1324,21 @@ def section_websocket(table, server, spread_connections, ping_count, flood_count
 
 # --- Section 5: production access matrix -----------------------------------------------------
 
+def present_credentials(headers, target, origin, token_value):
+    """Adds the Origin and the token (Bearer, cookie or ?token=) to a request; returns the target."""
+    if origin:
+        headers["Origin"] = origin
+    if token_value:
+        kind, value = token_value
+        if kind == "bearer":
+            headers["Authorization"] = "Bearer " + value
+        elif kind == "cookie":
+            headers["Cookie"] = "nnj_token=" + value
+        else:
+            target += ("&" if "?" in target else "?") + "token=" + value
+    return target
+
+
 def section_access_matrix(table, binary, workdir, mnist_dir, endpoints, with_ws, sanitizer):
     log("[5] production access matrix")
     token = "campaign-token-" + base64.b16encode(os.urandom(12)).decode().lower()
@@ -1375,17 +1390,8 @@ def section_access_matrix(table, binary, workdir, mnist_dir, endpoints, with_ws,
                 for origin_name, origin in origins:
                     for host_name, host in hosts:
                         headers = {"Host": host}
-                        target = path + CONTROL_QUERY.get(path, "")
-                        if origin:
-                            headers["Origin"] = origin
-                        if token_value:
-                            kind, value = token_value
-                            if kind == "bearer":
-                                headers["Authorization"] = "Bearer " + value
-                            elif kind == "cookie":
-                                headers["Cookie"] = "nnj_token=" + value
-                            else:
-                                target += ("&" if "?" in target else "?") + "token=" + value
+                        target = present_credentials(headers, path + CONTROL_QUERY.get(path, ""),
+                                                     origin, token_value)
                         body = b""
                         if path == "/set-architecture":
                             body = ARCHITECTURE_BODY
@@ -1415,17 +1421,7 @@ def section_access_matrix(table, binary, workdir, mnist_dir, endpoints, with_ws,
                 for origin_name, origin in origins:
                     for host_name, host in hosts:
                         headers = {}
-                        path = "/ws"
-                        if origin:
-                            headers["Origin"] = origin
-                        if token_value:
-                            kind, value = token_value
-                            if kind == "bearer":
-                                headers["Authorization"] = "Bearer " + value
-                            elif kind == "cookie":
-                                headers["Cookie"] = "nnj_token=" + value
-                            else:
-                                path += "?token=" + value
+                        path = present_credentials(headers, "/ws", origin, token_value)
                         if host_name == "foreign Host" or origin_name == "foreign Origin":
                             expected = "refused"
                         elif token_value and "right" in token_name:

@@ -2,6 +2,8 @@
 // a raw HTTP/1.1 client (full control over Host/Origin/forwarding headers) and a JSON helper.
 #pragma once
 
+#include "session.h"
+
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
@@ -13,6 +15,7 @@
 #include <QTest>
 
 #include <cstdint>
+#include <memory>
 
 namespace fixtures {
 
@@ -58,6 +61,17 @@ inline void writeMnist(const QString &directory, int trainCount, int testCount)
     };
     write(QStringLiteral("train"), trainCount, 1);
     write(QStringLiteral("t10k"), testCount, 2);
+}
+
+// A Session on a small synthetic MNIST written into `directory`, never downloading.
+inline std::unique_ptr<server::Session> offlineSession(const QString &directory, int trainCount = 200,
+                                                       int testCount = 50)
+{
+    writeMnist(directory, trainCount, testCount);
+    server::SessionOptions options;
+    options.mnistDirectory = directory;
+    options.allowDownload = false;
+    return std::make_unique<server::Session>(options);
 }
 
 struct HttpResponse

@@ -125,11 +125,7 @@ private:
 void TestConnectionGuard::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 200, 50);
-    server::SessionOptions options;
-    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
-    options.allowDownload = false;
-    m_session = std::make_unique<server::Session>(options);
+    m_session = fixtures::offlineSession(m_dir->filePath(u"mnist"_s));
     restart();
 }
 
