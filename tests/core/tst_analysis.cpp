@@ -12,6 +12,7 @@
 #include "analysis/weightpainter.h"
 #include "evaluation.h"
 #include "idxreader.h"
+#include "randomdataset.h"
 
 #include <QTest>
 
@@ -25,18 +26,7 @@ using namespace core;
 
 namespace {
 
-Dataset randomDataset(int count, std::uint64_t seed)
-{
-    Dataset data;
-    data.rows = data.columns = 28;
-    std::mt19937_64 rng(seed);
-    data.images.resize(std::size_t(count) * 784);
-    for (auto &pixel : data.images)
-        pixel = (rng() % 4 == 0) ? std::uint8_t(rng() % 256) : 0; // sparse like MNIST
-    for (int i = 0; i < count; ++i)
-        data.labels.push_back(std::uint8_t(rng() % 10));
-    return data;
-}
+using fixtures::randomDataset;
 
 Dataset firstImages(const Dataset &data, int count)
 {

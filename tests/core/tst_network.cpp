@@ -4,6 +4,7 @@
 #include "batch.h"
 #include "error.h"
 #include "network.h"
+#include "randomdataset.h"
 
 #include <QTest>
 
@@ -22,18 +23,7 @@ bool finiteAndClose(double a, double b, double relative, double absolute = 1e-4)
            && std::abs(a - b) <= absolute + relative * std::max(std::abs(a), std::abs(b));
 }
 
-Dataset randomDataset(int count, std::uint64_t seed)
-{
-    Dataset data;
-    data.rows = data.columns = 28;
-    std::mt19937_64 rng(seed);
-    data.images.resize(std::size_t(count) * 784);
-    for (auto &pixel : data.images)
-        pixel = (rng() % 4 == 0) ? std::uint8_t(rng() % 256) : 0; // sparse like MNIST
-    for (int i = 0; i < count; ++i)
-        data.labels.push_back(std::uint8_t(rng() % 10));
-    return data;
-}
+using fixtures::randomDataset;
 
 double batchLoss(const Network &network, const Batch &batch)
 {
