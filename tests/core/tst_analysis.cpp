@@ -4,6 +4,7 @@
 // weight painter (the original network stays untouched). Plus one check on the real MNIST when
 // NNJ_MNIST_DIR is set.
 #include "analysis/comparison.h"
+#include "analysis/features.h"
 #include "analysis/histograms.h"
 #include "analysis/landscape.h"
 #include "analysis/mistakes.h"
@@ -459,6 +460,60 @@ private slots:
         QCOMPARE(topActivatingImages(flat, data, count, 0, 0, 4).indices, (std::vector<int>{0, 1, 2, 3}));
         QVERIFY(topActivatingImages(network, data, count, 5, 0, 4).indices.empty());
         QCOMPARE(topActivatingImages(network, data, 3, 0, 0, 10).indices.size(), std::size_t(3));
+    }
+
+    void neuronStatisticsMatchDirectComputation()
+    {
+        const Dataset data = randomDataset(300, 21);
+        const int count = 260;
+        for (Activation activation : {Activation::ReLU, Activation::Sigmoid, Activation::Tanh}) {
+            const Network network = testNetwork("784-7-5-10", activation, 23);
+            std::vector<NaivePass> passes;
+            for (int s = 0; s < count; ++s)
+                passes.push_back(naiveForward(network, data, s));
+            for (int layer = 0; layer < network.layerCount(); ++layer) {
+                const NeuronStatistics stats = neuronStatistics(network, data, layer, count);
+                const DenseLayer &dense = network.layer(layer);
+                QCOMPARE(stats.layerIndex, layer);
+                QCOMPARE(stats.samples, count);
+                QCOMPARE(stats.weightNorms.size(), std::size_t(dense.outputSize()));
+                QCOMPARE(stats.firingRates.size(), std::size_t(dense.outputSize()));
+                for (int u = 0; u < dense.outputSize(); ++u) {
+                    double squares = 0;
+                    for (int j = 0; j < dense.inputSize(); ++j)
+                        squares += double(dense.weights()(u, j)) * dense.weights()(u, j);
+                    QVERIFY(std::abs(stats.weightNorms[std::size_t(u)] - std::sqrt(squares)) < 1e-4);
+                    // Fires = pre-activation z > 0; values within float rounding of 0 may go either way.
+                    int fired = 0, nearZero = 0;
+                    for (const NaivePass &pass : passes) {
+                        const double z = pass.pre[std::size_t(layer)][std::size_t(u)];
+                        fired += z > 0;
+                        nearZero += std::abs(z) < 1e-5;
+                    }
+                    QVERIFY2(std::abs(stats.firingRates[std::size_t(u)] * count - fired) <= nearZero + 1e-3,
+                             qPrintable(QStringLiteral("layer %1 unit %2: %3 vs %4 of %5")
+                                            .arg(layer)
+                                            .arg(u)
+                                            .arg(double(stats.firingRates[std::size_t(u)]) * count)
+                                            .arg(fired)
+                                            .arg(count)));
+                }
+            }
+        }
+        // A unit that never fires and one that always does.
+        Network network = testNetwork("784-4-10", Activation::ReLU, 5);
+        network.layer(0).weights().row(1).setZero();
+        network.layer(0).bias()(1) = -1.0f;
+        network.layer(0).weights().row(2).setZero();
+        network.layer(0).bias()(2) = 0.5f;
+        const NeuronStatistics stats = neuronStatistics(network, data, 0, count);
+        QCOMPARE(stats.firingRates[1], 0.0f);
+        QCOMPARE(stats.firingRates[2], 1.0f);
+        QCOMPARE(stats.weightNorms[1], 0.0f);
+        QVERIFY(neuronStatistics(network, data, 2, count).weightNorms.empty()); // not a layer
+        const NeuronStatistics none = neuronStatistics(network, data, 0, 0);
+        QCOMPARE(none.samples, 0);
+        QCOMPARE(none.firingRates, std::vector<float>(4, 0.0f));
     }
 
     void painterEditsACopyOnly()
