@@ -1,7 +1,11 @@
-// Hidden-layer activations and their derivatives written in terms of the output a = f(z).
+// Hidden-layer activations and their derivatives written in terms of the output a = f(z); the
+// loops themselves are in isa/kernels.cpp, compiled for each CPU level a portable build carries.
 #include "activation.h"
 
+#include "isa/kernels.h"
+
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 
 namespace core {
@@ -39,34 +43,20 @@ std::string activationTypeName(Activation activation)
     return "ReLU";
 }
 
+static_assert(int(Activation::ReLU) == isa::ReLU && int(Activation::Sigmoid) == isa::Sigmoid
+                  && int(Activation::Tanh) == isa::Tanh,
+              "isa::ActivationCode follows core::Activation");
+
 void applyActivation(Activation activation, Eigen::Ref<Matrix> values)
 {
-    auto a = values.array();
-    switch (activation) {
-    case Activation::ReLU: a = a.max(0.0f); break;
-    case Activation::Sigmoid:
-        // 1 / (1 + e^-z); exp of a large positive -z gives inf and the result 0, which is exact.
-        a = 1.0f / (1.0f + (-a).exp());
-        break;
-    case Activation::Tanh: a = a.tanh(); break;
-    }
+    isa::kernels().activate(int(activation), values.data(), values.rows(), values.cols(), values.outerStride());
 }
 
 void multiplyByDerivative(Activation activation, const Eigen::Ref<const Matrix> &output, Eigen::Ref<Matrix> gradient)
 {
-    auto a = output.array();
-    auto g = gradient.array();
-    switch (activation) {
-    case Activation::ReLU: // f'(z) = 1 where z > 0, i.e. where a > 0
-        g = (a > 0.0f).select(g, 0.0f);
-        break;
-    case Activation::Sigmoid: // f'(z) = a (1 - a)
-        g *= a * (1.0f - a);
-        break;
-    case Activation::Tanh: // f'(z) = 1 - a^2
-        g *= 1.0f - a.square();
-        break;
-    }
+    assert(output.rows() == gradient.rows() && output.cols() == gradient.cols());
+    isa::kernels().multiplyByDerivative(int(activation), output.data(), output.outerStride(), gradient.data(),
+                                        gradient.outerStride(), gradient.rows(), gradient.cols());
 }
 
 } // namespace core

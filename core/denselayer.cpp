@@ -1,12 +1,14 @@
 // Dense layer kernels. The sparse (first-layer) kernels sum in vector registers over the
 // non-zero inputs: sample by sample for the forward pass, pixel by pixel for the weight
-// gradient, so each output column is written once.
+// gradient, so each output column is written once. The products and sums run in isa/kernels.cpp,
+// compiled for the CPU levels a portable build carries.
 #include "denselayer.h"
+
+#include "isa/kernels.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <cstring>
 
 namespace core {
 
@@ -25,73 +27,22 @@ float standardNormal(std::mt19937_64 &rng)
     return float(std::sqrt(-2.0 * std::log(u1)) * std::cos(twoPi * u2));
 }
 
-// A list of weighted columns to sum: entries [begin, end) of (index, value) pairs.
-struct Terms
-{
-    const int *index;
-    const float *value;
-    int begin;
-    int end;
-};
+using isa::Terms;
 
-// Rows are summed in chunks of kChunk so the running sums stay in vector registers
-// (8 independent 8-float accumulators: enough to hide the FMA latency).
-constexpr int kChunk = 64;
 constexpr int kMaxParts = 64; // batch parts (threads) the gradient kernel merges
 
-#if defined(__GNUC__)
-typedef float Lane __attribute__((vector_size(32))); // 8 floats; one AVX register
-constexpr int kLaneWidth = 8;
-constexpr int kLanes = kChunk / kLaneWidth;
-
-inline Lane loadLane(const float *p)
-{
-    Lane v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-// out[0..kChunk) = sum over the terms of value * column(index)[0..kChunk).
-inline void sumChunk(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists)
-{
-    Lane acc[kLanes] = {};
-    for (const Terms *list = terms; list != terms + lists; ++list) {
-        for (int k = list->begin; k < list->end; ++k) {
-            const float *column = base + Eigen::Index(list->index[k]) * stride;
-            const Lane v = Lane{} + list->value[k];
-            for (int lane = 0; lane < kLanes; ++lane)
-                acc[lane] += v * loadLane(column + lane * kLaneWidth);
-        }
-    }
-    std::memcpy(out, acc, sizeof acc);
-}
-#else
-inline void sumChunk(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists)
-{
-    using Chunk = Eigen::Matrix<float, kChunk, 1>;
-    Chunk acc = Chunk::Zero();
-    for (const Terms *list = terms; list != terms + lists; ++list)
-        for (int k = list->begin; k < list->end; ++k)
-            acc.noalias() += list->value[k] * Eigen::Map<const Chunk>(base + Eigen::Index(list->index[k]) * stride);
-    Eigen::Map<Chunk> result(out);
-    result = acc;
-}
-#endif
-
-// out[0..rows) = sum over the terms, any row count.
 void sumRows(float *out, const float *base, Eigen::Index stride, const Terms *terms, int lists, int rows)
 {
-    int r = 0;
-    for (; r + kChunk <= rows; r += kChunk)
-        sumChunk(out + r, base + r, stride, terms, lists);
-    if (r == rows)
-        return;
-    Eigen::Map<Vector> result(out + r, rows - r);
-    result.setZero();
-    for (const Terms *list = terms; list != terms + lists; ++list)
-        for (int k = list->begin; k < list->end; ++k)
-            result.noalias() += list->value[k]
-                                * Eigen::Map<const Vector>(base + r + Eigen::Index(list->index[k]) * stride, rows - r);
+    isa::kernels().sumRows(out, base, stride, terms, lists, rows);
+}
+
+// c = op(a) * op(b) through the kernels chosen for this CPU.
+template <typename A, typename B, typename C>
+void multiply(isa::Product product, const A &a, const B &b, C &&c)
+{
+    const Eigen::Index k = product == isa::Product::TN ? a.rows() : a.cols();
+    isa::kernels().multiply(product, c.rows(), c.cols(), k, a.data(), a.outerStride(), b.data(), b.outerStride(),
+                            c.data(), c.outerStride());
 }
 } // namespace
 
@@ -108,7 +59,7 @@ void DenseLayer::initialize(Initialization kind, std::mt19937_64 &rng)
 void DenseLayer::forward(const Eigen::Ref<const Matrix> &input, Eigen::Ref<Matrix> output, IndexRange rows) const
 {
     auto block = output.middleRows(rows.begin, rows.size());
-    block.noalias() = m_weights.middleRows(rows.begin, rows.size()) * input;
+    multiply(isa::Product::NN, m_weights.middleRows(rows.begin, rows.size()), input, block);
     block.colwise() += m_bias.segment(rows.begin, rows.size());
 }
 
@@ -143,7 +94,7 @@ void DenseLayer::backward(const Eigen::Ref<const Matrix> &input, const Eigen::Re
                           Matrix &weightGradient, Vector &biasGradient, IndexRange rows) const
 {
     const auto gradient = outputGradient.middleRows(rows.begin, rows.size());
-    weightGradient.middleRows(rows.begin, rows.size()).noalias() = gradient * input.transpose();
+    multiply(isa::Product::NT, gradient, input, weightGradient.middleRows(rows.begin, rows.size()));
     biasGradient.segment(rows.begin, rows.size()).noalias() = gradient.rowwise().sum();
 }
 
@@ -179,8 +130,8 @@ void DenseLayer::backward(const Batch &input, const Eigen::Ref<const Matrix> &ou
 void DenseLayer::weightGradient(const Eigen::Ref<const Matrix> &input, const Eigen::Ref<const Matrix> &outputGradient,
                                 Matrix &weightGradient, IndexRange columns) const
 {
-    weightGradient.middleCols(columns.begin, columns.size()).noalias()
-        = outputGradient * input.middleRows(columns.begin, columns.size()).transpose();
+    multiply(isa::Product::NT, outputGradient, input.middleRows(columns.begin, columns.size()),
+             weightGradient.middleCols(columns.begin, columns.size()));
 }
 
 void DenseLayer::weightGradient(const Batch &input, const Eigen::Ref<const Matrix> &outputGradient,
@@ -192,8 +143,8 @@ void DenseLayer::weightGradient(const Batch &input, const Eigen::Ref<const Matri
 void DenseLayer::inputGradient(const Eigen::Ref<const Matrix> &outputGradient, Eigen::Ref<Matrix> result,
                                IndexRange inputRows) const
 {
-    result.middleRows(inputRows.begin, inputRows.size()).noalias()
-        = m_weights.middleCols(inputRows.begin, inputRows.size()).transpose() * outputGradient;
+    multiply(isa::Product::TN, m_weights.middleCols(inputRows.begin, inputRows.size()), outputGradient,
+             result.middleRows(inputRows.begin, inputRows.size()));
 }
 
 } // namespace core

@@ -1,6 +1,8 @@
 // MLP forward/backward over a Workspace. Legend: n = samples in the batch, L = dense layers.
 #include "network.h"
 
+#include "isa/kernels.h"
+
 #include <cassert>
 #include <cmath>
 #include <random>
@@ -32,11 +34,7 @@ Network::Network(Architecture architecture, std::uint64_t seed) : m_architecture
 
 void softmaxColumns(Eigen::Ref<Matrix> values)
 {
-    for (Eigen::Index s = 0; s < values.cols(); ++s) {
-        auto column = values.col(s).array();
-        column = (column - column.maxCoeff()).exp(); // subtract the max for stability
-        column /= column.sum();
-    }
+    isa::kernels().softmaxColumns(values.data(), values.rows(), values.cols(), values.outerStride());
 }
 
 void Network::forward(const Batch &batch, Workspace &workspace) const

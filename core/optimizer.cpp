@@ -1,6 +1,7 @@
 // SGD with momentum and Adam over every layer's weights and biases.
 #include "optimizer.h"
 
+#include "isa/kernels.h"
 #include "network.h"
 
 #include <algorithm>
@@ -78,15 +79,11 @@ void sgdUpdate(Parameter &&parameter, const Gradient &gradient, Velocity &&veloc
 {
     // One pass per column (column-major blocks: each column's rows are contiguous); the
     // summary reads the column again while it is in L1.
+    const isa::Kernels &kernels = isa::kernels();
     const Eigen::Index rows = parameter.rows();
     for (Eigen::Index column = 0; column < parameter.cols(); ++column) {
         float *w = &parameter.coeffRef(0, column);
-        float *v = &velocity.coeffRef(0, column);
-        const float *g = &gradient.coeff(0, column);
-        for (Eigen::Index i = 0; i < rows; ++i) {
-            v[i] = momentum * v[i] + g[i];
-            w[i] -= learningRate * v[i];
-        }
+        kernels.sgd(w, &velocity.coeffRef(0, column), &gradient.coeff(0, column), rows, momentum, learningRate);
         if (summary)
             summary->add(w, rows);
     }
@@ -97,10 +94,12 @@ template <typename Parameter, typename Gradient, typename FirstMoment, typename 
 void adamUpdate(Parameter &&parameter, const Gradient &gradient, FirstMoment &&first, SecondMoment &&second,
                 const OptimizerSettings &s, float correction1, float correction2, float learningRate)
 {
-    first = s.beta1 * first + (1.0f - s.beta1) * gradient;
-    second.array() = s.beta2 * second.array() + (1.0f - s.beta2) * gradient.array().square();
-    parameter.array()
-        -= learningRate * (first.array() / correction1) / ((second.array() / correction2).sqrt() + s.epsilon);
+    const isa::Kernels &kernels = isa::kernels();
+    const Eigen::Index rows = parameter.rows();
+    for (Eigen::Index column = 0; column < parameter.cols(); ++column)
+        kernels.adam(&parameter.coeffRef(0, column), &first.coeffRef(0, column), &second.coeffRef(0, column),
+                     &gradient.coeff(0, column), rows, s.beta1, s.beta2, s.epsilon, correction1, correction2,
+                     learningRate);
 }
 } // namespace
 
