@@ -6,6 +6,7 @@
 #include "idxreader.h"
 
 #include "error.h"
+#include "platform.h"
 
 #include <zlib.h>
 
@@ -289,12 +290,12 @@ FileBytes readFile(const std::string &path)
     {
         void operator()(std::FILE *file) const { std::fclose(file); }
     };
-    const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+    const std::unique_ptr<std::FILE, Closer> file(platform::openFile(path, "rb"));
     if (!file)
         throw Error(path + ": cannot open: " + std::strerror(errno));
     FileBytes result;
     std::error_code error;
-    const std::uint64_t diskSize = std::filesystem::file_size(path, error);
+    const std::uint64_t diskSize = std::filesystem::file_size(platform::pathFromUtf8(path), error);
     if (!error && diskSize > kMaxFileBytes) {
         // Plain: too long whatever its header says; the header alone gives the best message.
         // Compressed: more than any valid IDX file compresses to.
@@ -372,12 +373,12 @@ std::string findIdxFile(const std::string &directory, const std::string &name)
 {
     namespace fs = std::filesystem;
     std::error_code error;
-    const fs::path raw = fs::path(directory) / name;
+    const fs::path raw = platform::pathFromUtf8(directory) / platform::pathFromUtf8(name);
     if (fs::is_regular_file(raw, error))
-        return raw.string();
-    const fs::path compressed = fs::path(directory) / (name + ".gz");
+        return platform::pathToUtf8(raw);
+    const fs::path compressed = platform::pathFromUtf8(directory) / platform::pathFromUtf8(name + ".gz");
     if (fs::is_regular_file(compressed, error))
-        return compressed.string();
+        return platform::pathToUtf8(compressed);
     return {};
 }
 

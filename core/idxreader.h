@@ -20,7 +20,8 @@ struct IdxImages
     std::vector<std::uint8_t> pixels; // count * rows * columns
 };
 
-// Throws core::Error on any problem. They read the file and call the parsers below.
+// Throws core::Error on any problem. They read the file and call the parsers below. Paths are
+// UTF-8 on every OS (Windows included).
 IdxImages readIdxImages(const std::string &path);
 std::vector<std::uint8_t> readIdxLabels(const std::string &path);
 

@@ -1,10 +1,11 @@
 // Model file reading and writing (format: docs/model-format.md). Little-endian is written byte by
 // byte, so the file is the same on every host. Loading checks the structure first (so a cut file
 // says "truncated", not just "bad checksum"), then the exact length, then the CRC-32, then the
-// values. Saving is an atomic replace: temp file, fsync, rename.
+// values. Saving is an atomic replace (platform::replaceFileAtomically).
 #include "modelfile.h"
 
 #include "error.h"
+#include "platform.h"
 
 #include <zlib.h>
 
@@ -14,9 +15,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <filesystem>
-#include <unistd.h>
 
 namespace core {
 
@@ -258,53 +256,14 @@ Network deserializeModel(const std::string &bytes, const std::string &sourceName
 
 void saveModelFile(const std::string &path, const Network &network, const ModelMetadata &metadata)
 {
-    const std::string bytes = serializeModel(network, metadata);
-    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-    const int descriptor = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (descriptor < 0)
-        throw Error(path + ": cannot save the model: cannot create " + temporary + ": " + errnoText());
-
-    auto fail = [&](const std::string &what) {
-        const std::string reason = errnoText();
-        ::close(descriptor);
-        ::unlink(temporary.c_str());
-        throw Error(path + ": cannot save the model: " + what + ": " + reason);
-    };
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t result = ::write(descriptor, bytes.data() + written, bytes.size() - written);
-        if (result < 0 && errno == EINTR)
-            continue;
-        if (result <= 0)
-            fail("writing " + temporary + " failed after " + std::to_string(written) + " of "
-                 + std::to_string(bytes.size()) + " bytes");
-        written += std::size_t(result);
-    }
-    if (::fsync(descriptor) != 0)
-        fail("fsync of " + temporary + " failed");
-    if (::close(descriptor) != 0) {
-        const std::string reason = errnoText();
-        ::unlink(temporary.c_str());
-        throw Error(path + ": cannot save the model: closing " + temporary + " failed: " + reason);
-    }
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        const std::string reason = errnoText();
-        ::unlink(temporary.c_str());
-        throw Error(path + ": cannot save the model: renaming " + temporary + " over it failed: " + reason);
-    }
-    // Make the rename itself durable; a failure here leaves a complete file either way.
-    const std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    const int directoryDescriptor
-        = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (directoryDescriptor >= 0) {
-        ::fsync(directoryDescriptor);
-        ::close(directoryDescriptor);
-    }
+    const std::string problem = platform::replaceFileAtomically(path, serializeModel(network, metadata));
+    if (!problem.empty())
+        throw Error(path + ": cannot save the model: " + problem);
 }
 
 Network loadModelFile(const std::string &path, ModelMetadata *metadata)
 {
-    std::FILE *file = std::fopen(path.c_str(), "rb");
+    std::FILE *file = platform::openFile(path, "rb");
     if (!file)
         throw Error(path + ": cannot open the model file: " + errnoText());
     std::string bytes;

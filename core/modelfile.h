@@ -20,7 +20,8 @@ std::string serializeModel(const Network &network, const ModelMetadata &metadata
 // `sourceName` (a path or "upload") is used in error messages. Throws core::Error.
 Network deserializeModel(const std::string &bytes, const std::string &sourceName, ModelMetadata *metadata = nullptr);
 
-// Atomic replace: writes "<path>.tmp-<pid>", flushes, fsyncs, renames over `path`.
+// `path` is UTF-8 on every OS. Saving is an atomic replace: writes "<path>.tmp-<pid>", flushes it
+// to the disk, renames it over `path` (replacing it on Windows too).
 // Throws core::Error naming the path on failure; the old file is then untouched.
 void saveModelFile(const std::string &path, const Network &network, const ModelMetadata &metadata = {});
 Network loadModelFile(const std::string &path, ModelMetadata *metadata = nullptr);

@@ -1,7 +1,9 @@
 #include "threadteam.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -17,6 +19,22 @@ namespace {
 // microseconds (more in a VM), longer than the serial parts between two phases of a training
 // step, so spin through those; an idle team (between runs, during batch delays) still sleeps.
 constexpr auto kSpinTime = std::chrono::microseconds(300);
+
+// Sleeps until `value` may no longer hold `old`. On Linux std::atomic::wait is a futex. GCC 12's
+// libstdc++ emulates it elsewhere (mingw-w64: a table of proxy condition variables) and loses
+// wake-ups there: `nnj-train --threads 2` hung in about half of its runs under Windows (wine).
+// So elsewhere the sleeper polls every millisecond instead: a sleeping member is an idle team
+// (the busy phases are covered by the spin above), where a millisecond's latency costs nothing.
+template <typename T>
+void sleepWhileEqual(const std::atomic<T> &value, T old)
+{
+#if defined(__linux__)
+    value.wait(old, std::memory_order_acquire);
+#else
+    if (value.load(std::memory_order_acquire) == old)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+#endif
+}
 
 // Calls `done()` until it returns true, spinning up to kSpinTime, then `sleep()` each time.
 template <typename Done, typename Sleep>
@@ -73,7 +91,7 @@ void ThreadTeam::dispatch()
                   [this] {
                       const int pending = m_pending.load(std::memory_order_acquire);
                       if (pending != 0)
-                          m_pending.wait(pending, std::memory_order_acquire);
+                          sleepWhileEqual(m_pending, pending);
                   });
 }
 
@@ -82,7 +100,7 @@ void ThreadTeam::workerLoop(int index)
     std::uint64_t seen = 0;
     for (;;) {
         spinThenSleep([&] { return m_generation.load(std::memory_order_acquire) != seen; },
-                      [&] { m_generation.wait(seen, std::memory_order_acquire); });
+                      [&] { sleepWhileEqual(m_generation, seen); });
         seen = m_generation.load(std::memory_order_acquire);
         if (m_quit.load())
             return;

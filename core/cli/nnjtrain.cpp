@@ -5,17 +5,17 @@
 #include "error.h"
 #include "idxreader.h"
 #include "modelfile.h"
+#include "platform.h"
 #include "trainer.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -57,11 +57,13 @@ long long parseInteger(const char *option, const char *text, long long minimum, 
     return value;
 }
 
-Options parseOptions(int argc, char **argv)
+// `arguments` are UTF-8 (on Windows too), so --data and --save may name any folder.
+Options parseOptions(const std::vector<std::string> &arguments)
 {
     Options options;
+    const int argc = int(arguments.size());
     for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
+        const std::string &arg = arguments[std::size_t(i)];
         if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             std::exit(0);
@@ -72,7 +74,7 @@ Options parseOptions(int argc, char **argv)
         }
         if (i + 1 >= argc)
             usageError("missing value after " + arg);
-        const char *value = argv[++i];
+        const char *value = arguments[std::size_t(++i)].c_str();
         if (arg == "--data")
             options.dataDirectory = value;
         else if (arg == "--epochs")
@@ -107,9 +109,7 @@ Options parseOptions(int argc, char **argv)
 
 double peakRssMegabytes()
 {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // ru_maxrss is in KiB on Linux
+    return core::platform::peakResidentBytes() / (1024.0 * 1024.0);
 }
 
 // Prints progress to stderr: a redrawn bar on a terminal, nothing per batch otherwise.
@@ -124,16 +124,16 @@ public:
             return;
         constexpr int width = 30;
         const int filled = r.batch * width / r.batchesPerEpoch;
-        std::fprintf(stderr, "\r epoch %d/%d [%.*s%*s] %4d/%d  loss %.4f  acc %5.1f%%", r.epoch, r.epochs, filled,
-                     "##############################", width - filled, "", r.batch, r.batchesPerEpoch, r.loss,
-                     100.0 * r.accuracy);
+        m_barWidth = std::fprintf(stderr, "\r epoch %d/%d [%.*s%*s] %4d/%d  loss %.4f  acc %5.1f%%", r.epoch, r.epochs,
+                                  filled, "##############################", width - filled, "", r.batch,
+                                  r.batchesPerEpoch, r.loss, 100.0 * r.accuracy);
         std::fflush(stderr);
     }
 
     void epochFinished(const core::EpochReport &r) override
     {
-        if (m_terminal)
-            std::fputs("\r\033[K", stderr);
+        if (m_terminal) // the bar blanked with spaces: consoles without VT escapes (Windows) too
+            std::fprintf(stderr, "\r%*s\r", m_barWidth, "");
         std::fprintf(stderr,
                      "epoch %d/%d  train loss %.4f  train acc %.2f%%  test loss %.4f  test acc %.2f%%  (%.2f s)\n",
                      r.epoch, r.epochs, r.trainLoss, 100.0 * r.trainAccuracy, r.testLoss, 100.0 * r.testAccuracy,
@@ -149,13 +149,14 @@ public:
 
 private:
     bool m_terminal;
+    int m_barWidth = 0; // characters of the last bar drawn
 };
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-    const Options options = parseOptions(argc, argv);
+    const Options options = parseOptions(core::platform::utf8Arguments(argc, argv));
 
     const auto activation = core::activationFromName(options.activation);
     if (!activation)
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
     settings.optimizer.kind = *optimizerKind;
     settings.detectTeachingMoments = false;
     core::Trainer trainer(network, data, settings);
-    ConsoleObserver observer(isatty(STDERR_FILENO));
+    ConsoleObserver observer(core::platform::isTerminal(stderr));
     const core::FinishReport finish = trainer.run(observer);
     if (finish.stopped)
         return 1;

@@ -1,5 +1,7 @@
 #include "connectionguard.h"
 
+#include "qthttpcompat.h"
+
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -271,10 +273,12 @@ private:
         if (bodyLimit > m_limits.maxBodyBytes)
             m_socket->setReadBufferSize(m_limits.maxHeaderBytes + bodyLimit + 16 * 1024);
         if (parsed.headers.value("expect").toLower() == "100-continue") {
-            // QHttpServer 6.4 ignores it and curl would wait a second.
-            const QByteArray interim = "HTTP/1.1 100 Continue\r\n\r\n";
-            m_interimBytes += interim.size();
-            m_socket->write(interim);
+            // Exactly one interim answer goes out, and onBytesWritten must not take it for the
+            // response: QHttpServer 6.5+ writes it itself (a second one would be read as the
+            // final answer and the body reset); 6.4 ignores it and curl would wait a second.
+            m_interimBytes += compat::kContinueResponse.size();
+            if (!compat::kServerAnswersExpectContinue)
+                m_socket->write(compat::kContinueResponse.data(), compat::kContinueResponse.size());
         }
     }
 
@@ -284,7 +288,7 @@ private:
         // before this signal arrives: an upgrade request still here got a plain HTTP answer.
         if (m_done)
             return;
-        if (m_interimBytes > 0) { // only our "100 Continue"
+        if (m_interimBytes > 0) { // the "100 Continue", ours or QHttpServer's
             const qint64 interim = std::min(bytes, m_interimBytes);
             m_interimBytes -= interim;
             if (bytes == interim)

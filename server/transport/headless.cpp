@@ -10,15 +10,38 @@
 #include <QSocketNotifier>
 #include <QTextStream>
 
+#ifdef Q_OS_WIN
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#else
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
 namespace server {
 
 namespace {
+#ifdef Q_OS_WIN
+// Ctrl+C, Ctrl+Break and closing the console window: the handler runs on a thread of its own,
+// so it only queues the quit.
+BOOL WINAPI onConsoleEvent(DWORD event)
+{
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && event != CTRL_CLOSE_EVENT)
+        return FALSE;
+    QMetaObject::invokeMethod(QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
+    return TRUE;
+}
+
+void installSignalHandlers(QCoreApplication &)
+{
+    SetConsoleCtrlHandler(onConsoleEvent, TRUE);
+}
+#else
 int g_signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -27,7 +50,9 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
-// Quits the event loop on SIGINT/SIGTERM so the session stops and joins its thread cleanly.
+// Quits the event loop on SIGINT/SIGTERM so the session stops and joins its thread cleanly. A
+// signal handler may only write to a descriptor; the notifier turns that into a quit on the
+// main thread.
 void installSignalHandlers(QCoreApplication &app)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
@@ -45,6 +70,7 @@ void installSignalHandlers(QCoreApplication &app)
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
 }
+#endif
 } // namespace
 
 Runtime::~Runtime()

@@ -3,6 +3,7 @@
 #include "analysisapi.h"
 #include "jsonwriter.h"
 #include "messages.h"
+#include "qthttpcompat.h"
 #include "requestbodies.h"
 #include "session.h"
 
@@ -240,9 +241,9 @@ void HttpApi::registerRoutes(QHttpServer &server)
     // CORS preflight for every path.
     server.route(u"/<arg>"_s, Method::Options, [](const QUrl &, const QHttpServerRequest &) {
         QHttpServerResponse response(StatusCode::NoContent);
-        response.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
-        response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
-        response.setHeader("Access-Control-Max-Age", "600");
+        compat::setHeader(response, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+        compat::setHeader(response, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+        compat::setHeader(response, "Access-Control-Max-Age", "600");
         return response;
     });
     // The web page (static files) for every other GET.
@@ -261,28 +262,27 @@ void HttpApi::registerRoutes(QHttpServer &server)
 
     // Whatever no route matches (e.g. "//health"): a JSON 404 like every other error, not
     // QHttpServer's empty one.
-    server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    compat::setMissingHandler(server, this, [this](const QHttpServerRequest &request, QHttpServerResponder &responder) {
         QHttpServerResponse response = errorResponse(
             StatusCode::NotFound, u"Not found: %1"_s.arg(request.url().path(QUrl::FullyDecoded).left(200)));
         addCommonHeaders(response, request);
         if (request.method() == Method::Head)
             writeHead(response, responder);
         else
-            response.write(std::move(responder));
+            compat::send(responder, response);
     });
 
     // HEAD for every path: GET's status and headers, no body.
-    server.route(u"/"_s, Method::Head, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    server.route(u"/"_s, Method::Head, [this](const QHttpServerRequest &request, compat::Responder responder) {
         answerHead(request, responder);
     });
     server.route(u"/<arg>"_s, Method::Head,
-                 [this](const QUrl &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                 [this](const QUrl &, const QHttpServerRequest &request, compat::Responder responder) {
                      answerHead(request, responder);
                  });
 
-    server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+    compat::addAfterRequestHook(server, this, [this](const QHttpServerRequest &request, QHttpServerResponse &response) {
         addCommonHeaders(response, request);
-        return std::move(response);
     });
 }
 
@@ -291,24 +291,24 @@ void HttpApi::addCommonHeaders(QHttpServerResponse &response, const QHttpServerR
     const QByteArray origin = request.value("origin");
     const QByteArray allowOrigin = m_policy.corsAllowOrigin(origin);
     if (!allowOrigin.isEmpty())
-        response.setHeader("Access-Control-Allow-Origin", allowOrigin);
+        compat::setHeader(response, "Access-Control-Allow-Origin", allowOrigin);
     if (allowOrigin != "*")
-        response.setHeader("Vary", "Origin");
-    if (!response.hasHeader("X-Content-Type-Options"))
-        response.setHeader("X-Content-Type-Options", "nosniff");
+        compat::setHeader(response, "Vary", "Origin");
+    if (!compat::hasHeader(response, "X-Content-Type-Options"))
+        compat::setHeader(response, "X-Content-Type-Options", "nosniff");
     // The page loads nothing from elsewhere and is never framed (the controls must not be
     // clickjacked); a token in a URL must not leak through Referer; answers are not cached
     // unless the file server said how.
-    if (!response.hasHeader("Content-Security-Policy"))
-        response.setHeader("Content-Security-Policy", StaticFiles::kNonHtmlPolicy);
-    response.setHeader("X-Frame-Options", "DENY");
-    response.setHeader("Referrer-Policy", "no-referrer");
-    if (!response.hasHeader("Cache-Control"))
-        response.setHeader("Cache-Control", "no-store");
+    if (!compat::hasHeader(response, "Content-Security-Policy"))
+        compat::setHeader(response, "Content-Security-Policy", StaticFiles::kNonHtmlPolicy);
+    compat::setHeader(response, "X-Frame-Options", "DENY");
+    compat::setHeader(response, "Referrer-Policy", "no-referrer");
+    if (!compat::hasHeader(response, "Cache-Control"))
+        compat::setHeader(response, "Cache-Control", "no-store");
     // ?token= on the page URL: keep it in a cookie so the page's requests and /ws carry it.
     const QByteArray token = request.query().queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
     if (request.method() == Method::Get && !token.isEmpty() && m_policy.tokenMatches(token))
-        response.setHeader("Set-Cookie", "nnj_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+        compat::setHeader(response, "Set-Cookie", "nnj_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
 }
 
 QHttpServerResponse HttpApi::setLearningRate(const QHttpServerRequest &request)
@@ -421,16 +421,17 @@ void HttpApi::answerHead(const QHttpServerRequest &request, QHttpServerResponder
 
 void HttpApi::writeHead(const QHttpServerResponse &response, QHttpServerResponder &responder)
 {
-    responder.writeStatusLine(response.statusCode());
-    responder.writeHeader("Content-Type", response.mimeType());
-    responder.writeHeader("Content-Length", QByteArray::number(response.data().size()));
-    for (const QByteArray name :
-         {"Cache-Control", "Content-Disposition", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
-          "X-Content-Type-Options", "Access-Control-Allow-Origin", "Vary", "Set-Cookie", "Allow"}) {
-        for (const QByteArray &value : response.headers(name))
-            responder.writeHeader(name, value);
-    }
-    responder.writeBody(QByteArray());
+    static const QByteArray names[] = {"Cache-Control",
+                                       "Content-Disposition",
+                                       "Content-Security-Policy",
+                                       "X-Frame-Options",
+                                       "Referrer-Policy",
+                                       "X-Content-Type-Options",
+                                       "Access-Control-Allow-Origin",
+                                       "Vary",
+                                       "Set-Cookie",
+                                       "Allow"};
+    compat::sendHead(responder, response, names);
 }
 
 QHttpServerResponse HttpApi::downloadModel()
@@ -439,8 +440,8 @@ QHttpServerResponse HttpApi::downloadModel()
     if (!m_session.hasTrainedWeights())
         return errorResponse(StatusCode::NotFound, u"No network available: train or upload a model first"_s);
     QHttpServerResponse response("application/octet-stream", m_session.modelFile());
-    response.setHeader("Content-Disposition", "attachment; filename=\"nnjourney.nnjmodel\"");
-    response.setHeader("Cache-Control", "no-store");
+    compat::setHeader(response, "Content-Disposition", "attachment; filename=\"nnjourney.nnjmodel\"");
+    compat::setHeader(response, "Cache-Control", "no-store");
     return response;
 }
 

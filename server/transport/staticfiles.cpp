@@ -1,5 +1,7 @@
 #include "staticfiles.h"
 
+#include "qthttpcompat.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -93,9 +95,9 @@ QHttpServerResponse StaticFiles::serve(const QString &urlPath) const
     const QByteArray content = file.readAll();
     QHttpServerResponse response(mimeType(path), content);
     const bool html = path.endsWith(u".html"_s);
-    response.setHeader("Cache-Control", html ? "no-cache" : "public, max-age=300");
+    compat::setHeader(response, "Cache-Control", html ? "no-cache" : "public, max-age=300");
     if (html)
-        response.setHeader("Content-Security-Policy", contentSecurityPolicy(content));
+        compat::setHeader(response, "Content-Security-Policy", contentSecurityPolicy(content));
     return response;
 }
 

@@ -4,14 +4,17 @@
 #include "command.h"
 #include "jsonwriter.h"
 #include "messages.h"
+#include "qthttpcompat.h"
 #include "session.h"
 
 #include <QAbstractHttpServer>
+#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QWebSocket>
 
 #include <deque>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -86,6 +89,20 @@ WebSocketHub::~WebSocketHub()
 
 void WebSocketHub::attach(QAbstractHttpServer &server)
 {
+    // Where Qt lets us (6.8+), a wrong path, Host or Origin is refused at the handshake with a
+    // plain HTTP status, and only this verifier makes an upgrade happen at all. accept() checks
+    // again in every version: before 6.8 it is the only check.
+    compat::addWebSocketUpgradeVerifier(
+        server, this, [this](const QHttpServerRequest &request) -> std::optional<compat::UpgradeRefusal> {
+            const RequestInfo info = RequestInfo::fromHttp(request);
+            if (request.url().path() != u"/ws"_s)
+                return compat::UpgradeRefusal{404, "Unknown WebSocket path"};
+            if (!m_policy.hostAllowed(info.host))
+                return compat::UpgradeRefusal{403, "Host not allowed"};
+            if (!m_policy.originAllowed(info.origin))
+                return compat::UpgradeRefusal{403, "Origin not allowed"};
+            return std::nullopt;
+        });
     connect(&server, &QAbstractHttpServer::newWebSocketConnection, this, [this, &server] {
         while (server.hasPendingWebSocketConnections())
             accept(server.nextPendingWebSocketConnection().release());
