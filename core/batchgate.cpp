@@ -55,7 +55,7 @@ bool BatchGate::wait()
     return true;
 }
 
-bool BatchGate::sleepFor(std::chrono::milliseconds delay)
+bool BatchGate::sleepFor(std::chrono::microseconds delay)
 {
     if (delay.count() <= 0)
         return !m_stopped;

@@ -1,4 +1,4 @@
-// The gate the training loop passes before every batch, and the clock of its batch delay.
+// The gate the training loop passes before every batch, and the clock of its batch delay and pace.
 // Mechanism only: the gate holds no notion of *why* it is closed. Whoever owns the run (the
 // server's Session, or a test) decides — its state machine opens the gate (running), closes it
 // (paused, a teaching pause), lets a counted number of batches through (single steps), or
@@ -26,10 +26,10 @@ public:
 
     // Training thread: waits until a batch may run. False when stopped.
     bool wait();
-    // Training thread: sleeps up to `delay` (the batch delay). Returns early, true, when
-    // shorten() is called with a shorter delay; false when stopped.
-    bool sleepFor(std::chrono::milliseconds delay);
-    void shorten(); // wakes a sleepFor() so that it re-reads a lowered delay
+    // Training thread: sleeps up to `delay` (the batch delay, the pace). Returns early, true,
+    // when shorten() is called; false when stopped.
+    bool sleepFor(std::chrono::microseconds delay);
+    void shorten(); // wakes a sleepFor() so that it re-reads a lowered delay or a faster pace
 
 private:
     mutable std::mutex m_mutex;

@@ -199,6 +199,7 @@ Trainer::Trainer(Network &network, const MnistData &data, TrainerSettings settin
     m_settings.batchSize = std::max(1, m_settings.batchSize);
     m_settings.epochs = std::max(1, m_settings.epochs);
     m_impl = std::make_unique<Impl>(network, m_settings, data.train.count());
+    setPace(settings.batchesPerSecond);
 }
 
 Trainer::~Trainer() = default;
@@ -213,6 +214,37 @@ void Trainer::setBatchDelay(int milliseconds)
     const int previous = m_batchDelayMs.exchange(std::max(0, milliseconds));
     if (milliseconds < previous)
         m_gate.shorten(); // a sleeping batch delay ends now rather than at the old length
+}
+
+void Trainer::setPace(double batchesPerSecond)
+{
+    const long long interval
+        = std::isfinite(batchesPerSecond) && batchesPerSecond > 0 ? std::llround(1e6 / batchesPerSecond) : 0;
+    const long long previous = m_batchIntervalUs.exchange(interval);
+    if (interval < previous)
+        m_gate.shorten();
+}
+
+double Trainer::pace() const
+{
+    const long long interval = m_batchIntervalUs.load();
+    return interval > 0 ? 1e6 / double(interval) : 0.0;
+}
+
+bool Trainer::waitAfterBatch(std::chrono::steady_clock::time_point batchStart)
+{
+    using namespace std::chrono;
+    const auto batchEnd = steady_clock::now();
+    for (;;) {
+        const auto delayEnd = batchEnd + milliseconds(m_batchDelayMs.load());
+        const auto paceEnd = batchStart + microseconds(m_batchIntervalUs.load());
+        const auto now = steady_clock::now();
+        const auto until = std::max(delayEnd, paceEnd);
+        if (now >= until)
+            return !m_gate.stopped();
+        if (!m_gate.sleepFor(ceil<microseconds>(until - now)))
+            return false;
+    }
 }
 
 namespace {
@@ -309,7 +341,7 @@ FinishReport Trainer::run(TrainingObserver &observer)
                 if (kind)
                     observer.teachingMoment(makeMoment(*kind, report, m_network.architecture()), report);
             }
-            if (!m_gate.sleepFor(std::chrono::milliseconds(m_batchDelayMs.load()))) {
+            if (!waitAfterBatch(batchStart)) {
                 finish.stopped = true;
                 break;
             }

@@ -22,7 +22,10 @@ struct TrainerSettings
     int epochs = 3;
     int batchSize = 64;
     float learningRate = 0.01f;
-    int batchDelayMs = 0;
+    int batchDelayMs = 0; // a pause after each batch
+    // The pace: at most this many batches start per second, each batch starting no sooner than
+    // 1 / pace after the previous one started (so the compute time counts). 0 = no limit.
+    double batchesPerSecond = 0;
     std::uint64_t seed = 42;
     OptimizerSettings optimizer;
     int threads = 1; // data-parallel workers for a batch (1 or 2 sensible here)
@@ -53,6 +56,9 @@ public:
     bool stopRequested() const { return m_gate.stopped(); }
     float learningRate() const { return m_learningRate.load(); }
     int batchDelay() const { return m_batchDelayMs.load(); }
+    // Thread-safe, takes effect for the batch being waited for: a faster pace ends a wait early.
+    void setPace(double batchesPerSecond); // 0, negative or non-finite = no limit
+    double pace() const;
 
 private:
     class Impl;
@@ -65,6 +71,10 @@ private:
     BatchGate &m_gate;
     std::atomic<float> m_learningRate;
     std::atomic<int> m_batchDelayMs;
+    std::atomic<long long> m_batchIntervalUs{0}; // 1 / pace, 0 = no limit
+
+    // After a batch: the batch delay and the pace, re-read whenever shortened. False when stopped.
+    bool waitAfterBatch(std::chrono::steady_clock::time_point batchStart);
 };
 
 } // namespace core

@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 namespace server {
 
 namespace {
-const std::array<std::pair<CommandKind, QStringView>, 13> kNames{{
+const std::array<std::pair<CommandKind, QStringView>, 14> kNames{{
     {CommandKind::Start, u"start"},
     {CommandKind::Stop, u"stop"},
     {CommandKind::Pause, u"pause"},
@@ -18,6 +18,7 @@ const std::array<std::pair<CommandKind, QStringView>, 13> kNames{{
     {CommandKind::SetLearningRate, u"set_learning_rate"},
     {CommandKind::SetBatchDelay, u"set_batch_delay"},
     {CommandKind::SetSpeed, u"set_speed"},
+    {CommandKind::SetPace, u"set_pace"},
     {CommandKind::SetTeachingMode, u"set_teaching_mode"},
     {CommandKind::SetArchitecture, u"set_architecture"},
     {CommandKind::SetBatchSize, u"set_batch_size"},
@@ -51,6 +52,13 @@ Command Command::speedMode(SpeedMode mode)
 {
     Command command = of(CommandKind::SetSpeed);
     command.speed = mode;
+    return command;
+}
+
+Command Command::pace(double batchesPerSecond)
+{
+    Command command = of(CommandKind::SetPace);
+    command.number = batchesPerSecond;
     return command;
 }
 

@@ -23,6 +23,7 @@ enum class CommandKind {
     SetLearningRate,
     SetBatchDelay,
     SetSpeed,
+    SetPace,
     SetTeachingMode,
     SetArchitecture,
     SetBatchSize,
@@ -40,7 +41,7 @@ std::optional<CommandKind> commandFromName(const QString &name);
 struct Command
 {
     CommandKind kind = CommandKind::Stop;
-    double number = 0; // learning rate, batch delay (ms), batch size, epochs
+    double number = 0; // learning rate, batch delay (ms), pace (batches/s), batch size, epochs
     bool enabled = false; // teaching mode
     SpeedMode speed = SpeedMode::Normal;
     core::Architecture architecture; // SetArchitecture
@@ -51,6 +52,7 @@ struct Command
     static Command learningRate(double value);
     static Command batchDelay(int milliseconds);
     static Command speedMode(SpeedMode mode);
+    static Command pace(double batchesPerSecond);
     static Command teachingMode(bool enabled);
     static Command setArchitecture(core::Architecture architecture);
     static Command batchSize(int size);

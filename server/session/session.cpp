@@ -32,6 +32,11 @@ Session::Session(SessionOptions options, QObject *parent) : QObject(parent), m_o
     qRegisterMetaType<server::RunState>();
     qRegisterMetaType<core::EpochReport>();
     qRegisterMetaType<core::FinishReport>();
+    qRegisterMetaType<core::Caption>();
+    m_settings.speed = m_options.speed == SpeedMode::Custom ? SpeedMode::Normal : m_options.speed;
+    m_settings.pace = speedModePace(m_settings.speed);
+    m_updateIntervalMs = speedModeUpdateInterval(m_settings.speed);
+    m_narrating = m_settings.speed == SpeedMode::Narrated;
     m_snapshot = std::make_shared<const core::Network>(m_settings.architecture, m_settings.seed);
     loadAutosave();
 
@@ -163,6 +168,7 @@ void Session::setState(RunState state)
 
 void Session::resetRun()
 {
+    m_narrator.reset(); // no worker runs now
     std::lock_guard lock(m_mutex);
     m_stats = SessionStats{};
     m_stats.epochs = m_settings.epochs;
@@ -238,6 +244,7 @@ CommandResult Session::execute(const Command &command)
     case CommandKind::SetLearningRate: return setLearningRate(command.number);
     case CommandKind::SetBatchDelay: return setBatchDelay(command.number);
     case CommandKind::SetSpeed: return setSpeed(command.speed);
+    case CommandKind::SetPace: return setPace(command.number);
     case CommandKind::SetTeachingMode: return setTeachingMode(command.enabled);
     case CommandKind::SetArchitecture: return setArchitecture(command.architecture);
     case CommandKind::SetBatchSize: return setBatchSize(command.number);
@@ -277,8 +284,12 @@ CommandResult Session::start(StartMode mode)
     }
     m_stopRequested = false;
     m_gate = std::make_shared<core::BatchGate>();
-    m_holdAfterLoad = mode == StartMode::Paused;
-    if (m_holdAfterLoad)
+    // In Step speed a start runs one batch and holds, as a step would.
+    const bool oneBatch = mode == StartMode::Run && m_settings.speed == SpeedMode::Step;
+    m_holdAfterLoad = mode == StartMode::Paused || oneBatch;
+    if (oneBatch)
+        m_gate->allow(1);
+    else if (m_holdAfterLoad)
         m_gate->close();
     endMoment();
     resetRun();
@@ -311,6 +322,7 @@ void Session::launchWorker()
     m_trainerSettings.batchSize = m_settings.batchSize;
     m_trainerSettings.learningRate = m_settings.learningRate;
     m_trainerSettings.batchDelayMs = m_settings.batchDelayMs;
+    m_trainerSettings.batchesPerSecond = m_settings.pace;
     m_trainerSettings.seed = m_settings.seed;
     m_trainerSettings.optimizer.kind = m_settings.optimizer;
     m_trainerSettings.detectTeachingMoments = true; // filtered live by m_teachingEnabled
@@ -351,6 +363,7 @@ void Session::workerBody(std::shared_ptr<const core::MnistData> data, std::share
             m_trainer = &trainer;
             trainer.setLearningRate(m_settings.learningRate);
             trainer.setBatchDelay(m_settings.batchDelayMs);
+            trainer.setPace(m_settings.pace);
         }
         postToSession([this] { onDataReady(); });
         report = trainer.run(*m_relay);
@@ -531,11 +544,43 @@ CommandResult Session::setSpeed(SpeedMode mode)
     {
         std::lock_guard lock(m_mutex);
         m_settings.speed = mode;
-        m_settings.batchDelayMs = speedModeBatchDelay(mode);
-        if (m_trainer)
-            m_trainer->setBatchDelay(m_settings.batchDelayMs);
+        m_settings.batchDelayMs = 0;
+        m_settings.pace = speedModePace(mode);
+        if (m_trainer) {
+            m_trainer->setBatchDelay(0);
+            m_trainer->setPace(m_settings.pace);
+        }
     }
     m_updateIntervalMs = speedModeUpdateInterval(mode);
+    m_narrating = mode == SpeedMode::Narrated;
+    // Step is one batch per press: a running run holds at once.
+    if (mode == SpeedMode::Step && m_state == RunState::Running) {
+        m_gate->close();
+        setState(RunState::Paused);
+        emit trainingPaused();
+    }
+    emit settingsChanged();
+    return CommandResult::done(u"updated"_s);
+}
+
+CommandResult Session::setPace(double batchesPerSecond)
+{
+    if (!std::isfinite(batchesPerSecond)
+        || (batchesPerSecond != kPaceUnlimited && (batchesPerSecond < kMinimumPace || batchesPerSecond > kMaximumPace)))
+        return CommandResult::refused(
+            ErrorKind::InvalidArgument,
+            u"batches_per_second must be 0 (no limit) or from %1 to %2"_s.arg(kMinimumPace).arg(kMaximumPace));
+    {
+        std::lock_guard lock(m_mutex);
+        m_settings.speed = SpeedMode::Custom;
+        m_narrating = false;
+        m_settings.pace = batchesPerSecond;
+        if (m_trainer)
+            m_trainer->setPace(batchesPerSecond);
+    }
+    // An unlimited or very fast custom pace updates the clients as Fast does.
+    m_updateIntervalMs = speedModeUpdateInterval(
+        batchesPerSecond == kPaceUnlimited || batchesPerSecond > 500 ? SpeedMode::Fast : SpeedMode::Custom);
     emit settingsChanged();
     return CommandResult::done(u"updated"_s);
 }
@@ -795,6 +840,10 @@ void Session::relayBatch(const core::BatchReport &report)
 {
     using namespace std::chrono;
     const auto now = steady_clock::now();
+    if (m_narrating) {
+        if (auto caption = m_narrator.batchFinished(report, duration<double>(now.time_since_epoch()).count()))
+            postToSession([this, caption = *caption] { emit narration(caption); });
+    }
     const bool sendUpdate = report.globalBatch == 1 || report.batch == report.batchesPerEpoch
                             || now - m_lastEmit >= milliseconds(m_updateIntervalMs.load());
     const bool takeSnapshot = now - m_lastSnapshot >= milliseconds(m_options.weightsSnapshotMs);
@@ -869,6 +918,16 @@ void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core
 
 void Session::relayEpoch(const core::EpochReport &report)
 {
+    if (m_narrating) {
+        const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        long long globalBatch = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            globalBatch = m_stats.globalBatch;
+        }
+        if (auto caption = m_narrator.epochFinished(report, globalBatch, now))
+            postToSession([this, caption = *caption] { emit narration(caption); });
+    }
     auto snapshot = std::make_shared<const core::Network>(*m_trainingNetwork);
     m_lastSnapshot = std::chrono::steady_clock::now();
     quint64 version = 0;

@@ -57,6 +57,9 @@ struct SessionOptions
     std::function<std::unique_ptr<DataFetcher>()> fetcher;
     double teachingPauseScale = 1.0; // tests shorten the original's 3 s / 3 s / 2 s pauses
     int weightsSnapshotMs = 1000; // how often the live weights snapshot is refreshed
+    // The speed a new session starts at (Custom is taken as Normal). Normal paces a run for
+    // watching; tests and batch jobs that only want the result start at Fast.
+    SpeedMode speed = SpeedMode::Normal;
 };
 
 class Session : public QObject
@@ -132,6 +135,8 @@ signals:
     void epochFinished(const core::EpochReport &report);
     void trainingFinished(const core::FinishReport &report); // also after stop (report.stopped)
     void trainingFailed(const QString &message); // followed by trainingFinished
+    // Narrated speed only: a caption about the run, at most one per core::Narrator's gap.
+    void narration(const core::Caption &caption);
     void settingsChanged();
     void weightsChanged(quint64 version);
     void dataStatusChanged();
@@ -162,7 +167,8 @@ private:
     CommandResult step();
     CommandResult setLearningRate(double learningRate); // finite, 0 < lr <= 10
     CommandResult setBatchDelay(double milliseconds); // whole, 0..10000
-    CommandResult setSpeed(SpeedMode mode); // sets batch delay and update rate
+    CommandResult setSpeed(SpeedMode mode); // sets the pace and the update rate, clears the batch delay
+    CommandResult setPace(double batchesPerSecond); // kMinimumPace..kMaximumPace or 0 (unlimited): Custom
     CommandResult setTeachingMode(bool enabled);
     CommandResult setArchitecture(const core::Architecture &architecture); // idle only; new network
     CommandResult setBatchSize(double batchSize); // idle only, whole, 1..4096
@@ -206,6 +212,10 @@ private:
     // Run state owned by the main thread; the worker only touches it through m_mutex.
     std::shared_ptr<const core::MnistData> m_data;
     std::unique_ptr<core::Network> m_trainingNetwork;
+    // The trainer thread's narrator (reset by resetRun before a worker starts); it is fed only
+    // while m_narrating (the speed is Narrated), so the captions describe what viewers watch.
+    core::Narrator m_narrator;
+    std::atomic<bool> m_narrating{false};
     std::unique_ptr<TrainingRelay> m_relay;
     std::thread m_worker;
     std::shared_ptr<core::BatchGate> m_gate; // the run's gate; new for every run

@@ -26,10 +26,12 @@ QString speedModeName(SpeedMode mode)
     case SpeedMode::Narrated: return u"narrated"_s;
     case SpeedMode::Normal: return u"normal"_s;
     case SpeedMode::Fast: return u"fast"_s;
+    case SpeedMode::Custom: return u"custom"_s;
     }
     return u"normal"_s;
 }
 
+// Custom is not a button: it is reached by setting a pace directly.
 std::optional<SpeedMode> speedModeFromName(const QString &name)
 {
     for (SpeedMode mode : {SpeedMode::Step, SpeedMode::Narrated, SpeedMode::Normal, SpeedMode::Fast}) {
@@ -39,9 +41,16 @@ std::optional<SpeedMode> speedModeFromName(const QString &name)
     return std::nullopt;
 }
 
-int speedModeBatchDelay(SpeedMode mode)
+double speedModePace(SpeedMode mode)
 {
-    return mode == SpeedMode::Step ? 1000 : mode == SpeedMode::Narrated ? 200 : 0;
+    switch (mode) {
+    case SpeedMode::Step: return 1;
+    case SpeedMode::Narrated: return 5;
+    case SpeedMode::Normal: return 50;
+    case SpeedMode::Fast:
+    case SpeedMode::Custom: return kPaceUnlimited;
+    }
+    return kPaceUnlimited;
 }
 
 int speedModeUpdateInterval(SpeedMode mode)

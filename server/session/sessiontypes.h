@@ -3,6 +3,7 @@
 #pragma once
 
 #include "architecture.h"
+#include "narrator.h"
 #include "optimizer.h"
 #include "trainingevents.h"
 
@@ -27,13 +28,25 @@ namespace server {
 enum class RunState { Idle, LoadingData, Running, Paused, TeachingPause, Stopping };
 QString runStateName(RunState state); // "idle", "loading_data", "running", "paused", ...
 
-// The original UI's speed buttons. Mapped onto the batch delay and the live update rate:
-// Step 1000 ms between batches, Narrated 200 ms, Normal 0 ms (~30 updates/s), Fast 0 ms (~5/s).
-enum class SpeedMode { Step, Narrated, Normal, Fast };
+// The speed buttons, as paces (batches started per second, kPaceUnlimited = as fast as the CPU
+// goes) and live update rates:
+//   Step      one batch per press: choosing it pauses the run, a start runs one batch and holds;
+//             Continue then goes on at 1 batch/s.
+//   Narrated  5 batches/s, slow enough to read the captions.
+//   Normal    50 batches/s: the default run (3 epochs, 2,814 batches of 64) lasts about a minute.
+//   Fast      no limit (the default run in a second or two); 5 live updates/s instead of ~30.
+//   Custom    a pace set directly (the continuous speed control): any value from kMinimumPace
+//             to kMaximumPace, or unlimited.
+// The batch delay (/set-batch-delay) keeps the original's meaning, a pause after every batch; it
+// adds to the pace (a batch starts when both have passed). Choosing a speed resets it to 0.
+enum class SpeedMode { Step, Narrated, Normal, Fast, Custom };
+constexpr double kPaceUnlimited = 0;
+constexpr double kMinimumPace = 0.1;
+constexpr double kMaximumPace = 10000;
 
 QString speedModeName(SpeedMode mode); // "step", "narrated", "normal", "fast"
 std::optional<SpeedMode> speedModeFromName(const QString &name);
-int speedModeBatchDelay(SpeedMode mode); // milliseconds
+double speedModePace(SpeedMode mode); // batches per second; Custom: kPaceUnlimited
 int speedModeUpdateInterval(SpeedMode mode); // milliseconds between live updates
 
 struct SessionSettings
@@ -41,6 +54,7 @@ struct SessionSettings
     core::Architecture architecture; // default 784-128-64-10, relu
     float learningRate = 0.01f;
     int batchDelayMs = 0;
+    double pace = 50; // batches per second, kPaceUnlimited = no limit (Normal)
     int batchSize = 64;
     int epochs = 3;
     bool teachingMode = true;
@@ -111,3 +125,4 @@ Q_DECLARE_METATYPE(server::PauseMoment)
 Q_DECLARE_METATYPE(server::RunState)
 Q_DECLARE_METATYPE(core::EpochReport)
 Q_DECLARE_METATYPE(core::FinishReport)
+Q_DECLARE_METATYPE(core::Caption)

@@ -203,14 +203,16 @@ void HttpApi::registerRoutes(QHttpServer &server)
     post(u"/set-architecture"_s, Access::Control, [this](const QHttpServerRequest &r) { return setArchitecture(r); });
     post(u"/set-teaching-mode"_s, Access::Control, [this](const QHttpServerRequest &r) { return setTeachingMode(r); });
     post(u"/set-speed"_s, Access::Control, [this](const QHttpServerRequest &r) { return setSpeed(r); });
+    post(u"/set-pace"_s, Access::Control, [this](const QHttpServerRequest &r) { return setPace(r); });
     post(u"/predict"_s, Access::Predict, [this](const QHttpServerRequest &r) { return predict(r); });
     post(
         u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
 
-    // The WebSocket endpoint: an upgrade must get NO response here: QHttpServer 6.4 hands the
-    // connection to its WebSocket server only when a route handled it without writing. A plain
-    // GET gets 426.
-    server.route(u"/ws"_s, Method::Get, [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    // The WebSocket endpoint: before Qt 6.8 an upgrade must get NO response here: QHttpServer
+    // hands the connection to its WebSocket server only when a route handled it without writing
+    // (from 6.8 upgrades never reach a route: the hub's upgrade verifier takes them). A plain GET
+    // gets 426.
+    server.route(u"/ws"_s, Method::Get, [](const QHttpServerRequest &request, compat::Responder responder) {
         if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;
         responder.write(
@@ -223,12 +225,12 @@ void HttpApi::registerRoutes(QHttpServer &server)
     const QStringList postPaths{u"/start-training"_s,  u"/stop-training"_s,    u"/pause-training"_s,
                                 u"/resume-training"_s, u"/step-training"_s,    u"/set-learning-rate"_s,
                                 u"/set-batch-delay"_s, u"/set-architecture"_s, u"/set-teaching-mode"_s,
-                                u"/set-speed"_s,       u"/predict"_s};
+                                u"/set-speed"_s,       u"/set-pace"_s,         u"/predict"_s};
     const auto wrongMethod = [&](const QString &path, const QString &allowed) {
         server.route(path, Method::Get | Method::Post | Method::Put | Method::Delete | Method::Patch,
                      [allowed](const QHttpServerRequest &) -> QHttpServerResponse {
                          auto response = errorResponse(StatusCode::MethodNotAllowed, u"Use %1"_s.arg(allowed));
-                         response.setHeader("Allow", allowed.toLatin1());
+                         compat::setHeader(response, "Allow", allowed.toLatin1());
                          return response;
                      });
     };
@@ -370,7 +372,25 @@ QHttpServerResponse HttpApi::setSpeed(const QHttpServerRequest &request)
         return errorResponse(StatusCode::BadRequest,
                              u"mode must be step, narrated, normal or fast, got '%1'"_s.arg(text->left(50)));
     const CommandResult result = m_session.execute(Command::speedMode(*mode));
-    return answer(result, {{u"speed"_s, speedModeName(*mode)}, {u"batch_delay"_s, m_session.settings().batchDelayMs}});
+    const SessionSettings settings = m_session.settings();
+    return answer(
+        result,
+        {{u"speed"_s, speedModeName(*mode)}, {u"pace"_s, settings.pace}, {u"batch_delay"_s, settings.batchDelayMs}});
+}
+
+QHttpServerResponse HttpApi::setPace(const QHttpServerRequest &request)
+{
+    QString problem;
+    const auto text = singleParameter(request, u"batches_per_second"_s, &problem);
+    if (!text)
+        return errorResponse(StatusCode::BadRequest, problem);
+    bool ok = false;
+    const double value = text->toDouble(&ok); // accepts "nan"/"inf": checked by the session
+    if (!ok)
+        return errorResponse(StatusCode::BadRequest,
+                             u"batches_per_second must be a number, got '%1'"_s.arg(text->left(50)));
+    return answer(withInput(m_session.execute(Command::pace(value)), *text),
+                  {{u"speed"_s, speedModeName(SpeedMode::Custom)}, {u"pace"_s, value}});
 }
 
 QHttpServerResponse HttpApi::getWeights()

@@ -60,6 +60,7 @@ private:
     QHttpServerResponse setArchitecture(const QHttpServerRequest &request);
     QHttpServerResponse setTeachingMode(const QHttpServerRequest &request);
     QHttpServerResponse setSpeed(const QHttpServerRequest &request);
+    QHttpServerResponse setPace(const QHttpServerRequest &request);
     QHttpServerResponse getWeights();
     QHttpServerResponse predict(const QHttpServerRequest &request);
     QHttpServerResponse uploadModel(const QHttpServerRequest &request);

@@ -88,6 +88,7 @@ QJsonObject settings(const SessionSettings &settings)
             {u"epochs"_s, settings.epochs},
             {u"teaching_mode"_s, settings.teachingMode},
             {u"speed"_s, speedModeName(settings.speed)},
+            {u"pace"_s, settings.pace},
             {u"optimizer"_s, QString::fromStdString(core::optimizerName(settings.optimizer))}};
 }
 
@@ -402,6 +403,98 @@ QByteArray prediction(const core::Prediction &prediction, bool trained)
     out += trained ? "true" : "false";
     out += '}';
     return out;
+}
+
+namespace {
+
+QString captionPercent(float fraction)
+{
+    return QString::number(100.0 * fraction, 'f', 1) + u'%';
+}
+
+QString captionLoss(float value)
+{
+    return QString::number(value, 'f', 2);
+}
+
+// A learning rate as typed: 0.01, 0.5, 0.0003 (no exponent, no trailing zeros).
+QString captionRate(float value)
+{
+    QString text = QString::number(value, 'f', 6);
+    while (text.endsWith(u'0'))
+        text.chop(1);
+    if (text.endsWith(u'.'))
+        text.chop(1);
+    return text;
+}
+
+} // namespace
+
+QString captionKindName(core::CaptionKind kind)
+{
+    switch (kind) {
+    case core::CaptionKind::EpochResult: return u"epoch_result"_s;
+    case core::CaptionKind::LearningRateChanged: return u"learning_rate_changed"_s;
+    case core::CaptionKind::LossRising: return u"loss_rising"_s;
+    case core::CaptionKind::LossHalved: return u"loss_halved"_s;
+    case core::CaptionKind::FocusMistake: return u"focus_mistake"_s;
+    }
+    return u"loss_halved"_s;
+}
+
+QString captionText(const core::Caption &c)
+{
+    switch (c.kind) {
+    case core::CaptionKind::EpochResult:
+        return u"Epoch %1 is done: the network reads %2 of the test images correctly — images it never "
+               "trained on. On its training images during the epoch it got %3."_s.arg(c.epoch)
+                   .arg(captionPercent(c.value), captionPercent(c.previous));
+    case core::CaptionKind::LearningRateChanged: {
+        QString text = u"The learning rate changed from %1 to %2"_s.arg(captionRate(c.previous), captionRate(c.value));
+        if (c.previous > 0 && c.value > 0) {
+            const double ratio = c.value / c.previous;
+            if (ratio >= 1.05)
+                text += u": every step is now %1 times bigger."_s.arg(QString::number(ratio, 'g', 3));
+            else if (ratio <= 0.95)
+                text += u": every step is now %1 times smaller."_s.arg(QString::number(1.0 / ratio, 'g', 3));
+            else
+                text += u'.';
+        } else {
+            text += u'.';
+        }
+        return text;
+    }
+    case core::CaptionKind::LossRising:
+        return u"The loss is going up: %1 now (average of the last 20 batches), up from %2 at batch %3. "
+               "If it keeps rising, the steps may be too big — try a smaller learning rate."_s.arg(captionLoss(c.value))
+                   .arg(captionLoss(c.previous))
+                   .arg(c.sinceBatch);
+    case core::CaptionKind::LossHalved:
+        return u"The loss has halved since batch %1: from %2 to %3 (average of the last 20 batches). "
+               "The network gives the right digits higher probabilities."_s.arg(c.sinceBatch)
+                   .arg(captionLoss(c.previous), captionLoss(c.value));
+    case core::CaptionKind::FocusMistake:
+        return u"The network read this %1 as a %2 (%3 sure). It gave the right digit, %1, only %4."_s.arg(c.label)
+            .arg(c.guess)
+            .arg(captionPercent(c.confidence), captionPercent(c.labelProbability));
+    }
+    return {};
+}
+
+QByteArray narration(const core::Caption &caption)
+{
+    return json::compact({{u"type"_s, u"narration"_s},
+                          {u"kind"_s, captionKindName(caption.kind)},
+                          {u"text"_s, captionText(caption)},
+                          {u"batch"_s, caption.globalBatch},
+                          {u"epoch"_s, caption.epoch},
+                          {u"value"_s, json::floatValue(caption.value)},
+                          {u"previous"_s, json::floatValue(caption.previous)},
+                          {u"since_batch"_s, caption.sinceBatch},
+                          {u"label"_s, caption.label},
+                          {u"guess"_s, caption.guess},
+                          {u"confidence"_s, json::floatValue(caption.confidence)},
+                          {u"label_probability"_s, json::floatValue(caption.labelProbability)}});
 }
 
 } // namespace server::messages

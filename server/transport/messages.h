@@ -40,6 +40,11 @@ QByteArray pauseResumed(const QString &reason);
 QByteArray commandResult(const QString &command, const CommandResult &result);
 QByteArray runState(const Session &session); // {"type":"run_state","state":"running",...}
 QByteArray epochEnd(const core::EpochReport &report);
+// Narrated speed: {"type":"narration","kind":"loss_halved","text":"…","batch":N,…} with the
+// caption's numbers (core::Caption) and its English words, the one place the server words them.
+QString captionKindName(core::CaptionKind kind); // "loss_halved", "epoch_result", ...
+QString captionText(const core::Caption &caption);
+QByteArray narration(const core::Caption &caption);
 QByteArray trainingStarted(const Session &session);
 QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weightsList);
 QByteArray settingsChanged(const Session &session);

@@ -58,6 +58,8 @@ WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits lim
     connect(&session, &Session::trainingResumed, this, [this] { broadcast(messages::ofType("training_resumed")); });
     connect(&session, &Session::epochFinished, this,
             [this](const core::EpochReport &report) { broadcast(messages::epochEnd(report)); });
+    connect(&session, &Session::narration, this,
+            [this](const core::Caption &caption) { broadcast(messages::narration(caption)); });
     connect(&session, &Session::trainingFailed, this,
             [this](const QString &message) { broadcast(messages::error(message)); });
     connect(&session, &Session::trainingFinished, this, [this](const core::FinishReport &report) {

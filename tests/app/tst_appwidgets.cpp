@@ -205,7 +205,7 @@ void TestAppWidgets::controlsReachTheSession()
     QCOMPARE(session.settings().learningRate, 0.125f);
     emit window.controlBar()->speedChosen(server::SpeedMode::Narrated);
     QCOMPARE(session.settings().speed, server::SpeedMode::Narrated);
-    QCOMPARE(session.settings().batchDelayMs, server::speedModeBatchDelay(server::SpeedMode::Narrated));
+    QCOMPARE(session.settings().pace, server::speedModePace(server::SpeedMode::Narrated));
     QVERIFY(settings.count() >= 2);
 
     // ... and the session's changes reach the controls (as when a browser drives).

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -321,6 +322,62 @@ private slots:
         QCOMPARE(recorder.batches[2].learningRate, 0.02f);
         trainer.setBatchDelay(-5);
         QCOMPARE(trainer.batchDelay(), 0);
+    }
+
+    // The pace is a floor on batch start-to-start time, so a run can never beat it; the upper
+    // band only guards against a pace that stopped being applied after a change.
+    void paceLimitsBatchesPerSecond()
+    {
+        const MnistData data = blocks(8 * 30); // 30 batches of 8
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(1);
+        settings.batchSize = 8;
+        settings.batchesPerSecond = 20; // 50 ms per batch, well above a batch's compute time
+        Trainer trainer(network, data, settings);
+        QCOMPARE(trainer.pace(), 20.0);
+        std::vector<std::chrono::steady_clock::time_point> starts;
+        Recorder recorder;
+        recorder.onBatch = [&](const BatchReport &report) {
+            starts.push_back(std::chrono::steady_clock::now());
+            if (report.globalBatch == 15)
+                trainer.setPace(0); // unlimited from here on
+        };
+        trainer.run(recorder);
+        QCOMPARE(int(starts.size()), 30);
+        const auto paced = std::chrono::duration<double>(starts[14] - starts[0]).count();
+        const auto free = std::chrono::duration<double>(starts[29] - starts[15]).count();
+        QVERIFY2(paced >= 14 * 0.050 * 0.99, qPrintable(QString::number(paced))); // never faster than the pace
+        QVERIFY2(free < paced, qPrintable(QStringLiteral("%1 vs %2").arg(free).arg(paced)));
+        QCOMPARE(trainer.pace(), 0.0);
+        trainer.setPace(-3);
+        QCOMPARE(trainer.pace(), 0.0);
+        trainer.setPace(std::numeric_limits<double>::infinity());
+        QCOMPARE(trainer.pace(), 0.0);
+    }
+
+    // A slow pace set mid-run is left early when a faster pace arrives, and stop wakes it.
+    void fasterPaceEndsTheWait()
+    {
+        const MnistData data = blocks();
+        Network network(Architecture{}, 5);
+        TrainerSettings settings = quickSettings(1);
+        settings.batchesPerSecond = 0.05; // 20 s per batch
+        Trainer trainer(network, data, settings);
+        Recorder recorder;
+        std::atomic<int> batches{0};
+        recorder.onBatch = [&](const BatchReport &) { ++batches; };
+        std::thread worker([&] { trainer.run(recorder); });
+        QTRY_VERIFY_WITH_TIMEOUT(batches.load() >= 1, 5000);
+        QTest::qWait(50);
+        QCOMPARE(batches.load(), 1);
+        trainer.setPace(0);
+        QTRY_VERIFY_WITH_TIMEOUT(batches.load() >= 3, 5000);
+        trainer.setPace(0.05);
+        const int seen = batches.load();
+        QTest::qWait(100);
+        QVERIFY(batches.load() <= seen + 1);
+        trainer.gate().stop();
+        worker.join();
     }
 
     void nonFiniteLossEndsTheRunWithAnError()

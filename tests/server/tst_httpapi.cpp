@@ -200,10 +200,21 @@ void TestHttpApi::queryParameters_data()
     QTest::newRow("teaching on") << QByteArray("/set-teaching-mode?enabled=true") << 200 << u"\"teaching_mode\":true"_s;
     QTest::newRow("teaching bad") << QByteArray("/set-teaching-mode?enabled=maybe") << 400 << u"enabled must be"_s;
     QTest::newRow("teaching missing") << QByteArray("/set-teaching-mode") << 400 << u"'enabled'"_s;
-    QTest::newRow("speed step") << QByteArray("/set-speed?mode=step") << 200 << u"\"batch_delay\":1000"_s;
-    QTest::newRow("speed narrated") << QByteArray("/set-speed?mode=narrated") << 200 << u"\"batch_delay\":200"_s;
+    QTest::newRow("speed step") << QByteArray("/set-speed?mode=step") << 200 << u"\"pace\":1,"_s;
+    QTest::newRow("speed narrated") << QByteArray("/set-speed?mode=narrated") << 200 << u"\"pace\":5,"_s;
+    QTest::newRow("speed normal") << QByteArray("/set-speed?mode=normal") << 200 << u"\"pace\":50,"_s;
     QTest::newRow("speed fast") << QByteArray("/set-speed?mode=fast") << 200 << u"\"speed\":\"fast\""_s;
     QTest::newRow("speed bad") << QByteArray("/set-speed?mode=warp") << 400 << u"mode must be"_s;
+    QTest::newRow("pace ok") << QByteArray("/set-pace?batches_per_second=12.5") << 200 << u"\"pace\":12.5"_s;
+    QTest::newRow("pace unlimited") << QByteArray("/set-pace?batches_per_second=0") << 200 << u"\"speed\":\"custom\""_s;
+    QTest::newRow("pace too slow") << QByteArray("/set-pace?batches_per_second=0.01") << 400
+                                   << u"batches_per_second must be 0 (no limit) or from 0.1 to 10000"_s;
+    QTest::newRow("pace too fast") << QByteArray("/set-pace?batches_per_second=20000") << 400
+                                   << u"batches_per_second must be"_s;
+    QTest::newRow("pace nan") << QByteArray("/set-pace?batches_per_second=nan") << 400 << u"batches_per_second"_s;
+    QTest::newRow("pace text") << QByteArray("/set-pace?batches_per_second=fast") << 400
+                               << u"batches_per_second must be a number"_s;
+    QTest::newRow("pace missing") << QByteArray("/set-pace") << 400 << u"'batches_per_second'"_s;
 }
 
 void TestHttpApi::queryParameters()
@@ -222,6 +233,7 @@ void TestHttpApi::queryParameters()
         // Nothing changed (no silent clamp).
         QCOMPARE(m_session->settings().learningRate, before.learningRate);
         QCOMPARE(m_session->settings().batchDelayMs, before.batchDelayMs);
+        QCOMPARE(m_session->settings().pace, before.pace);
     }
 }
 

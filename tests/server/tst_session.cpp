@@ -25,6 +25,8 @@ private slots:
     void seedDefaults();
     void settersValidate();
     void speedModes();
+    void stepSpeedIsOneBatchPerPress();
+    void narrationCarriesTheRunsNumbers();
     void stopTakesEffectWithinOneBatch();
     void teachingModeOffNeverPauses();
     void dataIsLoadedOnce();
@@ -104,18 +106,37 @@ void TestSession::settersValidate()
 void TestSession::speedModes()
 {
     auto session = makeSession();
-    const std::pair<server::SpeedMode, int> expected[] = {{server::SpeedMode::Step, 1000},
-                                                          {server::SpeedMode::Narrated, 200},
-                                                          {server::SpeedMode::Normal, 0},
-                                                          {server::SpeedMode::Fast, 0}};
-    for (const auto &[mode, delay] : expected) {
+    // Normal: the default run (3 epochs of 938 batches) in about a minute.
+    const std::pair<server::SpeedMode, double> expected[] = {{server::SpeedMode::Step, 1},
+                                                             {server::SpeedMode::Narrated, 5},
+                                                             {server::SpeedMode::Normal, 50},
+                                                             {server::SpeedMode::Fast, server::kPaceUnlimited}};
+    QCOMPARE(session->settings().pace, 50.0);
+    QVERIFY(std::abs(3 * 938 / session->settings().pace - 60) < 5);
+    for (const auto &[mode, pace] : expected) {
+        session->execute(server::Command::batchDelay(300));
         session->execute(server::Command::speedMode(mode));
-        QCOMPARE(session->settings().batchDelayMs, delay);
+        QCOMPARE(session->settings().pace, pace);
+        QCOMPARE(session->settings().batchDelayMs, 0); // a speed clears the batch delay
         QCOMPARE(server::speedModeFromName(server::speedModeName(mode)), std::optional(mode));
     }
     QVERIFY(server::speedModeUpdateInterval(server::SpeedMode::Fast)
             > server::speedModeUpdateInterval(server::SpeedMode::Normal));
     QVERIFY(!server::speedModeFromName(u"ludicrous"_s));
+    QVERIFY(!server::speedModeFromName(u"custom"_s)); // reached by a pace, not chosen
+
+    // The continuous control: a pace in range makes the speed Custom; anything else is refused.
+    QCOMPARE(session->execute(server::Command::pace(12.5)).status, u"updated"_s);
+    QCOMPARE(session->settings().speed, server::SpeedMode::Custom);
+    QCOMPARE(session->settings().pace, 12.5);
+    QCOMPARE(session->execute(server::Command::pace(server::kPaceUnlimited)).status, u"updated"_s);
+    QCOMPARE(session->settings().pace, server::kPaceUnlimited);
+    for (double bad : {0.05, -1.0, 20000.0, std::nan("")}) {
+        const server::CommandResult refused = session->execute(server::Command::pace(bad));
+        QCOMPARE(refused.error, server::ErrorKind::InvalidArgument);
+        QVERIFY2(refused.message.contains(u"batches_per_second"_s), qPrintable(refused.message));
+    }
+    QCOMPARE(session->settings().pace, server::kPaceUnlimited);
 }
 
 void TestSession::stopTakesEffectWithinOneBatch()
@@ -187,6 +208,7 @@ void TestSession::historyIsThinned()
     session->execute(server::Command::teachingMode(false));
     QCOMPARE(session->execute(server::Command::batchSize(1)).message, QString());
     QCOMPARE(session->execute(server::Command::epochs(5)).message, QString()); // 3200 batches
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
     QSignalSpy finished(session.get(), &server::Session::trainingFinished);
     QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
     QVERIFY(finished.wait(60000));
@@ -379,6 +401,77 @@ void TestSession::steppingThroughTeachingMomentsStaysPaused()
     QTRY_VERIFY_WITH_TIMEOUT(session.stats().globalBatch > 2, 10000);
     session.execute(server::Command::of(server::CommandKind::Stop));
     QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::Idle, 5000);
+}
+
+// Step speed: a start runs one batch and holds; choosing Step while running pauses at once.
+void TestSession::stepSpeedIsOneBatchPerPress()
+{
+    auto session = makeSession(false);
+    session->execute(server::Command::teachingMode(false));
+    session->execute(server::Command::speedMode(server::SpeedMode::Step));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(session->stats().globalBatch, 1LL, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(session->runState(), server::RunState::Paused, 5000);
+    QTest::qWait(1300); // Step's pace would have run a second batch by now, were it running
+    QCOMPARE(session->stats().globalBatch, 1LL);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Step)).status, u"stepped"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(session->stats().globalBatch, 2LL, 5000);
+    QTest::qWait(200);
+    QCOMPARE(session->stats().globalBatch, 2LL);
+
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Resume)).status, u"resumed"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(session->stats().globalBatch > 20, 10000);
+    session->execute(server::Command::speedMode(server::SpeedMode::Step));
+    QCOMPARE(session->runState(), server::RunState::Paused);
+    QTest::qWait(100); // at most the batch in flight finishes
+    const long long held = session->stats().globalBatch;
+    QTest::qWait(300);
+    QCOMPARE(session->stats().globalBatch, held);
+    session->execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_COMPARE_WITH_TIMEOUT(session->runState(), server::RunState::Idle, 5000);
+}
+
+// Narrated speed: captions at least the narrator's gap apart, each with the numbers of the
+// event it describes (the epoch results are the epoch reports' own); none at other speeds.
+void TestSession::narrationCarriesTheRunsNumbers()
+{
+    auto session = makeSession(false);
+    session->execute(server::Command::teachingMode(false));
+    session->execute(server::Command::epochs(2)); // 20 batches: 4 s at Narrated's 5 batches/s
+    session->execute(server::Command::speedMode(server::SpeedMode::Narrated));
+    std::vector<std::pair<qint64, core::Caption>> captions;
+    std::vector<core::EpochReport> epochs;
+    QElapsedTimer clock;
+    clock.start();
+    connect(session.get(), &server::Session::narration, this,
+            [&](const core::Caption &caption) { captions.emplace_back(clock.elapsed(), caption); });
+    connect(session.get(), &server::Session::epochFinished, this,
+            [&](const core::EpochReport &report) { epochs.push_back(report); });
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(int(epochs.size()), 2);
+    QVERIFY(!captions.empty());
+    for (std::size_t i = 1; i < captions.size(); ++i)
+        QVERIFY(captions[i].first - captions[i - 1].first >= 2900);
+    for (const auto &[time, caption] : captions) {
+        if (caption.kind == core::CaptionKind::EpochResult) {
+            QVERIFY(caption.epoch >= 1 && caption.epoch <= 2);
+            QCOMPARE(caption.value, epochs[std::size_t(caption.epoch - 1)].testAccuracy);
+            QCOMPARE(caption.previous, epochs[std::size_t(caption.epoch - 1)].trainAccuracy);
+        } else if (caption.kind == core::CaptionKind::FocusMistake) {
+            QVERIFY(caption.label != caption.guess);
+            QVERIFY(caption.confidence >= caption.labelProbability);
+        }
+    }
+
+    // At Fast: nothing is narrated.
+    captions.clear();
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(captions.empty());
 }
 
 // A new network clears the old run everywhere: stats, history, confusion, last update and

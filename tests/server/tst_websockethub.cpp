@@ -444,7 +444,7 @@ void TestWebSocketHub::settingsAndViewersAreBroadcast()
     QCOMPARE(fixtures::post(m_port, "/set-speed?mode=narrated").status, 200);
     QTRY_COMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"speed"_s).toString(),
                  u"narrated"_s);
-    QCOMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"batch_delay"_s).toInt(), 200);
+    QCOMPARE(second.last(u"settings"_s).value(u"settings"_s).toObject().value(u"pace"_s).toDouble(), 5.0);
     second.socket.close();
     QTRY_VERIFY(first.last(u"viewers"_s).value(u"count"_s).toInt() == 1);
 }
