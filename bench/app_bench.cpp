@@ -6,21 +6,37 @@
 //                           NNJ_BENCH_SLOW=MS lists (stderr) the GUI-thread event handlers that
 //                           took longer than MS: receiver class (timers: their parent's), event type.
 //   --tour DIR              screenshots of the whole window: idle, training, teaching pause,
-//                           drawing, inspector, stopped, a held moment while stepping
+//                           drawing, inspector, stopped, a held moment while stepping, then
+//                           every learning view, in the dark and the light theme
 //                           (QScreen::grabWindow: includes the 3D view).
+//   --learning-bench [--seconds N]  event-loop latency (p99 of the 10 ms timer's lateness)
+//                           while training, with the learning views closed, open on the
+//                           features gallery, open on the histograms: rounds of the three,
+//                           interleaved, N seconds each; the median of 3 rounds and the ratio
+//                           to "closed", one JSON line on stdout.
 // MNIST from --mnist DIR or NNJ_MNIST_DIR. Settings go to a throw-away QStandardPaths test mode.
+#include "analysisworker.h"
 #include "appstartup.h"
 #include "apptheme.h"
+#include "comparisonview.h"
+#include "confusionmatrixview.h"
 #include "drawingcanvas.h"
 #include "drawpanel.h"
+#include "featuresgallery.h"
+#include "histogramsview.h"
+#include "landscapeview.h"
+#include "learningviews.h"
 #include "mainwindow.h"
+#include "mistakesview.h"
 #include "networkview.h"
+#include "randomstepsview.h"
 #include "server.h"
 #include "servershare.h"
 #include "session.h"
 #include "sessionpresenter.h"
 #include "teachingpanel.h"
 #include "trainingactions.h"
+#include "weightpainterview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -167,6 +183,66 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
     waitFor([&] { return !session.isTraining(); }, 10000);
     shoot(window, directory + QStringLiteral("/6-stopped.png"));
 
+    // The learning views, after a run (MNIST loaded, a trajectory recorded), in both themes.
+    LearningViews *learning = window.learningViews();
+    window.actions()->learningViews->setChecked(true);
+    window.resizeDocks({window.learningDock()}, {760}, Qt::Horizontal);
+    drawSeven(window.drawPanel()->canvas());
+    const auto idle = [&] { return waitFor([&] { return !learning->worker()->isBusy(); }, 60000); };
+    learning->setCurrentWidget(learning->landscape());
+    learning->landscape()->start(); // defaults: 31 x 31 points, span 1, 1000 images
+    waitFor([&] { return !learning->landscape()->isRunning(); }, 300000);
+    learning->setCurrentWidget(learning->randomSteps());
+    learning->randomSteps()->start();
+    waitFor([&] { return !learning->randomSteps()->isRunning(); }, 300000);
+    for (const QString &theme : {QStringLiteral("dark"), QStringLiteral("light")}) {
+        apptheme::apply(*qApp, theme);
+        learning->setCurrentWidget(learning->gallery());
+        learning->gallery()->setSort(FeaturesGallery::Sort::FiringRate);
+        idle();
+        shoot(window, directory + QStringLiteral("/8-gallery-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->histograms());
+        idle();
+        shoot(window, directory + QStringLiteral("/9-histograms-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->mistakes());
+        learning->mistakes()->showCell(4, 9);
+        idle();
+        shoot(window, directory + QStringLiteral("/10-mistakes-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->comparison());
+        idle();
+        shoot(window, directory + QStringLiteral("/11-comparison-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->randomSteps());
+        shoot(window, directory + QStringLiteral("/12-random-steps-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->landscape());
+        shoot(window, directory + QStringLiteral("/13-landscape-%1.png").arg(theme));
+        learning->setCurrentWidget(learning->painter());
+        learning->painter()->setNeuron(5);
+        learning->painter()->setBrush(-1, 0.3f, 4);
+        for (float x = 10; x < 20; x += 2)
+            learning->painter()->paintAt(x, 8);
+        shoot(window, directory + QStringLiteral("/14-painter-%1.png").arg(theme));
+        learning->painter()->reset();
+    }
+    // A mistake sent through the network: the forward sweep half way, then done.
+    apptheme::apply(*qApp, QStringLiteral("dark"));
+    learning->setCurrentWidget(learning->mistakes());
+    if (!learning->mistakes()->mistakes().items.empty()) {
+        const auto &item = learning->mistakes()->mistakes().items.front();
+        std::vector<float> pixels(784);
+        const core::Dataset &test = session.data()->test;
+        for (int p = 0; p < 784; ++p)
+            pixels[std::size_t(p)] = float(test.image(item.index)[p]) / 255.0f;
+        emit learning->inputChosen(pixels, QStringLiteral("test image %1").arg(item.index));
+        wait(450);
+        const QPixmap half
+            = window.screen()->grabWindow(0, window.geometry().x(), window.geometry().y(),
+                                          window.frameGeometry().width(), window.frameGeometry().height());
+        half.save(directory + QStringLiteral("/15-sweep-half.png"));
+        QTextStream(stdout) << "saved " << directory << "/15-sweep-half.png\n";
+        shoot(window, directory + QStringLiteral("/16-sweep-done.png"));
+    }
+    window.actions()->learningViews->setChecked(false);
+    window.drawPanel()->clear();
     // Stepping from idle with teaching on: the first moment shows and holds, the run paused.
     session.execute(server::Command::teachingMode(true));
     window.actions()->step->trigger();
@@ -176,6 +252,7 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
     shoot(window, directory + QStringLiteral("/7-stepped.png"));
     session.execute(server::Command::of(server::CommandKind::Stop));
     waitFor([&] { return !session.isTraining(); }, 10000);
+
     return 0;
 }
 
@@ -273,6 +350,72 @@ int bench(MainWindow &window, server::Session &session, int seconds)
     return 0;
 }
 
+// p99 of a 10 ms precise timer's lateness over `seconds`: how late the GUI thread gets to its
+// events. The same probe as bench().
+double latencyP99(int seconds)
+{
+    std::vector<double> lateness;
+    QElapsedTimer tick;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(10);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        lateness.push_back(std::max(0.0, double(tick.nsecsElapsed()) / 1e6 - 10.0));
+        tick.restart();
+    });
+    tick.start();
+    probe.start();
+    wait(seconds * 1000);
+    probe.stop();
+    return percentile(lateness, 99);
+}
+
+int learningBench(MainWindow &window, server::Session &session, int seconds)
+{
+    session.execute(server::Command::teachingMode(false));
+    session.execute(server::Command::epochs(100));
+    window.actions()->playPause->trigger();
+    if (!waitFor([&] { return session.stats().globalBatch > 20; }, 60000)) {
+        QTextStream(stderr) << "training did not start: " << session.lastError() << '\n';
+        return 1;
+    }
+    LearningViews *learning = window.learningViews();
+    enum Condition { Closed, Gallery, Histograms };
+    const char *names[] = {"closed", "gallery", "histograms"};
+    std::vector<double> p99[3];
+    const int refreshes0 = learning->refreshes();
+    for (int round = 0; round < 3; ++round) {
+        for (int condition : {Closed, Gallery, Histograms}) {
+            window.actions()->learningViews->setChecked(condition != Closed);
+            if (condition == Gallery)
+                learning->setCurrentWidget(learning->gallery());
+            if (condition == Histograms)
+                learning->setCurrentWidget(learning->histograms());
+            wait(1000); // the dock's layout and the first computation settle
+            p99[condition].push_back(latencyP99(seconds));
+            QTextStream(stderr) << "round " << round + 1 << ' ' << names[condition] << " p99 " << p99[condition].back()
+                                << " ms\n";
+        }
+    }
+    const long long batches = session.stats().globalBatch;
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    waitFor([&] { return !session.isTraining(); }, 10000);
+    const auto median = [](std::vector<double> values) { return percentile(std::move(values), 50); };
+    const double closed = median(p99[Closed]);
+    QJsonObject result{{"closed_p99_ms", closed},
+                       {"gallery_p99_ms", median(p99[Gallery])},
+                       {"histograms_p99_ms", median(p99[Histograms])},
+                       {"gallery_vs_closed", closed > 0 ? median(p99[Gallery]) / closed : 0.0},
+                       {"histograms_vs_closed", closed > 0 ? median(p99[Histograms]) / closed : 0.0},
+                       {"target_ms", 16},
+                       {"rounds", 3},
+                       {"seconds_each", seconds},
+                       {"live_refreshes", learning->refreshes() - refreshes0},
+                       {"training_batches", batches}};
+    QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -288,6 +431,8 @@ int main(int argc, char **argv)
                       qEnvironmentVariable("NNJ_MNIST_DIR")});
     parser.addOption({QStringLiteral("tour"), QStringLiteral("Save screenshots into DIR"), QStringLiteral("dir")});
     parser.addOption({QStringLiteral("bench"), QStringLiteral("Measure fps and event-loop latency")});
+    parser.addOption({QStringLiteral("learning-bench"),
+                      QStringLiteral("Event-loop latency with the learning views closed and open, interleaved")});
     parser.addOption(
         {QStringLiteral("seconds"), QStringLiteral("Benchmark duration"), QStringLiteral("s"), QStringLiteral("20")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size WxH"), QStringLiteral("size"),
@@ -325,5 +470,7 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(QStringLiteral("tour")))
         return tour(window, *runtime->session, parser.value(QStringLiteral("tour")));
+    if (parser.isSet(QStringLiteral("learning-bench")))
+        return learningBench(window, *runtime->session, parser.value(QStringLiteral("seconds")).toInt());
     return bench(window, *runtime->session, parser.value(QStringLiteral("seconds")).toInt());
 }

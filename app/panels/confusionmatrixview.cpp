@@ -2,6 +2,7 @@
 
 #include "colorscheme.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 
 ConfusionMatrixView::ConfusionMatrixView(QWidget *parent) : QWidget(parent)
@@ -18,6 +19,37 @@ void ConfusionMatrixView::setMatrix(const std::optional<core::ConfusionMatrix> &
     update();
 }
 
+void ConfusionMatrixView::setSelectedCell(int trueLabel, int predicted)
+{
+    m_selectedRow = trueLabel;
+    m_selectedColumn = predicted;
+    update();
+}
+
+QRectF ConfusionMatrixView::cellRect(int trueLabel, int predicted) const
+{
+    QFont small = font();
+    small.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.8));
+    const QFontMetrics metrics(small);
+    const int title = metrics.height() + 4;
+    const int margin = metrics.horizontalAdvance(QStringLiteral("0")) + 10;
+    const qreal cell = std::max(4.0, std::min((width() - margin - 4) / 10.0, (height() - margin - title - 4) / 10.0));
+    return {margin + predicted * cell, margin + title + trueLabel * cell, cell - 1, cell - 1};
+}
+
+void ConfusionMatrixView::mousePressEvent(QMouseEvent *event)
+{
+    if (!m_clickable || !m_matrix)
+        return QWidget::mousePressEvent(event);
+    for (int row = 0; row < 10; ++row)
+        for (int column = 0; column < 10; ++column)
+            if (cellRect(row, column).contains(event->position())) {
+                setSelectedCell(row, column);
+                emit cellClicked(row, column);
+                return;
+            }
+}
+
 void ConfusionMatrixView::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
@@ -28,7 +60,7 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     const QFontMetrics metrics(small);
     const int title = metrics.height() + 4;
     const int margin = metrics.horizontalAdvance(QStringLiteral("0")) + 10;
-    const qreal cell = std::max(4.0, std::min((width() - margin - 4) / 10.0, (height() - margin - title - 4) / 10.0));
+    const qreal cell = cellRect(0, 1).left() - cellRect(0, 0).left();
     const QPointF origin(margin, margin + title);
     painter.setPen(colorscheme::mutedText);
     painter.drawText(QRectF(0, 0, width(), title), Qt::AlignLeft | Qt::AlignVCenter,
@@ -56,6 +88,10 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
             if (m_matrix && cell >= 22) {
                 painter.setPen(shade > 0.55f ? colorscheme::background : colorscheme::text);
                 painter.drawText(r, Qt::AlignCenter, QString::number(count));
+            }
+            if (row == m_selectedRow && column == m_selectedColumn) {
+                painter.setPen(QPen(colorscheme::text, 2));
+                painter.drawRect(r.adjusted(1, 1, -1, -1));
             }
         }
     }

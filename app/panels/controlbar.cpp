@@ -62,6 +62,7 @@ ControlBar::ControlBar(TrainingActions *actions, QWidget *parent)
     addAction(actions->teaching);
     addAction(actions->connections);
     addAction(actions->particles);
+    addAction(actions->learningViews);
     addSeparator();
     addAction(actions->architecture);
     setLearningRate(0.01);

@@ -21,7 +21,11 @@ DrawPanel::DrawPanel(QWidget *parent)
     m_coalesce->setSingleShot(true);
     m_coalesce->setInterval(0);
     connect(m_coalesce, &QTimer::timeout, this, &DrawPanel::predictNow);
-    connect(m_canvas, &DrawingCanvas::drawingChanged, m_coalesce, qOverload<>(&QTimer::start));
+    connect(m_canvas, &DrawingCanvas::drawingChanged, this, [this] {
+        if (!m_canvas->isEmpty())
+            m_external = false; // the user draws: their drawing replaces a chosen image
+        m_coalesce->start();
+    });
 
     auto *clearButton = new QPushButton(tr("Clear"), this);
     clearButton->setToolTip(tr("Clear the drawing (right-click on the canvas does the same)"));
@@ -62,12 +66,13 @@ void DrawPanel::setNetwork(std::shared_ptr<const core::Network> network, bool tr
     m_trained = trained;
     m_hint->setText(m_trained ? tr("Draw a digit; the network predicts as you draw.")
                               : tr("The network is untrained: train it first for sensible predictions."));
-    if (!m_canvas->isEmpty())
+    if (!m_canvas->isEmpty() || m_external)
         predictNow();
 }
 
 void DrawPanel::clear()
 {
+    m_external = false;
     m_canvas->clear();
     m_coalesce->stop();
     m_input = {};
@@ -78,8 +83,27 @@ void DrawPanel::clear()
     emit cleared();
 }
 
+void DrawPanel::setInputImage(const std::vector<float> &pixels, const QString &caption)
+{
+    if (pixels.size() != m_input.pixels.size())
+        return;
+    m_canvas->clear();
+    m_coalesce->stop();
+    m_external = true;
+    std::copy(pixels.begin(), pixels.end(), m_input.pixels.begin());
+    m_input.empty = std::all_of(pixels.begin(), pixels.end(), [](float v) { return v <= 0; });
+    m_hint->setText(tr("Showing %1 · draw to replace it").arg(caption));
+    predictNow();
+}
+
 void DrawPanel::predictNow()
 {
+    if (m_external) {
+        m_preview->setValues(std::vector<float>(m_input.pixels.begin(), m_input.pixels.end()));
+        if (m_network && !m_input.empty)
+            predictInput();
+        return;
+    }
     if (m_canvas->isEmpty())
         return;
     const QImage gray = m_canvas->grayscale();
@@ -91,6 +115,11 @@ void DrawPanel::predictNow()
     m_preview->setValues(std::vector<float>(m_input.pixels.begin(), m_input.pixels.end()));
     if (!m_network || m_input.empty)
         return;
+    predictInput();
+}
+
+void DrawPanel::predictInput()
+{
     m_prediction = m_network->predict(m_input.pixels.data());
     m_bars->setProbabilities(m_prediction.probabilities);
     const float confidence = m_prediction.probabilities[std::size_t(std::clamp(m_prediction.digit, 0, 9))];

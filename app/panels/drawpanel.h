@@ -34,12 +34,17 @@ public slots:
     void clear();
     // Runs preprocessing and prediction now (normally coalesced after drawing changes).
     void predictNow();
+    // Makes a ready 28x28 image (784 values, 0..1) the input, as if drawn: the canvas clears,
+    // the preview shows it and the network predicts it. Drawing again replaces it.
+    void setInputImage(const std::vector<float> &pixels, const QString &caption);
 
 signals:
     void predictionReady(const core::Prediction &prediction);
     void cleared();
 
 private:
+    void predictInput(); // m_input through the network: bars, verdict, predictionReady
+
     DrawingCanvas *m_canvas;
     DigitPreview *m_preview;
     ProbabilityBars *m_bars;
@@ -49,5 +54,6 @@ private:
     std::shared_ptr<const core::Network> m_network;
     bool m_trained = false;
     core::PreprocessedDrawing m_input;
+    bool m_external = false; // m_input came from setInputImage, not the canvas
     core::Prediction m_prediction;
 };

@@ -37,4 +37,21 @@ inline QColor activation(float value)
     return mix(cyan, QColor(0xe6, 0xfc, 0xff), (value - 0.75f) / 0.25f);
 }
 
+// A signed value normalised to [-1, 1] (weights, their changes): the background at 0, cyan
+// towards +1, orange towards -1, as the inspector's weight image and the 3D view's connections.
+inline QColor signedValue(float value)
+{
+    return value >= 0 ? mix(background, cyan, value) : mix(background, orange, -value);
+}
+
+// A quantity where only "low" and "high" matter (a loss): cyan at 0, through a pale midpoint,
+// to orange at 1, so the 3D landscape reads low-is-good like the charts.
+inline QColor sequential(float value)
+{
+    value = std::clamp(value, 0.0f, 1.0f);
+    const QColor middle(0xe2, 0xe8, 0xf0);
+    return value < 0.5f ? mix(QColor(0x0e, 0x74, 0x90), middle, value * 2.0f)
+                        : mix(middle, orange, (value - 0.5f) * 2.0f);
+}
+
 } // namespace colorscheme

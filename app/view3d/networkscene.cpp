@@ -32,6 +32,7 @@ void NetworkScene::setArchitecture(const std::vector<int> &sizes, const QStringL
     m_layout = NetworkLayout(sizes);
     m_activations.clear();
     m_selected = {};
+    m_highlighted.clear();
     m_colors.assign(std::size_t(m_layout.neuronCount()) * 4, 0.0f);
     for (int i = 0; i < m_layout.neuronCount(); ++i) {
         const QColor c = colorscheme::idle;
@@ -124,6 +125,13 @@ void NetworkScene::uploadColors()
 {
     emit contentChanged();
     std::vector<float> data = m_colors;
+    for (const NeuronId &id : m_highlighted) {
+        float *rgba = &data[std::size_t(m_layout.flatIndex(id)) * 4];
+        rgba[0] = float(colorscheme::red.redF());
+        rgba[1] = float(colorscheme::red.greenF());
+        rgba[2] = float(colorscheme::red.blueF());
+        rgba[3] = 1.0f;
+    }
     if (m_selected.isValid()) {
         // The selected neuron keeps its activation colour but glows orange-tinted.
         float *rgba = &data[std::size_t(m_layout.flatIndex(m_selected)) * 4];
@@ -270,6 +278,15 @@ void NetworkScene::setSelectedNeuron(NeuronId id)
         id = {};
     m_selected = id;
     uploadOffsets();
+    uploadColors();
+}
+
+void NetworkScene::setHighlightedNeurons(const std::vector<NeuronId> &neurons)
+{
+    m_highlighted.clear();
+    for (const NeuronId &id : neurons)
+        if (id.isValid() && id.layer < m_layout.layerCount() && id.index < m_layout.sizes()[id.layer])
+            m_highlighted.push_back(id);
     uploadColors();
 }
 

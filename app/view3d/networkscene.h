@@ -44,6 +44,9 @@ public:
 
     void setSelectedNeuron(NeuronId id);
     NeuronId selectedNeuron() const { return m_selected; }
+    // Neurons marked in red (the learning views' dead or saturated units); empty clears.
+    void setHighlightedNeurons(const std::vector<NeuronId> &neurons);
+    const std::vector<NeuronId> &highlightedNeurons() const { return m_highlighted; }
 
     // What was uploaded last (for tests and the inspector).
     const std::vector<float> &neuronColors() const { return m_colors; } // rgba per neuron
@@ -68,6 +71,7 @@ private:
     std::vector<float> m_colors;
     std::vector<Connection> m_connections;
     NeuronId m_selected;
+    std::vector<NeuronId> m_highlighted;
     bool m_connectionsVisible = true;
     bool m_particlesVisible = true;
     bool m_labelsVisible = true;

@@ -32,6 +32,8 @@ public:
     void frameNetwork();
     // Picks the neuron under a point in window coordinates.
     NeuronId neuronAt(const QPointF &point) const;
+    // Selects a neuron as a click on it would (the learning views' tiles use this).
+    void selectNeuron(NeuronId id) { emit neuronClicked(id); }
     // Where a neuron's centre appears in window coordinates.
     QPointF screenPosition(NeuronId id) const;
     // Frames rendered during the last completed second.

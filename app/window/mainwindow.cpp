@@ -5,6 +5,7 @@
 #include "controlbar.h"
 #include "drawpanel.h"
 #include "inspectorpanel.h"
+#include "learningviews.h"
 #include "networkview.h"
 #include "session.h"
 #include "sessionpresenter.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -118,7 +120,34 @@ void MainWindow::createDocks()
     chartsDock->setObjectName(QStringLiteral("chartsDock"));
     chartsDock->setWidget(m_charts);
     addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
+    // The learning views analyse the session's snapshots (never the network being trained).
+    AnalysisSource source;
+    source.weights = [this] { return m_session.weights(); };
+    source.initialWeights = [this] { return m_session.initialWeights(); };
+    source.trajectory = [this] { return m_session.trajectory(); };
+    source.data = [this] { return m_session.data(); };
+    source.confusion = [this] { return m_session.confusion(); };
+    source.learningRate = [this] { return m_session.settings().learningRate; };
+    source.batchSize = [this] { return m_session.settings().batchSize; };
+    m_learning = new LearningViews(source, this);
+    m_learningDock = new QDockWidget(tr("Learning views"), this);
+    m_learningDock->setObjectName(QStringLiteral("learningDock"));
+    // In a scroll area, so the views' own minimum sizes (a histogram grid, the landscape) never
+    // push the window past the screen: a small dock scrolls instead.
+    auto *learningScroll = new QScrollArea(m_learningDock);
+    learningScroll->setWidgetResizable(true);
+    learningScroll->setFrameShape(QFrame::NoFrame);
+    learningScroll->setWidget(m_learning);
+    m_learningDock->setWidget(learningScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, m_learningDock);
+    m_learningDock->hide();
+    connect(m_actions->learningViews, &QAction::toggled, m_learningDock, &QDockWidget::setVisible);
+    // Context: the action, so that the docks hiding while the window is destroyed call nothing.
+    connect(m_learningDock, &QDockWidget::visibilityChanged, m_actions->learningViews,
+            [action = m_actions->learningViews, dock = m_learningDock] { action->setChecked(dock->isVisible()); });
+
     resizeDocks({drawDock}, {330}, Qt::Horizontal);
+    resizeDocks({m_learningDock}, {600}, Qt::Horizontal);
     resizeDocks({chartsDock}, {230}, Qt::Vertical);
 }
 
@@ -148,8 +177,10 @@ void MainWindow::createMenus()
     view->addAction(m_actions->resetCamera);
     view->addAction(m_actions->clearDrawing);
     view->addSeparator();
+    view->addAction(m_actions->learningViews);
     for (QDockWidget *dock : findChildren<QDockWidget *>())
-        view->addAction(dock->toggleViewAction());
+        if (dock != m_learningDock)
+            view->addAction(dock->toggleViewAction());
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("Theme"));
     auto *themes = new QActionGroup(this);
@@ -193,6 +224,7 @@ void MainWindow::restoreSettings()
         resize(1400, 900);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_inspectorDock->hide(); // shown again by the next click on a neuron
+    m_actions->learningViews->setChecked(m_learningDock->isVisible());
     m_actions->connections->setChecked(settings.value(QStringLiteral("view/connections"), true).toBool());
     m_actions->particles->setChecked(settings.value(QStringLiteral("view/particles"), true).toBool());
     m_presenter->restoreSettings(settings);

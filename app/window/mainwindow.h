@@ -1,5 +1,5 @@
-// The desktop window. It only assembles: the 3D view, the control bar, the draw, inspector and
-// charts docks, the teaching panel, menus and the status bar; SessionPresenter wires them to
+// The desktop window. It only assembles: the 3D view, the control bar, the draw, inspector,
+// charts and learning-views docks, the teaching panel, menus and the status bar; SessionPresenter wires them to
 // the shared server::Session. Remembers its layout and choices with QSettings.
 #pragma once
 
@@ -12,6 +12,7 @@ class ChartsPanel;
 class ControlBar;
 class DrawPanel;
 class InspectorPanel;
+class LearningViews;
 class NetworkView;
 class SessionPresenter;
 class ShareControl;
@@ -37,6 +38,8 @@ public:
     TeachingPanel *teachingPanel() const { return m_teaching; }
     ShareStatus *shareStatus() const { return m_share; }
     SessionPresenter *presenter() const { return m_presenter; }
+    LearningViews *learningViews() const { return m_learning; }
+    QDockWidget *learningDock() const { return m_learningDock; }
     QLabel *viewTitle() const { return m_viewTitle; }
 
 protected:
@@ -63,4 +66,6 @@ private:
     ShareStatus *m_share = nullptr;
     SessionPresenter *m_presenter = nullptr;
     QDockWidget *m_inspectorDock = nullptr;
+    LearningViews *m_learning = nullptr;
+    QDockWidget *m_learningDock = nullptr;
 };

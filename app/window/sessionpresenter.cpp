@@ -5,7 +5,9 @@
 #include "controlbar.h"
 #include "datadialog.h"
 #include "drawpanel.h"
+#include "forwardsweep.h"
 #include "inspectorpanel.h"
+#include "learningviews.h"
 #include "mainwindow.h"
 #include "networkview.h"
 #include "session.h"
@@ -68,13 +70,15 @@ std::optional<core::Architecture> architectureFromString(const QString &text)
 } // namespace
 
 SessionPresenter::SessionPresenter(server::Session &session, MainWindow *window)
-    : QObject(window), m_session(session), m_window(window), m_stats(new QLabel(window)), m_fps(new QLabel(window))
+    : QObject(window), m_session(session), m_window(window), m_stats(new QLabel(window)), m_fps(new QLabel(window)),
+      m_sweep(new ForwardSweep(this))
 {
     // Permanent (left of the sharing status) so transient messages never hide them.
     window->statusBar()->insertPermanentWidget(0, m_stats);
     window->statusBar()->insertPermanentWidget(1, m_fps);
     connectSession();
     connectActions();
+    connectLearningViews();
     onSettingsChanged();
     onWeightsChanged();
     if (auto last = m_session.lastUpdate())
@@ -196,21 +200,68 @@ void SessionPresenter::connectActions()
     DrawPanel *draw = m_window->drawPanel();
     connect(draw, &DrawPanel::predictionReady, this, [this](const core::Prediction &prediction) {
         setSource(Source::Drawing);
-        showActivations(prediction.layerActivations);
+        if (m_sweepNext || m_session.settings().speed == server::SpeedMode::Step) {
+            m_sweepNext = false;
+            m_shownActivations = prediction.layerActivations; // what the inspector reads meanwhile
+            m_sweep->start(prediction.layerActivations);
+        } else {
+            m_sweep->stop();
+            showActivations(prediction.layerActivations);
+        }
         m_window->viewTitle()->setText(tr("Showing <b>your drawing</b>: the network predicts <b>%1</b> · "
                                           "clear the canvas to follow training again")
                                            .arg(prediction.digit));
     });
     connect(draw, &DrawPanel::cleared, this, [this] {
         setSource(Source::Training);
-        if (m_lastUpdate && m_lastUpdate->report)
-            onBatch(*m_lastUpdate);
+        // onBatch replaces m_lastUpdate: hold the update it reads.
+        if (const auto last = m_lastUpdate; last && last->report)
+            onBatch(*last);
     });
+}
+
+void SessionPresenter::connectLearningViews()
+{
+    LearningViews *learning = m_window->learningViews();
+    NetworkView *view = m_window->networkView();
+    DrawPanel *draw = m_window->drawPanel();
+    connect(m_sweep, &ForwardSweep::frame, this, [this](const std::vector<std::vector<float>> &activations) {
+        if (m_source == Source::Drawing)
+            m_window->networkView()->scene()->setActivations(activations);
+    });
+    connect(m_sweep, &ForwardSweep::finished, this, [this](const std::vector<std::vector<float>> &activations) {
+        if (m_source == Source::Drawing)
+            showActivations(activations);
+    });
+    connect(&m_session, &server::Session::weightsChanged, learning, &LearningViews::weightsChanged);
+    connect(&m_session, &server::Session::epochFinished, learning, &LearningViews::confusionChanged);
+    connect(&m_session, &server::Session::trainingStarted, learning, &LearningViews::confusionChanged);
+    connect(&m_session, &server::Session::settingsChanged, learning, &LearningViews::weightsChanged);
+    connect(draw, &DrawPanel::predictionReady, learning,
+            [learning, draw] { learning->setDrawing(draw->input().pixels); });
+    connect(draw, &DrawPanel::cleared, learning, [learning] { learning->setDrawing(std::nullopt); });
+    connect(learning, &LearningViews::neuronChosen, view, &NetworkView::selectNeuron);
+    connect(view, &NetworkView::neuronClicked, learning, &LearningViews::showNeuron);
+    connect(learning, &LearningViews::neuronsHighlighted, this, [this, view](const std::vector<NeuronId> &neurons) {
+        view->scene()->setHighlightedNeurons(neurons);
+        if (!neurons.empty()) {
+            view->selectNeuron(neurons.front());
+            showMessage(tr("%n neuron(s) of layer %1 marked red in the 3D view", nullptr, int(neurons.size()))
+                            .arg(neurons.front().layer));
+        }
+    });
+    connect(learning, &LearningViews::inputChosen, this,
+            [this, draw](const std::vector<float> &pixels, const QString &caption) {
+                m_sweepNext = true;
+                draw->setInputImage(pixels, caption);
+            });
 }
 
 void SessionPresenter::setSource(Source source)
 {
     m_source = source;
+    if (source == Source::Training)
+        m_sweep->stop();
     NetworkView *view = m_window->networkView();
     if (source == Source::Drawing)
         view->scene()->clearGradients();

@@ -16,6 +16,7 @@
 namespace server {
 class Session;
 }
+class ForwardSweep;
 class MainWindow;
 class QLabel;
 class QSettings;
@@ -37,6 +38,8 @@ public:
     int batchesSeen() const { return m_batchesSeen; }
     QString statsText() const;
     QString runStateText() const; // "Training", "Paused", "Teaching pause", "Stopped", ...
+    // Lights the 3D view up layer by layer for a drawn digit (in Step speed) or a chosen image.
+    ForwardSweep *forwardSweep() const { return m_sweep; }
 
     void restoreSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
@@ -66,6 +69,7 @@ private:
     void showActivations(const std::vector<std::vector<float>> &activations);
     void setSource(Source source);
     void inspectSelected();
+    void connectLearningViews();
     void showMessage(const QString &text, int milliseconds = 6000);
 
     server::Session &m_session;
@@ -80,4 +84,6 @@ private:
     bool m_hasArchitecture = false;
     int m_batchesSeen = 0;
     quint64 m_shownRunId = 0; // the session's run identity the views show
+    ForwardSweep *m_sweep;
+    bool m_sweepNext = false; // the next drawing prediction is a chosen image: sweep it
 };

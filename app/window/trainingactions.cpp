@@ -25,6 +25,8 @@ TrainingActions::TrainingActions(QObject *parent) : QObject(parent)
     teaching = makeAction(this, tr("Teaching mode"), Qt::Key_T, tr("Pause at key moments and explain them"), true);
     connections = makeAction(this, tr("Connections"), Qt::Key_C, tr("Show the strongest weights as lines"), true);
     particles = makeAction(this, tr("Backprop particles"), Qt::Key_P, tr("Show gradients flowing backwards"), true);
+    learningViews = makeAction(this, tr("Learning views"), Qt::Key_L,
+                               tr("What the network learned: features, histograms, mistakes, loss landscape…"), true);
     architecture = makeAction(this, tr("Architecture…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
                               tr("Change the layers of the network"));
     resetCamera = makeAction(this, tr("Reset camera"), Qt::Key_Home, tr("Frame the whole network"));

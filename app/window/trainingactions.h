@@ -25,6 +25,7 @@ public:
     QAction *teaching; // T (checkable)
     QAction *connections; // C (checkable)
     QAction *particles; // P (checkable)
+    QAction *learningViews; // L (checkable): the learning views dock
     QAction *architecture; // Ctrl+Shift+A
     QAction *resetCamera; // Home
     QAction *clearDrawing; // Delete

@@ -145,7 +145,11 @@ export function renderConfusion( container, matrix ) {
 			const td = tr.insertCell();
 			const share = count / total;
 			td.textContent = count;
-			td.title = `true ${r}, predicted ${c}: ${count} of ${total} (${( share * 100 ).toFixed( 1 )}%)`;
+			td.title = `true ${r}, predicted ${c}: ${count} of ${total} (${( share * 100 ).toFixed( 1 )}%) — click to see these images`;
+			// The learning views open this cell's images (learning.js): a focusable cell for the keyboard.
+			td.dataset.true = String( r );
+			td.dataset.predicted = String( c );
+			td.tabIndex = 0;
 			const strength = r === c ? share : Math.min( 1, share * 6 );
 			const percent = Math.round( ( r === c ? 12 : 0 ) + strength * 70 );
 			td.style.background = `color-mix(in srgb, ${r === c ? good : bad} ${percent}%, transparent)`;

@@ -32,6 +32,7 @@ export class DrawingPad {
 
 	down( event ) {
 		event.preventDefault();
+		this.shown = null;
 		this.canvas.setPointerCapture?.( event.pointerId );
 		this.drawing = true;
 		this.last = this.point( event );
@@ -69,8 +70,26 @@ export class DrawingPad {
 		this.changed();
 	}
 
+	// Shows a 28×28 image (784 values 0..1, e.g. a test image) on the pad; input() then returns
+	// exactly those values, not a re-preprocessed copy, until the next stroke or clear.
+	showImage( pixels ) {
+		this.clear();
+		const cell = PAD_SIZE / 28;
+		this.context.fillStyle = this.colors().ink;
+		for ( let k = 0; k < 784; ++ k ) {
+			if ( pixels[ k ] <= 0 ) continue;
+			this.context.globalAlpha = Math.min( 1, pixels[ k ] );
+			this.context.fillRect( ( k % 28 ) * cell, Math.floor( k / 28 ) * cell, cell, cell );
+		}
+		this.context.globalAlpha = 1;
+		this.shown = Float32Array.from( pixels );
+		this.hasInk = true;
+		this.changed();
+	}
+
 	// Repaints the background (theme switch clears too: ink colours would no longer match).
 	clear() {
+		this.shown = null;
 		this.canvas.width = PAD_SIZE;
 		this.canvas.height = PAD_SIZE;
 		this.context.fillStyle = this.colors().background;
@@ -90,6 +109,7 @@ export class DrawingPad {
 
 	// {pixels: Float32Array(784), empty} for the current drawing.
 	input() {
+		if ( this.shown ) return { pixels: this.shown, empty: false };
 		const { data } = this.context.getImageData( 0, 0, PAD_SIZE, PAD_SIZE );
 		return preprocessDrawing( rgbaToGray( data, PAD_SIZE, PAD_SIZE ), PAD_SIZE, PAD_SIZE );
 	}

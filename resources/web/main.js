@@ -9,6 +9,7 @@ import { DrawingPad, paintDigit } from './drawing.js';
 import { parseWeights, forward } from './inference.js';
 import { Inspector, TeachingOverlay } from './overlays.js';
 import { ArchitectureDialog } from './architecture.js';
+import { LearningViews } from './learning.js';
 
 const $ = ( id ) => document.getElementById( id );
 performance.mark( 'nnj-modules-loaded' ); // every import above has been fetched and evaluated
@@ -46,7 +47,8 @@ const LIVE_WEIGHTS_INTERVAL_MS = 15000;
 setInterval( () => {
 	if ( state.training && ! state.paused && document.visibilityState === 'visible' ) refreshWeights();
 }, LIVE_WEIGHTS_INTERVAL_MS );
-const view = { source: 'training', drawing: null }; // what the 3D view shows
+// What the 3D view shows; sweepNext: light the next input's layers up one by one (scene.sweep).
+const view = { source: 'training', drawing: null, sweepNext: false };
 let skipPausesLocally = stored( 'nnj-skip-pauses', 'false' ) === 'true';
 
 const ui = new Ui( {
@@ -89,6 +91,25 @@ const pad = new DrawingPad( $( 'drawing-canvas' ), {
 	colors: () => ( document.documentElement.dataset.theme === 'light' ? { background: '#ffffff', ink: '#000000' }
 		: { background: '#000000', ink: '#ffffff' } ),
 	onChange: ( input ) => onDrawing( input ),
+} );
+const learning = new LearningViews( {
+	api, state,
+	model: () => weights.model,
+	drawing: () => ( view.drawing && ! view.drawing.empty ? view.drawing.pixels : null ),
+	selectNeuron: ( layer, index ) => {
+		scene.select( { layer, index } );
+		showInspector( { layer, index } );
+	},
+	highlight: ( layer, indices, what ) => {
+		const shown = scene.highlighted;
+		if ( shown && shown.layer === layer && shown.indices.join() === indices.join() ) {
+			scene.highlight( null ); // a second click takes the rings away
+			return;
+		}
+		scene.highlight( layer, indices );
+		ui.toast( `${indices.length} ${what} neuron${indices.length === 1 ? '' : 's'} of hidden layer ${layer} ringed in the 3D view (click again to clear).` );
+	},
+	useInput: ( pixels, caption ) => useInput( pixels, caption ),
 } );
 
 
@@ -184,9 +205,22 @@ function onDrawing( input ) {
 	showPrediction( result );
 	if ( model.sizes.join() === state.architecture.join() ) {
 		view.source = 'drawing';
-		scene.setActivations( result.activations );
+		if ( view.sweepNext ) scene.sweep( result.activations );
+		else scene.setActivations( result.activations );
 		refreshInspector();
 	}
+	view.sweepNext = false;
+	learning.onInputChanged();
+	return result;
+}
+
+// A test image (the learning views' mistakes) as the input: on the pad, predicted, swept through the 3D view.
+function useInput( pixels, caption ) {
+	view.sweepNext = true;
+	pad.showImage( pixels );
+	const result = weights.model ? forward( weights.model, pixels ) : null;
+	if ( result ) ui.toast( `${caption}: the network says ${result.digit} (${( result.probabilities[ result.digit ] * 100 ).toFixed( 1 )}%).` );
+	if ( matchMedia( '(min-width: 821px)' ).matches ) setDrawingOpen( true, { focus: false } );
 }
 
 async function predictButton() {
@@ -196,6 +230,7 @@ async function predictButton() {
 		return;
 	}
 	if ( weights.model ) {
+		view.sweepNext = true; // Predict shows the forward pass layer by layer
 		onDrawing( input );
 		return;
 	}
@@ -236,12 +271,12 @@ function showTrainingView() {
 	refreshInspector();
 }
 
-function setDrawingOpen( open ) {
+function setDrawingOpen( open, { focus = true } = {} ) {
 	$( 'draw-panel' ).hidden = ! open;
 	$( 'open-drawing' ).setAttribute( 'aria-expanded', String( open ) );
 	if ( open ) {
 		if ( ! weights.model || weights.version !== state.weightsVersion ) refreshWeights();
-		$( 'drawing-canvas' ).focus( { preventScroll: true } );
+		if ( focus ) $( 'drawing-canvas' ).focus( { preventScroll: true } );
 	} else {
 		showTrainingView();
 	}
@@ -264,8 +299,14 @@ function refreshInspector() {
 }
 
 // ---- Server messages ------------------------------------------------------------------------
+const ANALYSIS_MESSAGES = new Set( [ 'analysis_progress', 'landscape', 'random_steps', 'analysis_cancelled' ] );
+
 function onMessage( message ) {
 	if ( message.type === 'state' && ! state.snapshotReceived ) performance.mark( 'nnj-first-snapshot' );
+	if ( ANALYSIS_MESSAGES.has( message.type ) ) {
+		learning.onMessage( message ); // the learning views' jobs, not the run's state
+		return;
+	}
 	const { changed, error } = state.apply( message );
 	if ( error ) {
 		console.warn( `ignored server message: ${error}` );
@@ -279,15 +320,20 @@ function onMessage( message ) {
 		}
 		scene.setArchitecture( state.architecture, state.activationNames );
 		scene.select( null );
+		scene.highlight( null );
 		inspector.show( null );
 		refreshWeights();
+		learning.onArchitecture();
 	}
 	if ( changed.has( 'settings' ) || changed.has( 'architecture' ) ) ui.renderSettings( state );
 	if ( changed.has( 'training' ) ) {
 		ui.renderTraining( state );
 		scene.setFlowing( state.training && ! state.paused );
 	}
-	if ( changed.has( 'stats' ) ) ui.renderStats( state );
+	if ( changed.has( 'stats' ) ) {
+		ui.renderStats( state );
+		learning.onRunProgress();
+	}
 	if ( changed.has( 'activations' ) ) {
 		const update = state.lastUpdate;
 		ui.renderSample( update, paintDigit );
@@ -406,4 +452,4 @@ pageReady = true;
 if ( earlySocket ) api.connect( earlySocket );
 
 // Read-only hooks for the benchmark and the end-to-end tests.
-window.__nnj = { state, scene, weights, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };
+window.__nnj = { state, scene, weights, learning, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };

@@ -275,6 +275,9 @@ export class NetworkScene {
 		this.selectionRing.visible = false;
 		this.selectionRing.renderOrder = 10;
 		this.scene.add( this.selectionRing );
+		this.highlightRings = null; // neurons marked by the learning views (dead, saturated)
+		this.highlighted = null;
+		this.revealed = Infinity; // forward-pass sweep: layers above this show no activation yet
 		this.raycaster = new THREE.Raycaster();
 		this.pointerDown = null;
 		this.canvas.addEventListener( 'pointerdown', ( e ) => { this.pointerDown = { x: e.clientX, y: e.clientY }; } );
@@ -334,8 +337,56 @@ export class NetworkScene {
 
 	// One array per drawn layer (protocol). Missing or mis-sized layers keep their "off" colour.
 	setActivations( activations ) {
+		clearTimeout( this.sweepTimer );
+		this.revealed = Infinity;
 		this.activations = activations;
 		this.applyActivations();
+		this.requestRender();
+	}
+
+	// The forward pass as it happens: the layers light up one after another, input to output, over
+	// `durationMs`, each with its real values (one array per drawn layer, as setActivations).
+	sweep( activations, durationMs = 1000 ) {
+		this.setActivations( activations );
+		this.sweeps = ( this.sweeps ?? 0 ) + 1;
+		if ( ! this.meshes || matchMedia( '(prefers-reduced-motion: reduce)' ).matches ) return;
+		const steps = this.meshes.length;
+		let k = 0;
+		const next = () => {
+			this.revealed = k;
+			this.applyActivations();
+			this.requestRender();
+			if ( ++ k < steps ) this.sweepTimer = setTimeout( next, durationMs / Math.max( 1, steps - 1 ) );
+			else this.revealed = Infinity;
+		};
+		next();
+	}
+
+	// Marks neurons `indices` of drawn layer `layer` with rings (null: none).
+	highlight( layer, indices ) {
+		if ( this.highlightRings ) {
+			this.scene.remove( this.highlightRings );
+			this.highlightRings.dispose();
+			this.highlightRings = null;
+		}
+		this.highlighted = layer === null || ! indices?.length ? null : { layer, indices: indices.slice() };
+		const info = this.highlighted && this.layout.layers[ layer ];
+		if ( info ) {
+			const valid = indices.filter( ( j ) => j >= 0 && j < info.count );
+			const rings = new THREE.InstancedMesh( this.selectionRing.geometry, new THREE.MeshBasicMaterial( {
+				color: this.theme.particle, side: THREE.DoubleSide, depthTest: false, transparent: true } ), Math.max( 1, valid.length ) );
+			rings.count = valid.length;
+			const matrix = new THREE.Matrix4();
+			const r = info.radius * 1.4;
+			valid.forEach( ( j, k ) => {
+				matrix.makeScale( r, r, r ).setPosition( info.positions[ j * 3 ], info.positions[ j * 3 + 1 ], info.positions[ j * 3 + 2 ] + 0.6 );
+				rings.setMatrixAt( k, matrix );
+			} );
+			rings.renderOrder = 9;
+			rings.frustumCulled = false;
+			this.highlightRings = rings;
+			this.scene.add( rings );
+		}
 		this.requestRender();
 	}
 
@@ -396,6 +447,7 @@ export class NetworkScene {
 		this.applyActivations();
 		this.buildConnections();
 		this.updateSelectionRing();
+		if ( this.highlighted ) this.highlight( this.highlighted.layer, this.highlighted.indices ); // new positions
 	}
 
 	layerTitle( index ) {
@@ -440,7 +492,7 @@ export class NetworkScene {
 		if ( ! this.meshes ) return;
 		const color = new THREE.Color();
 		this.meshes.forEach( ( mesh, index ) => {
-			const values = this.activations?.[ index ];
+			const values = index <= this.revealed ? this.activations?.[ index ] : null;
 			const count = mesh.count;
 			const usable = Array.isArray( values ) || ArrayBuffer.isView( values ) ? values.length === count : false;
 			let scale = 1;

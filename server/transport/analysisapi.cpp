@@ -5,12 +5,14 @@
 #include "analysisapi.h"
 
 #include "analysis/comparison.h"
+#include "analysis/features.h"
 #include "analysis/histograms.h"
 #include "analysis/landscape.h"
 #include "analysis/mistakes.h"
 #include "analysis/randomsteps.h"
 #include "analysis/topimages.h"
 #include "jsonwriter.h"
+#include "qthttpcompat.h"
 #include "requestbodies.h"
 #include "session.h"
 #include "staticfiles.h"
@@ -84,6 +86,7 @@ struct AnalysisApi::Waiting
 {
     std::unique_ptr<QHttpServerResponder> responder;
     QPointer<QTcpSocket> socket; // gone when the client closed the connection meanwhile
+    bool knowsSocket = false; // Qt 6.8 does not tell a responder's connection
     QByteArray origin;
 };
 
@@ -214,29 +217,30 @@ AnalysisApi *AnalysisApi::install(QHttpServer &server, Session &session, AccessP
 
 void AnalysisApi::registerRoutes(QHttpServer &server)
 {
-    using Handler = void (AnalysisApi::*)(const QHttpServerRequest &, QHttpServerResponder &&);
+    using Handler = void (AnalysisApi::*)(const QHttpServerRequest &, QHttpServerResponder &);
     const auto route = [&](const QString &path, QHttpServerRequest::Methods methods, Handler handler) {
-        server.route(path, methods,
-                     [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                         if (!refused(request, responder))
-                             (this->*handler)(request, std::move(responder));
-                     });
+        server.route(path, methods, [this, handler](const QHttpServerRequest &request, compat::Responder responder) {
+            if (!refused(request, responder))
+                (this->*handler)(request, responder);
+        });
     };
     const auto jobRoute = [&](const QString &path, QHttpServerRequest::Methods methods, JobKind kind, bool cancel) {
         server.route(path, methods,
-                     [this, kind, cancel](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     [this, kind, cancel](const QHttpServerRequest &request, compat::Responder responder) {
                          if (refused(request, responder))
                              return;
                          if (cancel)
-                             cancelJob(kind, request, std::move(responder));
+                             cancelJob(kind, request, responder);
                          else
-                             jobResult(kind, request, std::move(responder));
+                             jobResult(kind, request, responder);
                      });
     };
     route(u"/api/analysis/histograms"_s, Method::Get, &AnalysisApi::histograms);
     route(u"/api/analysis/compare"_s, Method::Get, &AnalysisApi::compare);
     route(u"/api/analysis/mistakes"_s, Method::Get, &AnalysisApi::mistakes);
     route(u"/api/analysis/top-images"_s, Method::Get, &AnalysisApi::topImages);
+    route(u"/api/analysis/features"_s, Method::Get, &AnalysisApi::features);
+    route(u"/api/analysis/predict-initial"_s, Method::Post, &AnalysisApi::predictInitial);
     route(u"/api/analysis/landscape"_s, Method::Post, &AnalysisApi::startLandscape);
     jobRoute(u"/api/analysis/landscape"_s, Method::Get, JobKind::Landscape, false);
     jobRoute(u"/api/analysis/landscape"_s, Method::Delete, JobKind::Landscape, true);
@@ -269,21 +273,19 @@ bool AnalysisApi::refused(const QHttpServerRequest &request, QHttpServerResponde
 
 void AnalysisApi::send(QHttpServerResponder &responder, const QByteArray &origin, const Answer &answer)
 {
-    // The headers HttpApi adds to every answer (afterRequest does not see responder routes).
-    responder.writeStatusLine(answer.status);
-    responder.writeHeader("Content-Type", "application/json");
-    responder.writeHeader("Content-Length", QByteArray::number(answer.body.size()));
-    responder.writeHeader("Cache-Control", "no-store");
-    responder.writeHeader("X-Content-Type-Options", "nosniff");
-    responder.writeHeader("Content-Security-Policy", StaticFiles::kNonHtmlPolicy);
-    responder.writeHeader("X-Frame-Options", "DENY");
-    responder.writeHeader("Referrer-Policy", "no-referrer");
+    // The headers HttpApi adds to every answer (its after-request hook does not see responder routes).
+    QHttpServerResponse response("application/json", answer.body, answer.status);
+    compat::setHeader(response, "Cache-Control", "no-store");
+    compat::setHeader(response, "X-Content-Type-Options", "nosniff");
+    compat::setHeader(response, "Content-Security-Policy", StaticFiles::kNonHtmlPolicy);
+    compat::setHeader(response, "X-Frame-Options", "DENY");
+    compat::setHeader(response, "Referrer-Policy", "no-referrer");
     const QByteArray allowOrigin = m_policy.corsAllowOrigin(origin);
     if (!allowOrigin.isEmpty())
-        responder.writeHeader("Access-Control-Allow-Origin", allowOrigin);
+        compat::setHeader(response, "Access-Control-Allow-Origin", allowOrigin);
     if (allowOrigin != "*")
-        responder.writeHeader("Vary", "Origin");
-    responder.writeBody(answer.body);
+        compat::setHeader(response, "Vary", "Origin");
+    compat::send(responder, response);
 }
 
 void AnalysisApi::sendError(QHttpServerResponder &responder, const QHttpServerRequest &request, StatusCode status,
@@ -302,7 +304,7 @@ bool AnalysisApi::dataMissing(const QHttpServerRequest &request, QHttpServerResp
     return true;
 }
 
-void AnalysisApi::compute(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+void AnalysisApi::compute(const QHttpServerRequest &request, QHttpServerResponder &responder,
                           std::function<Answer()> work)
 {
     if (m_waiting.size() >= std::size_t(kMaxWaitingRequests)) {
@@ -312,7 +314,8 @@ void AnalysisApi::compute(const QHttpServerRequest &request, QHttpServerResponde
     }
     const quint64 id = ++m_nextRequest;
     auto waiting = std::make_unique<Waiting>();
-    waiting->socket = responder.socket();
+    waiting->socket = compat::socketOf(responder);
+    waiting->knowsSocket = waiting->socket != nullptr;
     waiting->origin = request.value("origin");
     waiting->responder = std::make_unique<QHttpServerResponder>(std::move(responder));
     m_waiting.emplace(id, std::move(waiting));
@@ -331,7 +334,7 @@ void AnalysisApi::finishRequest(quint64 id, const Answer &answer)
         return;
     const std::unique_ptr<Waiting> waiting = std::move(found->second);
     m_waiting.erase(found);
-    if (waiting->socket && waiting->socket->state() == QAbstractSocket::ConnectedState)
+    if (!waiting->knowsSocket || (waiting->socket && waiting->socket->state() == QAbstractSocket::ConnectedState))
         send(*waiting->responder, waiting->origin, answer);
 }
 
@@ -368,7 +371,7 @@ void AnalysisApi::runQueued()
 
 // --- The GETs -----------------------------------------------------------------------------
 
-void AnalysisApi::histograms(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::histograms(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     QString problem;
     const auto bins = intParameter(request, u"bins"_s, 1, kMaxBins, 30, &problem);
@@ -378,8 +381,7 @@ void AnalysisApi::histograms(const QHttpServerRequest &request, QHttpServerRespo
     if (dataMissing(request, responder))
         return;
     compute(
-        request, std::move(responder),
-        [network = m_session.weights(), data = m_session.data(), bins = *bins, samples = *samples] {
+        request, responder, [network = m_session.weights(), data = m_session.data(), bins = *bins, samples = *samples] {
             const int count = core::subsetSize(data->test, samples);
             const std::vector<core::LayerHistograms> layers = core::layerHistograms(*network, data->test, count, bins);
             QByteArray out = "{\"status\":\"ok\",\"samples\":";
@@ -422,7 +424,7 @@ void AnalysisApi::histograms(const QHttpServerRequest &request, QHttpServerRespo
         });
 }
 
-void AnalysisApi::compare(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::compare(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     QString problem;
     const auto samples = intParameter(request, u"samples"_s, 1, kMaxSamples, 1000, &problem);
@@ -430,7 +432,7 @@ void AnalysisApi::compare(const QHttpServerRequest &request, QHttpServerResponde
         return sendError(responder, request, StatusCode::BadRequest, problem);
     if (dataMissing(request, responder))
         return;
-    compute(request, std::move(responder),
+    compute(request, responder,
             [initial = m_session.initialWeights(), current = m_session.weights(), data = m_session.data(),
              samples = *samples] {
                 const core::NetworkComparison comparison
@@ -446,7 +448,7 @@ void AnalysisApi::compare(const QHttpServerRequest &request, QHttpServerResponde
             });
 }
 
-void AnalysisApi::mistakes(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::mistakes(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     QString problem;
     const auto trueLabel = intParameter(request, u"true"_s, 0, 9, std::nullopt, &problem);
@@ -457,7 +459,7 @@ void AnalysisApi::mistakes(const QHttpServerRequest &request, QHttpServerRespond
         return sendError(responder, request, StatusCode::BadRequest, problem);
     if (dataMissing(request, responder))
         return;
-    compute(request, std::move(responder),
+    compute(request, responder,
             [network = m_session.weights(), data = m_session.data(), trueLabel = *trueLabel, predicted = *predicted,
              limit = *limit] {
                 const core::MistakeList list = core::findMistakes(*network, data->test, trueLabel, predicted, limit);
@@ -482,14 +484,20 @@ void AnalysisApi::mistakes(const QHttpServerRequest &request, QHttpServerRespond
                     json::appendFloat(out, item.confidence);
                     out += ",\"probabilities\":";
                     json::appendFloats(out, item.probabilities.data(), qsizetype(item.probabilities.size()));
-                    out += '}';
+                    // The test image itself (784 bytes, 0..255, row-major), for the page to show
+                    // and to run as an input: about 1 KB per item in base64.
+                    out += ",\"image\":\"";
+                    out += QByteArray::fromRawData(reinterpret_cast<const char *>(data->test.image(item.index)),
+                                                   data->test.pixelsPerImage())
+                               .toBase64();
+                    out += "\"}";
                 }
                 out += "]}";
                 return Answer{StatusCode::Ok, out};
             });
 }
 
-void AnalysisApi::topImages(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::topImages(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     const auto network = m_session.weights();
     QString problem;
@@ -503,7 +511,7 @@ void AnalysisApi::topImages(const QHttpServerRequest &request, QHttpServerRespon
         return sendError(responder, request, StatusCode::BadRequest, problem);
     if (dataMissing(request, responder))
         return;
-    compute(request, std::move(responder),
+    compute(request, responder,
             [network, data = m_session.data(), layer = *layer, neuron = *neuron, k = *k, samples = *samples] {
                 const int count = core::subsetSize(data->test, samples);
                 const core::TopImages top
@@ -520,6 +528,94 @@ void AnalysisApi::topImages(const QHttpServerRequest &request, QHttpServerRespon
                 json::appendFloats(out, top.activations);
                 out += ",\"mean\":";
                 json::appendFloats(out, top.meanImage);
+                out += '}';
+                return Answer{StatusCode::Ok, out};
+            });
+}
+
+namespace {
+// A layer's incoming weights, neuron-major, as int8 per row: round(w / scale * 127) with scale
+// the row's max |w| (an all-zero row keeps scale 0 and zeros). A quarter of float32's bytes and
+// about a tenth of the JSON numbers' for the gallery's periodic refresh; the error per weight
+// is at most scale / 254, well under what a tile's colours can show.
+QByteArray quantisedRows(const core::DenseLayer &layer, std::vector<float> &scales)
+{
+    const core::Matrix &weights = layer.weights(); // (out, in)
+    const int rows = int(weights.rows()), columns = int(weights.cols());
+    scales.assign(std::size_t(rows), 0.0f);
+    QByteArray bytes(qsizetype(rows) * columns, '\0');
+    for (int j = 0; j < rows; ++j) {
+        const float scale = weights.row(j).cwiseAbs().maxCoeff();
+        scales[std::size_t(j)] = scale;
+        if (!(scale > 0))
+            continue;
+        char *out = bytes.data() + qsizetype(j) * columns;
+        for (int i = 0; i < columns; ++i)
+            out[i] = char(std::clamp(std::lround(weights(j, i) / scale * 127.0f), -127L, 127L));
+    }
+    return bytes;
+}
+} // namespace
+
+void AnalysisApi::features(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const auto network = m_session.weights();
+    QString problem;
+    const auto layer = intParameter(request, u"layer"_s, 1, network->layerCount(), 1, &problem);
+    const auto samples = layer ? intParameter(request, u"samples"_s, 1, kMaxSamples, 1000, &problem) : std::nullopt;
+    if (!samples)
+        return sendError(responder, request, StatusCode::BadRequest, problem);
+    if (dataMissing(request, responder))
+        return;
+    compute(request, responder, [network, data = m_session.data(), layer = *layer, samples = *samples] {
+        const core::NeuronStatistics statistics
+            = core::neuronStatistics(*network, data->test, layer - 1, core::subsetSize(data->test, samples));
+        const core::DenseLayer &dense = network->layer(layer - 1);
+        std::vector<float> scales;
+        const QByteArray bytes = quantisedRows(dense, scales);
+        QByteArray out = "{\"status\":\"ok\",\"layer\":";
+        json::appendInt(out, layer);
+        out += ",\"neurons\":";
+        json::appendInt(out, dense.outputSize());
+        out += ",\"inputs\":";
+        json::appendInt(out, dense.inputSize());
+        out += ",\"samples\":";
+        json::appendInt(out, statistics.samples);
+        out += ",\"weight_norms\":";
+        json::appendFloats(out, statistics.weightNorms);
+        out += ",\"firing\":";
+        json::appendFloats(out, statistics.firingRates);
+        out += ",\"scales\":";
+        json::appendFloats(out, scales);
+        out += ",\"encoding\":\"int8\",\"weights\":\"";
+        out += bytes.toBase64();
+        out += "\"}";
+        return Answer{StatusCode::Ok, out};
+    });
+}
+
+namespace {
+void appendPrediction(QByteArray &out, const core::Prediction &prediction)
+{
+    out += "{\"prediction\":";
+    json::appendInt(out, prediction.digit);
+    out += ",\"probabilities\":";
+    json::appendFloats(out, prediction.probabilities.data(), qsizetype(prediction.probabilities.size()));
+    out += '}';
+}
+} // namespace
+
+void AnalysisApi::predictInitial(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const ParsedPixels parsed = parsePredictBody(request.body());
+    if (!parsed.pixels)
+        return sendError(responder, request, StatusCode::BadRequest, parsed.error);
+    compute(request, responder,
+            [initial = m_session.initialWeights(), current = m_session.weights(), pixels = *parsed.pixels] {
+                QByteArray out = "{\"status\":\"ok\",\"trained\":";
+                appendPrediction(out, current->predict(pixels.data()));
+                out += ",\"untrained\":";
+                appendPrediction(out, initial->predict(pixels.data()));
                 out += '}';
                 return Answer{StatusCode::Ok, out};
             });
@@ -633,7 +729,7 @@ AnalysisApi::Job *AnalysisApi::findJob(JobKind kind, const QHttpServerRequest &r
     return nullptr;
 }
 
-void AnalysisApi::jobResult(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::jobResult(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     Job *job = findJob(kind, request, responder);
     if (!job)
@@ -658,7 +754,7 @@ void AnalysisApi::jobResult(JobKind kind, const QHttpServerRequest &request, QHt
     }
 }
 
-void AnalysisApi::cancelJob(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::cancelJob(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     Job *job = findJob(kind, request, responder);
     if (!job)
@@ -707,7 +803,7 @@ std::optional<int> intField(const QJsonObject &object, const QString &name, int 
 }
 } // namespace
 
-void AnalysisApi::startLandscape(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::startLandscape(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     QString problem;
     const auto object = jobBody(request.body(), {u"grid"_s, u"span"_s, u"samples"_s, u"seed"_s}, &problem);
@@ -789,7 +885,7 @@ void AnalysisApi::startLandscape(const QHttpServerRequest &request, QHttpServerR
               });
 }
 
-void AnalysisApi::startRandomSteps(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void AnalysisApi::startRandomSteps(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     QString problem;
     const auto object = jobBody(request.body(), {u"steps"_s, u"seed"_s}, &problem);

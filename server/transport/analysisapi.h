@@ -77,17 +77,19 @@ private:
     // The data every computation needs; null after answering 503 when MNIST is not loaded.
     bool dataMissing(const QHttpServerRequest &request, QHttpServerResponder &responder);
     // Runs `work` on the request worker and answers with its result from the main thread.
-    void compute(const QHttpServerRequest &request, QHttpServerResponder &&responder, std::function<Answer()> work);
+    void compute(const QHttpServerRequest &request, QHttpServerResponder &responder, std::function<Answer()> work);
     void finishRequest(quint64 id, const Answer &answer);
 
-    void histograms(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void compare(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void mistakes(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void topImages(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void startLandscape(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void startRandomSteps(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void jobResult(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void cancelJob(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void histograms(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void compare(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void mistakes(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void topImages(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void features(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void predictInitial(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void startLandscape(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void startRandomSteps(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void jobResult(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void cancelJob(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &responder);
     // The job of `kind` named by the `job` query parameter; answers 400/404 and returns null.
     Job *findJob(JobKind kind, const QHttpServerRequest &request, QHttpServerResponder &responder);
     // Queues a new job of `total` units of work (after the caller's 409 check), answers 202 with its id.

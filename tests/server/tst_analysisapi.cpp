@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -208,6 +209,8 @@ private slots:
     void compare();
     void mistakes();
     void topImages();
+    void features();
+    void predictInitial();
     void landscapeJob();
     void landscapeCancelAndConflict();
     void randomStepsJob();
@@ -319,6 +322,19 @@ void TestAnalysisApi::badParameters_data()
                                         << QByteArray() << 400 << u"neuron"_s;
     QTest::newRow("top k 101") << QByteArray("GET") << QByteArray("/api/analysis/top-images?layer=3&neuron=9&k=101")
                                << QByteArray() << 400 << u"k must"_s;
+    QTest::newRow("features layer 0") << QByteArray("GET") << QByteArray("/api/analysis/features?layer=0")
+                                      << QByteArray() << 400 << u"layer"_s;
+    QTest::newRow("features layer 4") << QByteArray("GET") << QByteArray("/api/analysis/features?layer=4")
+                                      << QByteArray() << 400 << u"layer"_s;
+    QTest::newRow("features samples 0") << QByteArray("GET") << QByteArray("/api/analysis/features?samples=0")
+                                        << QByteArray() << 400 << u"samples"_s;
+    QTest::newRow("features samples twice")
+        << QByteArray("GET") << QByteArray("/api/analysis/features?samples=5&samples=6") << QByteArray() << 400
+        << u"samples"_s;
+    QTest::newRow("predict-initial empty")
+        << QByteArray("POST") << QByteArray("/api/analysis/predict-initial") << QByteArray() << 400 << u"JSON"_s;
+    QTest::newRow("predict-initial short") << QByteArray("POST") << QByteArray("/api/analysis/predict-initial")
+                                           << QByteArray(R"({"pixels":[0,1]})") << 400 << u"pixels"_s;
     QTest::newRow("grid 102") << QByteArray("POST") << QByteArray("/api/analysis/landscape")
                               << QByteArray(R"({"grid":102})") << 400 << u"grid"_s;
     QTest::newRow("grid 0") << QByteArray("POST") << QByteArray("/api/analysis/landscape")
@@ -514,6 +530,9 @@ void TestAnalysisApi::mistakes()
         QCOMPARE(p.size(), 10);
         for (int digit = 0; digit < 10; ++digit)
             QVERIFY_NEAR(p[digit].toDouble(), probabilities[expected[i]][digit]);
+        const QByteArray image = QByteArray::fromBase64(item.value(u"image"_s).toString().toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+        QCOMPARE(image, QByteArray(reinterpret_cast<const char *>(m_data.test.image(expected[i])), 784));
     }
 }
 
@@ -550,6 +569,112 @@ void TestAnalysisApi::topImages()
             QVERIFY_NEAR(mean[pixel].toDouble(), sum / k);
         }
     }
+}
+
+void TestAnalysisApi::features()
+{
+    ensureTrained();
+    const TestNetwork network = currentNetwork();
+    const int samples = 45;
+    for (const int layer : {1, 2, 3}) {
+        const TestLayer &expected = network.layers[layer - 1];
+        const auto response
+            = get(m_port, u"/api/analysis/features?layer=%1&samples=%2"_s.arg(layer).arg(samples).toLatin1());
+        QCOMPARE(response.status, 200);
+        const QJsonObject answer = response.json();
+        QCOMPARE(answer.value(u"status"_s).toString(), u"ok"_s);
+        QCOMPARE(answer.value(u"layer"_s).toInt(), layer);
+        QCOMPARE(answer.value(u"neurons"_s).toInt(), expected.out);
+        QCOMPARE(answer.value(u"inputs"_s).toInt(), expected.in);
+        QCOMPARE(answer.value(u"samples"_s).toInt(), samples);
+        QCOMPARE(answer.value(u"encoding"_s).toString(), u"int8"_s);
+        const QJsonArray norms = answer.value(u"weight_norms"_s).toArray();
+        const QJsonArray firing = answer.value(u"firing"_s).toArray();
+        const QJsonArray scales = answer.value(u"scales"_s).toArray();
+        QCOMPARE(norms.size(), qsizetype(expected.out));
+        QCOMPARE(firing.size(), qsizetype(expected.out));
+        QCOMPARE(scales.size(), qsizetype(expected.out));
+        const QByteArray bytes = QByteArray::fromBase64(answer.value(u"weights"_s).toString().toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+        QCOMPARE(bytes.size(), qsizetype(expected.in) * expected.out);
+
+        // Firing: z > 0, read from the test's own forward pass (a monotonic activation keeps the
+        // sign; the output layer's logits are recomputed here from the previous layer).
+        std::vector<int> fired(expected.out, 0);
+        for (int n = 0; n < samples; ++n) {
+            const auto values = forward(network, m_data.test.image(n));
+            std::vector<double> z(expected.bias);
+            if (layer == 3) {
+                const std::vector<double> &input = values[1];
+                for (int i = 0; i < expected.in; ++i)
+                    for (int o = 0; o < expected.out; ++o)
+                        z[o] += expected.weights[std::size_t(i) * expected.out + o] * input[i];
+            }
+            for (int o = 0; o < expected.out; ++o) {
+                const double value = layer == 3 ? z[o] : values[layer - 1][o];
+                const bool sigmoid = network.activations[layer - 1] == core::Activation::Sigmoid && layer < 3;
+                fired[o] += value > (sigmoid ? 0.5 : 0.0);
+            }
+        }
+        int distinctRates = 0;
+        for (int j = 0; j < expected.out; ++j) {
+            double norm = 0, scale = 0;
+            for (int i = 0; i < expected.in; ++i) {
+                const double w = expected.weights[std::size_t(i) * expected.out + j];
+                norm += w * w;
+                scale = std::max(scale, std::abs(w));
+            }
+            QVERIFY_NEAR(norms[j].toDouble(), std::sqrt(norm));
+            QVERIFY_NEAR(scales[j].toDouble(), scale);
+            QCOMPARE(float(firing[j].toDouble()), float(fired[j]) / float(samples)); // JSON: shortest float text
+            distinctRates += firing[j].toDouble() != firing[0].toDouble();
+            // Dequantised: within half a step (scale / 254) of the /get-weights value.
+            const double step = scales[j].toDouble() / 127;
+            for (int i = 0; i < expected.in; ++i) {
+                const double w = expected.weights[std::size_t(i) * expected.out + j];
+                const double decoded = double(qint8(bytes[qsizetype(j) * expected.in + i])) * step;
+                QVERIFY2(std::abs(decoded - w) <= scale / 254 * (1 + 1e-5) + 1e-12,
+                         qPrintable(
+                             u"layer %1 neuron %2 input %3: %4 vs %5"_s.arg(layer).arg(j).arg(i).arg(decoded).arg(w)));
+            }
+        }
+        QVERIFY(distinctRates > 0); // the rates are not all one value
+    }
+    // The defaults: layer 1, 1000 samples (all 100 test images of the fixture).
+    const QJsonObject defaults = get(m_port, "/api/analysis/features").json();
+    QCOMPARE(defaults.value(u"layer"_s).toInt(), 1);
+    QCOMPARE(defaults.value(u"samples"_s).toInt(), 100);
+}
+
+void TestAnalysisApi::predictInitial()
+{
+    ensureTrained();
+    // Test image 3 as the input, in 0..1.
+    std::vector<double> pixels(784);
+    QJsonArray array;
+    for (int i = 0; i < 784; ++i) {
+        pixels[i] = m_data.test.image(3)[i] / 255.0;
+        array.append(pixels[i]);
+    }
+    const auto response = post(m_port, "/api/analysis/predict-initial",
+                               QJsonDocument(QJsonObject{{u"pixels"_s, array}}).toJson(QJsonDocument::Compact));
+    QCOMPARE(response.status, 200);
+    const QJsonObject answer = response.json();
+    QCOMPARE(answer.value(u"status"_s).toString(), u"ok"_s);
+    const server::SessionSettings settings = m_session->settings();
+    const std::vector<double> trained = forward(currentNetwork(), m_data.test.image(3)).back();
+    const std::vector<double> untrained
+        = forward(fromNetwork(core::Network(settings.architecture, settings.seed)), m_data.test.image(3)).back();
+    for (const auto &[name, expected] : {std::pair{u"trained"_s, trained}, std::pair{u"untrained"_s, untrained}}) {
+        const QJsonObject side = answer.value(name).toObject();
+        const QJsonArray p = side.value(u"probabilities"_s).toArray();
+        QCOMPARE(p.size(), 10);
+        for (int digit = 0; digit < 10; ++digit)
+            QVERIFY_NEAR(p[digit].toDouble(), expected[digit]);
+        QCOMPARE(side.value(u"prediction"_s).toInt(),
+                 int(std::max_element(expected.begin(), expected.end()) - expected.begin()));
+    }
+    QVERIFY(trained != untrained);
 }
 
 void TestAnalysisApi::landscapeJob()

@@ -1,8 +1,9 @@
 // End to end: headless Chromium against a real nnjourney-server training on real MNIST.
 // One shared run, checked from several pages in order: connect + first render, teaching pause,
 // training stats, a second page and a late joiner, a LAN viewer without the token, drawing
-// with mouse and touch after one epoch, the architecture builder, theme, server restart;
-// throughout: no console errors and no request outside the server's origin.
+// with mouse and touch after one epoch, the learning views (features, histograms, mistakes,
+// trained vs untrained, random steps, landscape, painter), the architecture builder, theme,
+// server restart; throughout: no console errors and no request outside the server's origin.
 // Screenshots go to $NNJ_WEB_ARTIFACTS (the build tree) to be looked at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -234,6 +235,134 @@ test( 'clicking a neuron opens the inspector; the learning-rate slider drives th
 	const lr = ( await api( server, 'GET', '/api/state' ) ).data.settings.learning_rate;
 	assert.ok( Math.abs( lr - 0.001 ) < 1e-6, `server learning rate ${lr}` );
 	assert.equal( await main.locator( '#lr-value' ).textContent(), '0.001' );
+} );
+
+test( 'the learning views show analyses of the real network', { skip: skip ?? false }, async () => {
+	const started = Date.now();
+	const model = () => main.evaluate( () => window.__nnj.weights.model?.sizes );
+	const sizes = await model();
+	await main.getByTestId( 'learning-open' ).click();
+	await waitFor( main, () => ! document.getElementById( 'learning' ).hidden );
+	assert.equal( await main.locator( '#tab-features' ).getAttribute( 'aria-selected' ), 'true' );
+
+	// Features: one 28×28 tile per first-layer neuron, decoded from the int8 answer to within half a
+	// step of the page's own copy of the weights, and not all alike.
+	await waitFor( main, ( n ) => document.querySelectorAll( '#features-grid .tile' ).length === n, sizes[ 1 ] );
+	const gallery = await main.evaluate( () => {
+		const { weights, data } = window.__nnj.learning.features;
+		const { W, outSize } = window.__nnj.weights.model.layers[ 0 ];
+		let worst = 0;
+		for ( let j = 0; j < data.neurons; ++ j ) {
+			for ( let i = 0; i < 784; ++ i ) worst = Math.max( worst, Math.abs( weights[ j * 784 + i ] - W[ i * outSize + j ] ) / ( data.scales[ j ] / 254 ) );
+		}
+		const pixels = [ ...document.querySelectorAll( '#features-grid .tile canvas' ) ].slice( 0, 8 )
+			.map( ( c ) => Array.from( c.getContext( '2d' ).getImageData( 0, 0, c.width, c.height ).data ).join() );
+		const first = document.querySelector( '#features-grid .tile canvas' );
+		return { worst, distinct: new Set( pixels ).size, size: `${first.width}x${first.height}`, firing: data.firing };
+	} );
+	assert.ok( gallery.worst <= 1.001, `decoded weights off by ${gallery.worst} half-steps` );
+	assert.equal( gallery.size, '28x28' );
+	assert.equal( gallery.distinct, 8, 'the tiles differ from each other' );
+	await main.selectOption( '#features-sort', 'firing' );
+	const order = await main.evaluate( () => [ ...document.querySelectorAll( '#features-grid .tile' ) ].map( ( t ) => Number( t.dataset.neuron ) ) );
+	for ( let k = 1; k < order.length; ++ k ) assert.ok( gallery.firing[ order[ k - 1 ] ] >= gallery.firing[ order[ k ] ], 'sorted by firing rate' );
+	await main.locator( '#features-grid .tile[data-neuron="5"]' ).click();
+	await waitFor( main, () => document.getElementById( 'inspector-title' ).textContent === 'Hidden 1 · neuron 5' );
+	assert.deepEqual( await main.evaluate( () => window.__nnj.scene.selection ), { layer: 1, index: 5 } );
+	await waitFor( main, () => /mean of the 16 test images/.test( document.getElementById( 'features-top-note' ).textContent ) );
+	await shot( main, 'desktop-dark-learning-features' );
+
+	// Histograms: the counts add up to the layer's sizes; dead units are a button to the 3D view.
+	await main.locator( '#tab-histograms' ).click();
+	await waitFor( main, ( n ) => document.querySelectorAll( '#hist-layers .hist-layer' ).length === n, sizes.length - 1 );
+	const totals = await main.evaluate( () => [ ...document.querySelectorAll( '#hist-layers .hist-layer' ) ].map( ( layer ) =>
+		Object.fromEntries( [ ...layer.querySelectorAll( 'canvas' ) ].map( ( c ) => [ c.dataset.kind, Number( c.dataset.total ) ] ) ) ) );
+	totals.forEach( ( t, l ) => {
+		assert.equal( t.weights, sizes[ l ] * sizes[ l + 1 ], `layer ${l + 1} weights` );
+		assert.equal( t.biases, sizes[ l + 1 ] );
+		assert.equal( t.activations, sizes[ l + 1 ] * 1000 );
+	} );
+	const dead = main.locator( '[data-testid=hist-dead-1]' );
+	if ( await dead.isEnabled() ) {
+		await dead.click();
+		const units = JSON.parse( await dead.getAttribute( 'data-units' ) );
+		assert.deepEqual( await main.evaluate( () => window.__nnj.scene.highlighted ), { layer: 1, indices: units } );
+	}
+	await shot( main, 'desktop-dark-learning-histograms' );
+
+	// Mistakes: the fullest wrong cell of the confusion matrix opens its images; one becomes the input.
+	const cell = await main.evaluate( () => {
+		let best = [ 4, 9, - 1 ];
+		window.__nnj.state.confusion.forEach( ( row, t ) => row.forEach( ( n, p ) => { if ( t !== p && n > best[ 2 ] ) best = [ t, p, n ]; } ) );
+		return best;
+	} );
+	await main.locator( `#confusion td[data-true="${cell[ 0 ]}"][data-predicted="${cell[ 1 ]}"]` ).click();
+	await waitFor( main, () => document.getElementById( 'tab-mistakes' ).getAttribute( 'aria-selected' ) === 'true' );
+	await waitFor( main, () => document.querySelectorAll( '#mistakes-grid .image-item' ).length > 0 );
+	assert.match( await main.locator( '#mistakes-status' ).textContent(), new RegExp( `test images of a ${cell[ 0 ]} read as ${cell[ 1 ]}` ) );
+	const sweeps = await main.evaluate( () => window.__nnj.scene.sweeps ?? 0 );
+	await main.locator( '#mistakes-grid .image-item' ).first().click();
+	await waitFor( main, ( p ) => document.querySelector( '[data-testid=prediction-result]' ).dataset.digit === String( p ), cell[ 1 ] );
+	assert.ok( await main.evaluate( () => window.__nnj.scene.sweeps ) > sweeps, 'the forward pass swept through the layers' );
+	const input = await main.evaluate( () => Array.from( window.__nnj.scene.activations[ 0 ] ) );
+	const item = await main.evaluate( () => window.__nnj.learning.mistakes.items[ 0 ] );
+	const bytes = Buffer.from( item.image, 'base64' );
+	assert.ok( input.every( ( v, k ) => Math.abs( v - bytes[ k ] / 255 ) < 1e-6 ), 'the 3D input layer shows the test image' );
+	await shot( main, 'desktop-dark-learning-mistakes' );
+
+	// Trained vs untrained, and both networks on that input.
+	await main.locator( '#tab-compare' ).click();
+	await waitFor( main, () => document.querySelectorAll( '#compare-table tbody tr' ).length === 3 );
+	const accuracy = await main.locator( '#compare-table tbody tr' ).first().locator( 'td' ).allTextContents();
+	assert.ok( parseFloat( accuracy[ 1 ] ) > 90 && parseFloat( accuracy[ 0 ] ) < 30, `accuracy untrained ${accuracy[ 0 ]}, trained ${accuracy[ 1 ]}` );
+	await waitFor( main, () => document.querySelectorAll( '#compare-drawing .prob-bars' ).length === 2 );
+	assert.match( await main.locator( '#compare-drawing' ).textContent(), new RegExp( `Trained: ${cell[ 1 ]} ` ) );
+
+	// Gradient descent vs random steps, with progress, as a chart.
+	await main.locator( '#tab-steps' ).click();
+	await main.locator( '#steps-count' ).fill( '40' );
+	await main.locator( '#steps-start' ).click();
+	await waitFor( main, () => /^40 steps/.test( document.getElementById( 'steps-status' ).textContent ), null, 60000 );
+	const curves = await main.evaluate( () => window.__nnj.learning.stepsPlot.data.map( ( s ) => s.length ) );
+	assert.deepEqual( curves, [ 40, 40, 40 ] );
+
+	// The loss landscape: a G×G surface with the training path and the centre.
+	await main.locator( '#tab-landscape' ).click();
+	await main.locator( '#landscape-grid' ).fill( '7' );
+	await main.locator( '#landscape-samples' ).fill( '100' );
+	await main.locator( '#landscape-start' ).click();
+	await waitFor( main, () => window.__nnj.learning.landscapeSummary, null, 60000 );
+	const surface = await main.evaluate( () => ( { ...window.__nnj.learning.landscapeSummary,
+		meshVertices: window.__nnj.learning.landscape.surface.geometry.attributes.position.count } ) );
+	assert.equal( surface.vertices, 49 );
+	assert.equal( surface.meshVertices, 49 );
+	assert.ok( surface.trajectoryPoints > 1, 'the run\'s path is drawn' );
+	await shot( main, 'desktop-dark-learning-landscape' );
+
+	// The weight painter changes this page's prediction only: the server's weights stay as they were.
+	const before = JSON.stringify( ( await api( server, 'GET', '/get-weights' ) ).data );
+	await main.locator( '#tab-painter' ).click();
+	const unpainted = await main.evaluate( () => Array.from( window.__nnj.learning.painterResult?.probabilities ?? [] ) );
+	const box = await main.locator( '#painter-canvas' ).boundingBox();
+	await main.mouse.move( box.x + box.width * 0.2, box.y + box.height * 0.2 );
+	await main.mouse.down();
+	await main.mouse.move( box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 12 } );
+	await main.mouse.up();
+	const painted = await main.evaluate( () => Array.from( window.__nnj.learning.painterResult.probabilities ) );
+	assert.equal( unpainted.length, 10 );
+	assert.ok( painted.some( ( p, d ) => Math.abs( p - unpainted[ d ] ) > 1e-9 ), 'painting changes the probabilities' );
+	assert.match( await main.locator( '#painter-status' ).textContent(), /[1-9]\d* of 784 weights painted/ );
+	assert.equal( JSON.stringify( ( await api( server, 'GET', '/get-weights' ) ).data ), before, 'the shared weights are untouched' );
+	await shot( main, 'desktop-dark-learning-painter' );
+
+	// Keyboard: arrows move between tabs, Escape closes the drawer.
+	await main.locator( '#tab-painter' ).focus();
+	await main.keyboard.press( 'ArrowRight' );
+	assert.equal( await main.locator( '#tab-features' ).getAttribute( 'aria-selected' ), 'true' );
+	await main.keyboard.press( 'Escape' );
+	await waitFor( main, () => document.getElementById( 'learning' ).hidden );
+	await main.locator( '#draw-close' ).click(); // opened by the chosen test image
+	console.log( `# learning views checked in ${Date.now() - started} ms` );
 } );
 
 test( 'touch drawing works on a phone', { skip: skip ?? false }, async () => {
