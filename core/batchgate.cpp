@@ -55,6 +55,13 @@ bool BatchGate::wait()
     return true;
 }
 
+bool BatchGate::waitUntilPassable()
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return m_stopped || m_open || m_allowed > 0; });
+    return !m_stopped;
+}
+
 bool BatchGate::sleepFor(std::chrono::microseconds delay)
 {
     if (delay.count() <= 0)

@@ -26,6 +26,9 @@ public:
 
     // Training thread: waits until a batch may run. False when stopped.
     bool wait();
+    // Training thread: waits as wait() does but lets no batch through (a single step stays for
+    // the next wait()): holds the run at a teaching moment that no batch follows.
+    bool waitUntilPassable();
     // Training thread: sleeps up to `delay` (the batch delay, the pace). Returns early, true,
     // when shorten() is called; false when stopped.
     bool sleepFor(std::chrono::microseconds delay);

@@ -2,6 +2,7 @@
 // only on a copy of the network: it reads the parameters).
 #include "evaluation.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace core {
@@ -16,6 +17,10 @@ Evaluation evaluate(const Network &network, const Dataset &data, int batchSize)
     Batch batch(batchSize, data.pixelsPerImage());
     Workspace workspace(network, batchSize);
     std::vector<int> indices(batchSize);
+    const int hidden = network.layerCount() - 1;
+    std::vector<std::vector<char>> active(std::size_t(std::max(0, hidden)));
+    for (int l = 0; l < hidden; ++l)
+        active[l].assign(std::size_t(network.layer(l).outputSize()), 0);
     double lossSum = 0;
     int correct = 0;
     for (int start = 0; start < total; start += batchSize) {
@@ -32,6 +37,18 @@ Evaluation evaluate(const Network &network, const Dataset &data, int batchSize)
             probabilities.col(s).maxCoeff(&predicted);
             result.confusion[batch.label(s)][predicted] += 1;
         }
+        for (int l = 0; l < hidden; ++l) {
+            if (network.architecture().activations[l] != Activation::ReLU)
+                continue;
+            const Eigen::Array<bool, Eigen::Dynamic, 1> fired
+                = (workspace.activations[l].leftCols(n).array() != 0.0f).rowwise().any();
+            for (Eigen::Index unit = 0; unit < fired.size(); ++unit)
+                active[l][unit] |= char(fired[unit]);
+        }
+    }
+    for (int l = 0; l < hidden; ++l) {
+        const bool relu = network.architecture().activations[l] == Activation::ReLU;
+        result.deadUnits.push_back(relu ? int(std::count(active[l].begin(), active[l].end(), char(0))) : 0);
     }
     result.loss = float(lossSum / total);
     result.accuracy = float(correct) / float(total);

@@ -25,6 +25,13 @@ std::optional<Caption> Narrator::offer(const Caption &caption, double now, bool 
     return std::nullopt;
 }
 
+void Narrator::cardShown(double now, std::optional<CaptionKind> covered)
+{
+    m_lastShown = now;
+    if (m_held && covered && m_held->kind == *covered)
+        m_held.reset();
+}
+
 std::optional<Caption> Narrator::tick(double now)
 {
     if (!m_held || now - m_lastShown < m_gap)

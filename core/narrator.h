@@ -62,6 +62,10 @@ public:
     // (batchFinished() calls it itself when a report's learning rate differs from the last one's.)
     // Nothing happened, but time passed: a held caption may be due.
     std::optional<Caption> tick(double now);
+    // A teaching moment's card took the screen at `now`: it counts as said (the next caption
+    // waits the gap after it), and a held caption of the event the card explains (`covered`)
+    // is dropped rather than said twice.
+    void cardShown(double now, std::optional<CaptionKind> covered = std::nullopt);
 
     void reset(); // a new run
 

@@ -3,8 +3,10 @@
 #include "trainer.h"
 
 #include "evaluation.h"
+#include "journey/losstracker.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -248,6 +250,15 @@ bool Trainer::waitAfterBatch(std::chrono::steady_clock::time_point batchStart)
 }
 
 namespace {
+// The new moments' timed pause: a little longer than the first three, whose cards are shorter.
+constexpr double kJourneyPauseSeconds = 4;
+// A confident mistake: the focus sample misread with at least this probability, after the first
+// kMistakeAfterBatch batches (before that every guess is a shot in the dark).
+constexpr float kMistakeConfidence = 0.9f;
+constexpr long long kMistakeAfterBatch = 50;
+// Dead units: a hidden layer where at least this share of the units never fired on the test set.
+constexpr float kDeadFraction = 0.25f;
+
 TeachingMoment makeMoment(TeachingMomentKind kind, const BatchReport &r, const Architecture &architecture)
 {
     TeachingMoment moment;
@@ -258,7 +269,9 @@ TeachingMoment makeMoment(TeachingMomentKind kind, const BatchReport &r, const A
     moment.globalBatch = r.globalBatch;
     moment.label = r.focusLabel;
     moment.guess = r.focusPrediction;
-    moment.confidence = r.focusActivations.back()[r.focusPrediction];
+    const std::vector<float> &probabilities = r.focusActivations.back();
+    if (moment.guess >= 0 && moment.guess < int(probabilities.size()))
+        moment.confidence = probabilities[std::size_t(moment.guess)];
     moment.loss = r.loss;
     moment.accuracy = r.accuracy;
     moment.learningRate = r.learningRate;
@@ -267,9 +280,36 @@ TeachingMoment makeMoment(TeachingMomentKind kind, const BatchReport &r, const A
         moment.strongestLayer = int(strongest - r.layerGradients.begin()) + 1;
         moment.strongestGradient = *strongest;
     }
-    // How long the original paused at each moment.
-    moment.pauseSeconds = kind == TeachingMomentKind::HighLoss ? 2 : 3;
+    // The focus sample's own output gradient: softmax + cross-entropy gives p - onehot(label).
+    moment.focusOutputGradient = probabilities;
+    if (moment.label >= 0 && moment.label < int(probabilities.size())) {
+        moment.focusOutputGradient[std::size_t(moment.label)] -= 1.0f;
+        moment.trueProbability = probabilities[std::size_t(moment.label)];
+    }
+    for (int digit = 0; digit < int(probabilities.size()); ++digit) {
+        if (digit != moment.guess
+            && (moment.runnerUp < 0 || probabilities[std::size_t(digit)] > moment.runnerUpProbability)) {
+            moment.runnerUp = digit;
+            moment.runnerUpProbability = probabilities[std::size_t(digit)];
+        }
+    }
+    // How long the original paused at each of its moments; the journey's own get a little longer.
+    switch (kind) {
+    case TeachingMomentKind::FirstForward:
+    case TeachingMomentKind::FirstBackward: moment.pauseSeconds = 3; break;
+    case TeachingMomentKind::HighLoss: moment.pauseSeconds = 2; break;
+    default: moment.pauseSeconds = kJourneyPauseSeconds; break;
+    }
     return moment;
+}
+
+void setLossFigures(TeachingMoment &moment, const LossTracker &tracker)
+{
+    moment.minLoss = tracker.minimum();
+    moment.minLossBatch = tracker.minimumBatch();
+    moment.risingBatches = tracker.risingBatches();
+    moment.lossBefore = tracker.smoothedWindowAgo();
+    moment.windowBatches = LossTracker::kPlateauWindow;
 }
 } // namespace
 
@@ -282,6 +322,22 @@ FinishReport Trainer::run(TrainingObserver &observer)
     const int batchSize = m_settings.batchSize;
     const int batchesPerEpoch = (trainCount + batchSize - 1) / batchSize;
     bool sawFirstForward = false, sawFirstBackward = false, sawHighLoss = false;
+    std::array<bool, teachingMomentKindCount> seen{}; // the journey's moments, once per run each
+    const auto once = [&seen](TeachingMomentKind kind) {
+        bool &flag = seen[std::size_t(kind)];
+        return !flag && (flag = true);
+    };
+    const bool detect = m_settings.detectTeachingMoments;
+    LossTracker tracker;
+    float deadFraction = 0; // the last epoch end's, for the verdict
+    const auto verdict = [&](bool nonFinite) {
+        RunHistory history = tracker.history();
+        history.testAccuracy = finish.finalTestAccuracy;
+        history.deadFraction = deadFraction;
+        history.nonFinite = nonFinite;
+        history.stopped = finish.stopped && !nonFinite;
+        return computeVerdict(history);
+    };
     long long globalBatch = 0;
     BatchReport &report = impl.report;
     report.epochs = m_settings.epochs;
@@ -302,16 +358,30 @@ FinishReport Trainer::run(TrainingObserver &observer)
             const BatchResult result = impl.trainStep(m_network, m_data.train,
                                                       impl.order.data() + std::size_t(b) * batchSize, n, learningRate);
             if (!std::isfinite(result.loss)) {
+                if (detect && globalBatch > 0 && once(TeachingMomentKind::Divergence)) {
+                    // The report still holds the last finite batch; the moment is about this one.
+                    TeachingMoment moment
+                        = makeMoment(TeachingMomentKind::Divergence, report, m_network.architecture());
+                    setLossFigures(moment, tracker);
+                    moment.globalBatch = globalBatch + 1;
+                    moment.loss = result.loss;
+                    moment.learningRate = learningRate;
+                    moment.nonFinite = true;
+                    observer.teachingMoment(moment, report);
+                    m_gate.waitUntilPassable(); // the card shows before the run ends
+                }
                 observer.trainingFailed(
                     "Training stopped: the loss became " + std::string(std::isnan(result.loss) ? "NaN" : "infinite")
                     + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
                     + ". The learning rate (" + formatNumber(learningRate, 4) + ") is probably too high.");
                 finish.stopped = true;
                 finish.finalLoss = result.loss;
+                finish.verdict = verdict(true);
                 return finish;
             }
 
             ++globalBatch;
+            tracker.add(result.loss);
             report.epoch = epoch;
             report.batch = b + 1;
             report.globalBatch = globalBatch;
@@ -319,6 +389,29 @@ FinishReport Trainer::run(TrainingObserver &observer)
             report.loss = result.loss;
             report.accuracy = float(result.correct) / float(n);
             report.learningRate = learningRate;
+            report.momentFollows.reset();
+            if (detect) {
+                // As the original: after batch 1, after batch 2, and the first time the loss is > 1.5 after batch 10.
+                // Then the journey's: the smoothed loss running away or standing still, and a
+                // confident mistake on the focus sample. At most one moment per batch.
+                const float confidence
+                    = report.focusPrediction >= 0 ? report.focusActivations.back()[report.focusPrediction] : 0.0f;
+                std::optional<TeachingMomentKind> kind;
+                if (globalBatch == 1 && !sawFirstForward)
+                    kind = TeachingMomentKind::FirstForward, sawFirstForward = true;
+                else if (globalBatch == 2 && !sawFirstBackward)
+                    kind = TeachingMomentKind::FirstBackward, sawFirstBackward = true;
+                else if (globalBatch > 10 && result.loss > 1.5f && !sawHighLoss)
+                    kind = TeachingMomentKind::HighLoss, sawHighLoss = true;
+                else if (tracker.diverging() && once(TeachingMomentKind::Divergence))
+                    kind = TeachingMomentKind::Divergence;
+                else if (tracker.plateaued() && once(TeachingMomentKind::Plateau))
+                    kind = TeachingMomentKind::Plateau;
+                else if (globalBatch > kMistakeAfterBatch && report.focusPrediction != report.focusLabel
+                         && confidence >= kMistakeConfidence && once(TeachingMomentKind::ConfidentMistake))
+                    kind = TeachingMomentKind::ConfidentMistake;
+                report.momentFollows = kind;
+            }
             observer.batchFinished(report);
             epochSeconds += secondsSince(batchStart);
 
@@ -329,17 +422,14 @@ FinishReport Trainer::run(TrainingObserver &observer)
             finish.finalLoss = result.loss;
             finish.finalAccuracy = report.accuracy;
 
-            if (m_settings.detectTeachingMoments) {
-                // As the original: after batch 1, after batch 2, and the first time the loss is > 1.5 after batch 10.
-                std::optional<TeachingMomentKind> kind;
-                if (globalBatch == 1 && !sawFirstForward)
-                    kind = TeachingMomentKind::FirstForward, sawFirstForward = true;
-                else if (globalBatch == 2 && !sawFirstBackward)
-                    kind = TeachingMomentKind::FirstBackward, sawFirstBackward = true;
-                else if (globalBatch > 10 && result.loss > 1.5f && !sawHighLoss)
-                    kind = TeachingMomentKind::HighLoss, sawHighLoss = true;
-                if (kind)
-                    observer.teachingMoment(makeMoment(*kind, report, m_network.architecture()), report);
+            if (report.momentFollows) {
+                TeachingMoment moment = makeMoment(*report.momentFollows, report, m_network.architecture());
+                if (*report.momentFollows == TeachingMomentKind::Divergence
+                    || *report.momentFollows == TeachingMomentKind::Plateau) {
+                    setLossFigures(moment, tracker);
+                    moment.loss = tracker.smoothed();
+                }
+                observer.teachingMoment(moment, report);
             }
             if (!waitAfterBatch(batchStart)) {
                 finish.stopped = true;
@@ -362,11 +452,50 @@ FinishReport Trainer::run(TrainingObserver &observer)
             epochReport.testLoss = evaluation.loss;
             epochReport.testAccuracy = evaluation.accuracy;
             epochReport.confusion = evaluation.confusion;
+            epochReport.deadUnits = evaluation.deadUnits;
+            for (int l = 0; l + 1 < m_network.layerCount(); ++l)
+                epochReport.hiddenUnits.push_back(m_network.layer(l).outputSize());
             finish.finalTestAccuracy = evaluation.accuracy;
             finish.finalTestLoss = evaluation.loss;
         }
+        // The hidden layer with the largest share of dead units.
+        int deadLayer = -1;
+        deadFraction = 0;
+        for (std::size_t l = 0; l < epochReport.deadUnits.size(); ++l) {
+            const float fraction = float(epochReport.deadUnits[l]) / float(std::max(1, epochReport.hiddenUnits[l]));
+            if (fraction > deadFraction)
+                deadFraction = fraction, deadLayer = int(l);
+        }
+        // End-of-epoch moments, one after the other: the first epoch's results, then dead units.
+        std::vector<TeachingMomentKind> moments;
+        if (detect && epoch == 1 && once(TeachingMomentKind::EpochEnd))
+            moments.push_back(TeachingMomentKind::EpochEnd);
+        if (detect && deadLayer >= 0 && deadFraction >= kDeadFraction && once(TeachingMomentKind::DeadUnits))
+            moments.push_back(TeachingMomentKind::DeadUnits);
+        if (!moments.empty())
+            epochReport.momentFollows = moments.front();
         observer.epochFinished(epochReport);
+        for (std::size_t i = 0; i < moments.size(); ++i) {
+            TeachingMoment moment = makeMoment(moments[i], report, m_network.architecture());
+            moment.epoch = epoch;
+            moment.trainAccuracy = epochReport.trainAccuracy;
+            moment.testAccuracy = epochReport.testAccuracy;
+            moment.trainLoss = epochReport.trainLoss;
+            moment.testLoss = epochReport.testLoss;
+            if (moments[i] == TeachingMomentKind::DeadUnits) {
+                moment.layer = deadLayer + 1;
+                moment.dead = epochReport.deadUnits[std::size_t(deadLayer)];
+                moment.units = epochReport.hiddenUnits[std::size_t(deadLayer)];
+                moment.fraction = deadFraction;
+            }
+            observer.teachingMoment(moment, report);
+            // The next batch's wait() holds the run during the card; with no batch next (another
+            // card, or the run's end) the trainer holds here instead.
+            if ((i + 1 < moments.size() || epoch == m_settings.epochs) && !m_gate.waitUntilPassable())
+                break;
+        }
     }
+    finish.verdict = verdict(false);
     observer.trainingFinished(finish);
     return finish;
 }

@@ -3,7 +3,10 @@
 // need (the reports are reused between batches) and hand it off.
 #pragma once
 
+#include "journey/verdict.h"
+
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,18 @@ struct WeightStatistics
     float minimum = 0;
     float maximum = 0;
 };
+
+enum class TeachingMomentKind {
+    FirstForward,
+    FirstBackward,
+    HighLoss,
+    Divergence,
+    Plateau,
+    EpochEnd,
+    DeadUnits,
+    ConfidentMistake,
+};
+inline constexpr int teachingMomentKindCount = 8;
 
 struct BatchReport
 {
@@ -42,6 +57,10 @@ struct BatchReport
     std::vector<std::vector<float>> neuronGradients;
     std::vector<float> layerGradients;
     std::vector<WeightStatistics> weightStatistics; // per dense layer
+
+    // The teaching moment this batch triggers, reported right after it (so an observer that
+    // narrates can leave the batch to the moment's card). Empty when none follows.
+    std::optional<TeachingMomentKind> momentFollows;
 };
 
 struct EpochReport
@@ -54,16 +73,20 @@ struct EpochReport
     float testAccuracy = 0;
     ConfusionMatrix confusion{};
     double trainSeconds = 0; // pure training time of this epoch (no evaluation, no pauses)
+    // Per hidden dense layer: its units that were exactly 0 (ReLU) on every test image of the
+    // evaluation; empty without an evaluation, 0 for sigmoid and tanh layers.
+    std::vector<int> deadUnits;
+    std::vector<int> hiddenUnits; // the same layers' sizes
+    // The first of the teaching moments this epoch end triggers, reported right after it.
+    std::optional<TeachingMomentKind> momentFollows;
 };
-
-enum class TeachingMomentKind { FirstForward, FirstBackward, HighLoss };
 
 // A key moment of the run, as data: the clients turn these numbers into their own text (the
 // server into the original's English `message`, the desktop window into translated text).
 struct TeachingMoment
 {
     TeachingMomentKind kind = TeachingMomentKind::FirstForward;
-    std::string reason; // "first_forward", "first_backward", "high_loss"
+    std::string reason; // teachingMomentReason(kind): "first_forward", "divergence", ...
     std::string architecture; // Architecture::describe(), e.g. "784-128-64-10 relu,relu"
     int batchSize = 0; // samples in the batch of the moment
     long long globalBatch = 0;
@@ -75,7 +98,37 @@ struct TeachingMoment
     float learningRate = 0;
     int strongestLayer = 0; // first_backward: the dense layer (1-based) with the largest mean |dL/dz|
     float strongestGradient = 0; // ... and that mean
-    double pauseSeconds = 0; // how long the original paused: 3, 3, 2
+    double pauseSeconds = 0; // how long the run pauses: 3, 3, 2 for the first three, 4 for the rest
+
+    // The focus sample's own signed dL/dz at the output, p - onehot(label): 10 values, every kind.
+    std::vector<float> focusOutputGradient;
+
+    // divergence: the smoothed loss (in `loss`) rose `risingBatches` batches in a row and is far
+    // above its lowest `minLoss` (reached at global batch `minLossBatch`), or the batch loss was
+    // not finite (`nonFinite`, `loss` is then the raw batch loss).
+    float minLoss = 0;
+    long long minLossBatch = 0;
+    int risingBatches = 0;
+    bool nonFinite = false;
+    // plateau: the smoothed loss (in `loss`) barely moved from `lossBefore` over `windowBatches`.
+    float lossBefore = 0;
+    int windowBatches = 0;
+    // epoch_end: the first epoch's figures (after its test-set evaluation).
+    int epoch = 0;
+    float trainAccuracy = 0;
+    float testAccuracy = 0;
+    float trainLoss = 0;
+    float testLoss = 0;
+    // dead_units: the dense layer (1-based) with `dead` of its `units` never active.
+    int layer = 0;
+    int dead = 0;
+    int units = 0;
+    float fraction = 0;
+    // confident_mistake: label, guess and confidence as above, plus the second most probable digit
+    // and the probability the network gave the true label.
+    int runnerUp = -1;
+    float runnerUpProbability = 0;
+    float trueProbability = 0;
 };
 
 struct FinishReport
@@ -89,6 +142,7 @@ struct FinishReport
     float finalTestLoss = -1;
     double trainSeconds = 0; // pure training time (no evaluation, pauses or batch delays)
     long long samplesTrained = 0;
+    Verdict verdict; // how the run went (the session replaces it when the run failed to start)
 };
 
 class TrainingObserver
@@ -106,5 +160,9 @@ public:
 
 // Name used on the wire for a moment kind: "first_forward", ...
 std::string teachingMomentReason(TeachingMomentKind kind);
+// The kind for a wire name, false if there is none.
+bool teachingMomentKindFromReason(const std::string &reason, TeachingMomentKind *kind);
+// All kinds, in wire order.
+std::array<TeachingMomentKind, teachingMomentKindCount> allTeachingMomentKinds();
 
 } // namespace core

@@ -121,6 +121,28 @@ private slots:
         QVERIFY(!narrator.tick(100.0)); // nothing else was held
     }
 
+    void cardTakesTheScreenAndItsEventIsNotSaidTwice()
+    {
+        Narrator narrator(3.0);
+        QVERIFY(narrator.batchFinished(report(1, 2.0f, 1, 7), 10.0).has_value());
+        // An epoch result too soon is held; the epoch_end card then shows it: dropped, not said.
+        EpochReport epoch;
+        epoch.epoch = 1;
+        epoch.testAccuracy = 0.9f;
+        QVERIFY(!narrator.epochFinished(epoch, 938, 11.0));
+        narrator.cardShown(11.0, CaptionKind::EpochResult);
+        QVERIFY(!narrator.tick(13.5)); // the gap counts from the card
+        QVERIFY(!narrator.tick(100.0)); // and the result was not kept
+        // A held learning-rate change is another event: the card only delays it.
+        QVERIFY(narrator.batchFinished(report(939, 2.0f, 1, 7), 200.0).has_value());
+        QVERIFY(!narrator.learningRateChanged(0.01f, 0.5f, 940, 201.0));
+        narrator.cardShown(202.0, CaptionKind::EpochResult);
+        QVERIFY(!narrator.tick(204.0));
+        const auto rate = narrator.tick(205.0);
+        QVERIFY(rate.has_value());
+        QCOMPARE(rate->kind, CaptionKind::LearningRateChanged);
+    }
+
     void learningRateChangeSeenInTheReports()
     {
         Narrator narrator(3.0);

@@ -2,7 +2,8 @@
 // input is one text message. It is parsed as the bytes it is and as WebSocketHub::onMessage gets
 // it (decoded to a QString, back to UTF-8), and the error the hub would send back is built. Every
 // result must be consistent: an Invalid message carries its error, a command either names a run
-// control or carries its error, and every error answer is a JSON object.
+// control (or set_teaching_moments with at least one moment) or carries its error, and every
+// error answer is a JSON object.
 #include "clientmessage.h"
 #include "fuzzcheck.h"
 #include "messages.h"
@@ -33,8 +34,10 @@ void parse(const QByteArray &utf8)
     case server::ClientMessageKind::GetState: NNJ_FUZZ_CHECK(message.error.isEmpty() && !message.runCommand); break;
     case server::ClientMessageKind::Command:
         NNJ_FUZZ_CHECK(message.runCommand.has_value() == message.error.isEmpty());
-        if (message.runCommand)
-            NNJ_FUZZ_CHECK(server::isRunCommand(*message.runCommand)
+        if (message.runCommand && *message.runCommand == server::CommandKind::SetTeachingMoments)
+            NNJ_FUZZ_CHECK(!message.moments.empty() && server::commandName(*message.runCommand) == message.command);
+        else if (message.runCommand)
+            NNJ_FUZZ_CHECK(server::isRunCommand(*message.runCommand) && message.moments.empty()
                            && server::commandName(*message.runCommand) == message.command);
         else
             checkErrorAnswer(message.error);
