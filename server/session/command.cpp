@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 namespace server {
 
 namespace {
-const std::array<std::pair<CommandKind, QStringView>, 14> kNames{{
+const std::array<std::pair<CommandKind, QStringView>, 15> kNames{{
     {CommandKind::Start, u"start"},
     {CommandKind::Stop, u"stop"},
     {CommandKind::Pause, u"pause"},
@@ -20,6 +20,7 @@ const std::array<std::pair<CommandKind, QStringView>, 14> kNames{{
     {CommandKind::SetSpeed, u"set_speed"},
     {CommandKind::SetPace, u"set_pace"},
     {CommandKind::SetTeachingMode, u"set_teaching_mode"},
+    {CommandKind::SetTeachingMoments, u"set_teaching_moments"},
     {CommandKind::SetArchitecture, u"set_architecture"},
     {CommandKind::SetBatchSize, u"set_batch_size"},
     {CommandKind::SetEpochs, u"set_epochs"},
@@ -66,6 +67,13 @@ Command Command::teachingMode(bool enabled)
 {
     Command command = of(CommandKind::SetTeachingMode);
     command.enabled = enabled;
+    return command;
+}
+
+Command Command::teachingMoments(std::vector<std::pair<core::TeachingMomentKind, bool>> moments)
+{
+    Command command = of(CommandKind::SetTeachingMoments);
+    command.moments = std::move(moments);
     return command;
 }
 

@@ -11,6 +11,8 @@
 #include <QString>
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace server {
 
@@ -25,6 +27,7 @@ enum class CommandKind {
     SetSpeed,
     SetPace,
     SetTeachingMode,
+    SetTeachingMoments,
     SetArchitecture,
     SetBatchSize,
     SetEpochs,
@@ -43,6 +46,7 @@ struct Command
     CommandKind kind = CommandKind::Stop;
     double number = 0; // learning rate, batch delay (ms), pace (batches/s), batch size, epochs
     bool enabled = false; // teaching mode
+    std::vector<std::pair<core::TeachingMomentKind, bool>> moments; // SetTeachingMoments: kind, on
     SpeedMode speed = SpeedMode::Normal;
     core::Architecture architecture; // SetArchitecture
     QByteArray modelBytes; // LoadModel: the model file
@@ -54,6 +58,7 @@ struct Command
     static Command speedMode(SpeedMode mode);
     static Command pace(double batchesPerSecond);
     static Command teachingMode(bool enabled);
+    static Command teachingMoments(std::vector<std::pair<core::TeachingMomentKind, bool>> moments);
     static Command setArchitecture(core::Architecture architecture);
     static Command batchSize(int size);
     static Command epochs(int count);

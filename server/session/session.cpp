@@ -178,6 +178,7 @@ void Session::resetRun()
     m_initialWeights.reset();
     m_trajectory.clear();
     m_lastOutcome = RunOutcome::None;
+    m_lastVerdict.reset();
     ++m_runId;
 }
 
@@ -197,7 +198,7 @@ void Session::endMoment()
 void Session::onTeachingMoment(const PauseMoment &moment)
 {
     const bool show
-        = m_teachingEnabled
+        = momentShown(moment.moment.kind)
           && (m_state == RunState::Running || m_state == RunState::Paused || m_state == RunState::TeachingPause);
     if (!show) {
         if (m_state == RunState::Running)
@@ -246,6 +247,7 @@ CommandResult Session::execute(const Command &command)
     case CommandKind::SetSpeed: return setSpeed(command.speed);
     case CommandKind::SetPace: return setPace(command.number);
     case CommandKind::SetTeachingMode: return setTeachingMode(command.enabled);
+    case CommandKind::SetTeachingMoments: return setTeachingMoments(command.moments);
     case CommandKind::SetArchitecture: return setArchitecture(command.architecture);
     case CommandKind::SetBatchSize: return setBatchSize(command.number);
     case CommandKind::SetEpochs: return setEpochs(command.number);
@@ -392,6 +394,22 @@ void Session::finishRun(const core::FinishReport &report, const QString &failure
     m_lastOutcome = !failure.isEmpty() ? RunOutcome::Failed
                     : report.stopped   ? RunOutcome::Stopped
                                        : RunOutcome::Finished;
+    // The trainer judged the run it trained; a run that ended before (the data failed to load,
+    // stopped while loading) or on another error is judged here.
+    core::FinishReport judged = report;
+    const core::VerdictOutcome outcome = report.verdict.outcome;
+    if (!failure.isEmpty() && outcome != core::VerdictOutcome::Diverged) {
+        core::RunHistory history;
+        history.failed = true;
+        history.failure = failure.toStdString();
+        judged.verdict = core::computeVerdict(history);
+    } else if (report.stopped && outcome != core::VerdictOutcome::Stopped
+               && outcome != core::VerdictOutcome::Diverged) {
+        core::RunHistory history;
+        history.stopped = true;
+        judged.verdict = core::computeVerdict(history);
+    }
+    m_lastVerdict = judged.verdict;
     setState(RunState::Idle);
     if (trained && !report.stopped && failure.isEmpty())
         autosave(report.epochsCompleted, report.finalTestAccuracy);
@@ -399,7 +417,7 @@ void Session::finishRun(const core::FinishReport &report, const QString &failure
         m_lastError = failure;
         emit trainingFailed(failure);
     }
-    emit trainingFinished(report);
+    emit trainingFinished(judged);
 }
 
 void Session::onDownloadFinished(bool ok, const QString &message)
@@ -453,10 +471,20 @@ CommandResult Session::pause()
         m_gate->close();
         break;
     case RunState::Running:
+        m_gate->close();
+        setState(RunState::Paused);
+        break;
     case RunState::Paused:
     case RunState::TeachingPause:
+        // A moment on show stays until Continue (resume) or stop: its deadline no longer applies.
         m_gate->close();
-        endMoment();
+        if (m_moment && m_moment->deadlineMs > 0) {
+            auto held = std::make_shared<PauseMoment>(*m_moment);
+            held->durationSeconds = 0;
+            held->deadlineMs = 0;
+            m_moment = std::move(held);
+            ++m_momentId;
+        }
         setState(RunState::Paused);
         break;
     }
@@ -593,9 +621,51 @@ CommandResult Session::setTeachingMode(bool enabled)
         endMoment();
         m_gate->open();
         setState(RunState::Running);
+    } else if (!enabled) {
+        endMoment(); // a moment held while paused goes too; the run stays paused
     }
     emit settingsChanged();
     return CommandResult::done(u"updated"_s);
+}
+
+CommandResult Session::setTeachingMoments(const std::vector<std::pair<core::TeachingMomentKind, bool>> &moments)
+{
+    if (moments.empty())
+        return CommandResult::refused(ErrorKind::InvalidArgument, u"moments must name at least one teaching moment"_s);
+    unsigned mask = m_momentsEnabled;
+    for (const auto &[kind, enabled] : moments) {
+        const int index = int(kind);
+        if (index < 0 || index >= core::teachingMomentKindCount)
+            return CommandResult::refused(ErrorKind::InvalidArgument, u"Unknown teaching moment"_s);
+        m_settings.teachingMoments[std::size_t(index)] = enabled;
+        mask = enabled ? mask | (1u << index) : mask & ~(1u << index);
+    }
+    m_momentsEnabled = mask;
+    // The moment on show, switched off: it ends as if its time were up.
+    if (m_moment && !momentShown(m_moment->moment.kind)) {
+        endMoment();
+        if (m_state == RunState::TeachingPause) {
+            m_gate->open();
+            setState(RunState::Running);
+        }
+    }
+    emit settingsChanged();
+    return CommandResult::done(u"updated"_s);
+}
+
+CommandResult Session::setTeachingMomentEnabled(core::TeachingMomentKind kind, bool enabled)
+{
+    return execute(Command::teachingMoments({{kind, enabled}}));
+}
+
+bool Session::teachingMomentEnabled(core::TeachingMomentKind kind) const
+{
+    return (m_momentsEnabled.load() >> int(kind)) & 1u;
+}
+
+bool Session::momentShown(core::TeachingMomentKind kind) const
+{
+    return m_teachingEnabled && teachingMomentEnabled(kind);
 }
 
 CommandResult Session::setArchitecture(const core::Architecture &architecture)
@@ -841,7 +911,12 @@ void Session::relayBatch(const core::BatchReport &report)
     using namespace std::chrono;
     const auto now = steady_clock::now();
     if (m_narrating) {
-        if (auto caption = m_narrator.batchFinished(report, duration<double>(now.time_since_epoch()).count()))
+        // A batch that a shown teaching moment follows is the card's to explain, not a caption's.
+        const double seconds = duration<double>(now.time_since_epoch()).count();
+        auto caption = m_narrator.batchFinished(report, seconds);
+        if (report.momentFollows && momentShown(*report.momentFollows))
+            m_narrator.cardShown(seconds);
+        else if (caption)
             postToSession([this, caption = *caption] { emit narration(caption); });
     }
     const bool sendUpdate = report.globalBatch == 1 || report.batch == report.batchesPerEpoch
@@ -896,7 +971,7 @@ void Session::relayBatch(const core::BatchReport &report)
 
 void Session::relayTeachingMoment(const core::TeachingMoment &moment, const core::BatchReport &report)
 {
-    if (!m_teachingEnabled || m_stopRequested)
+    if (!momentShown(moment.kind) || m_stopRequested)
         return;
     // Hold the next batch right away: the main thread's state machine, told below, decides
     // whether this becomes a timed teaching pause (and opens the gate again at its deadline) or
@@ -925,7 +1000,10 @@ void Session::relayEpoch(const core::EpochReport &report)
             std::lock_guard lock(m_mutex);
             globalBatch = m_stats.globalBatch;
         }
-        if (auto caption = m_narrator.epochFinished(report, globalBatch, now))
+        auto caption = m_narrator.epochFinished(report, globalBatch, now);
+        if (report.momentFollows && momentShown(*report.momentFollows))
+            m_narrator.cardShown(now, core::CaptionKind::EpochResult); // the epoch_end card says it
+        else if (caption)
             postToSession([this, caption = *caption] { emit narration(caption); });
     }
     auto snapshot = std::make_shared<const core::Network>(*m_trainingNetwork);

@@ -8,8 +8,10 @@
 //              only this state machine opens and closes; the trainer thread never waits inside
 //              a callback, and a teaching pause is a state with a deadline.
 //   Commands   start() -> Started | Busy | Error;  stop();  pause();  resume();  step()
-//              setLearningRate / setBatchDelay / setSpeed / setTeachingMode (live, also while
-//              training); setArchitecture / setBatchSize / setEpochs / loadModel (idle only).
+//              setLearningRate / setBatchDelay / setSpeed / setTeachingMode / set teaching moments
+//              (live, also while training); setArchitecture / setBatchSize / setEpochs /
+//              loadModel (idle only). Pause during a teaching pause holds the moment on show
+//              until resume (Continue) or stop.
 //              Setters return an empty QString on success, else the error text (nothing changed).
 //   Queries    settings(), stats(), history(), weights() (snapshot, never waits on training),
 //              lastUpdate(), confusion(), dataStatus(), modelFile(). Cheap; callable any time.
@@ -79,6 +81,9 @@ public:
     // and teaching mode change live; architecture, batch size, epochs and model only when idle.
     CommandResult execute(const Command &command);
     QString lastError() const { return m_lastError; }
+    // One moment kind's switch (a SetTeachingMoments command): off, it never pauses the run.
+    CommandResult setTeachingMomentEnabled(core::TeachingMomentKind kind, bool enabled);
+    bool teachingMomentEnabled(core::TeachingMomentKind kind) const;
     // Fetches missing MNIST files without training (progress through downloadProgress).
     void downloadData();
     // Autosaves (serialise, write, fsync) run one at a time on a background thread so the event
@@ -91,6 +96,8 @@ public:
     // network (architecture change, loaded model), so clients clear the old run's views.
     quint64 runId() const { return m_runId; }
     RunOutcome lastOutcome() const { return m_lastOutcome; }
+    // How the last run went (core::computeVerdict), from its end until the next run or network.
+    std::optional<core::Verdict> lastVerdict() const { return m_lastVerdict; }
     bool isTraining() const { return m_state != RunState::Idle; }
     bool isPaused() const { return m_state == RunState::Paused || m_state == RunState::TeachingPause; }
     SessionSettings settings() const { return m_settings; }
@@ -170,6 +177,8 @@ private:
     CommandResult setSpeed(SpeedMode mode); // sets the pace and the update rate, clears the batch delay
     CommandResult setPace(double batchesPerSecond); // kMinimumPace..kMaximumPace or 0 (unlimited): Custom
     CommandResult setTeachingMode(bool enabled);
+    CommandResult setTeachingMoments(const std::vector<std::pair<core::TeachingMomentKind, bool>> &moments);
+    bool momentShown(core::TeachingMomentKind kind) const; // teaching on and the kind's switch on; any thread
     CommandResult setArchitecture(const core::Architecture &architecture); // idle only; new network
     CommandResult setBatchSize(double batchSize); // idle only, whole, 1..4096
     CommandResult setEpochs(double epochs); // idle only, whole, 1..100
@@ -200,6 +209,7 @@ private:
     RunState m_state = RunState::Idle;
     quint64 m_runId = 1;
     RunOutcome m_lastOutcome = RunOutcome::None;
+    std::optional<core::Verdict> m_lastVerdict;
     bool m_holdAfterLoad = false; // paused or stepped while the data was loading
     QString m_lastError;
     QStringList m_startupWarnings;
@@ -259,6 +269,7 @@ private:
     std::shared_ptr<const PauseMoment> m_moment;
     quint64 m_momentId = 0;
     std::atomic<bool> m_teachingEnabled{true};
+    std::atomic<unsigned> m_momentsEnabled{(1u << core::teachingMomentKindCount) - 1}; // bit per kind
     std::atomic<int> m_updateIntervalMs{33};
 };
 

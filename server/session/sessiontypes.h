@@ -11,6 +11,7 @@
 #include <QString>
 #include <QVector>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,7 +23,9 @@ namespace server {
 //   Idle --start--> LoadingData --data ready--> Running | Paused (a start by `step`)
 //   Running --pause--> Paused --resume--> Running;  step: Running/Paused -> Paused + one batch
 //   Running --teaching moment--> TeachingPause --deadline or resume--> Running
-//   TeachingPause --pause/step--> Paused;  a moment met while Paused shows without a deadline
+//   TeachingPause --pause--> Paused, the moment held on show (no deadline) until resume or stop;
+//   TeachingPause --step--> Paused, the moment ended;  a moment met while Paused shows without a
+//   deadline
 //   any state but Idle --stop--> Stopping --worker ended--> Idle;  a run that ends by itself,
 //   or fails (an event, not a state), goes straight back to Idle.
 enum class RunState { Idle, LoadingData, Running, Paused, TeachingPause, Stopping };
@@ -49,6 +52,14 @@ std::optional<SpeedMode> speedModeFromName(const QString &name);
 double speedModePace(SpeedMode mode); // batches per second; Custom: kPaceUnlimited
 int speedModeUpdateInterval(SpeedMode mode); // milliseconds between live updates
 
+constexpr std::array<bool, core::teachingMomentKindCount> allMomentsOn()
+{
+    std::array<bool, core::teachingMomentKindCount> on{};
+    for (bool &flag : on)
+        flag = true;
+    return on;
+}
+
 struct SessionSettings
 {
     core::Architecture architecture; // default 784-128-64-10, relu
@@ -58,6 +69,9 @@ struct SessionSettings
     int batchSize = 64;
     int epochs = 3;
     bool teachingMode = true;
+    // Per moment kind (indexed by core::TeachingMomentKind): whether it pauses the run. All on by
+    // default; teachingMode switches them all off at once.
+    std::array<bool, core::teachingMomentKindCount> teachingMoments = allMomentsOn();
     SpeedMode speed = SpeedMode::Normal;
     core::OptimizerKind optimizer = core::OptimizerKind::Sgd;
     std::uint64_t seed = 42;
@@ -98,10 +112,11 @@ struct BatchUpdate
 };
 
 // A teaching moment: the session really pauses training for `durationSeconds` (0: the run
-// was already paused by a controller, so the moment holds until someone continues).
+// was already paused by a controller, or was paused during the moment, so the moment holds
+// until someone continues).
 struct PauseMoment
 {
-    QString reason; // "first_forward", "first_backward", "high_loss"
+    QString reason; // core::teachingMomentReason: "first_forward", ..., "confident_mistake"
     core::TeachingMoment moment; // its numbers; each client words them (messages::teachingText)
     double durationSeconds = 0;
     double deadlineMs = 0; // when the pause ends, ms since the Unix epoch; 0 when it holds

@@ -8,9 +8,12 @@
 #include "command.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace server {
 
@@ -18,7 +21,9 @@ enum class ClientMessageKind {
     Invalid, // not a JSON object, or a "type" not understood: `error` says why
     Ping, // {"type": "ping"}: answered with pong
     GetState, // {"type": "get_state"}: answered with a state snapshot
-    Command, // {"type": "command", "command": "start"}: a run control, by name
+    Command, // {"type": "command", "command": "start"}: a run control, by name, or
+             // {"type": "command", "command": "set_teaching_moments", "moments": {"plateau": false}}
+    Classroom, // hello, raise_hand, grant_control, ... (Classroom::handles): `object` is the message
 };
 
 struct ClientMessage
@@ -30,9 +35,13 @@ struct ClientMessage
     QString error;
 
     // Command: the "command" field ("" when missing or not a string), and the run control it
-    // names (start, stop, pause, resume, step), if any.
+    // names (start, stop, pause, resume, step, set_teaching_moments), if any.
     QString command;
     std::optional<CommandKind> runCommand;
+    // set_teaching_moments: the "moments" object, each known moment name with true or false.
+    std::vector<std::pair<core::TeachingMomentKind, bool>> moments;
+    // Classroom: the whole message, for Classroom::handle (which checks its fields).
+    QJsonObject object;
 };
 
 // `utf8` is the text of one WebSocket text message.

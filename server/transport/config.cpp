@@ -105,6 +105,7 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     parser.setApplicationDescription(u"Neural Network Journey headless server: trains MNIST and serves the "
                                      "web page, the HTTP API and the WebSocket /ws on one port."_s);
     parser.addHelpOption();
+    parser.addVersionOption();
     const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s);
     const QCommandLineOption port(u"port"_s, u"Port (default 8000; env PORT). 0 picks a free port."_s, u"port"_s);
     const QCommandLineOption dataDir(u"data-dir"_s,
@@ -122,7 +123,11 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
                                         u"Most connections one client address may hold, WebSockets included "
                                         "(env NNJ_MAX_PER_ADDRESS; default 32)."_s,
                                         u"count"_s);
-    parser.addOptions({host, port, dataDir, lan, token, envFile, publicDemo, noDownload, perAddress});
+    const QCommandLineOption maxConnections(u"max-connections"_s,
+                                            u"Most connections in all, WebSockets included (env "
+                                            "NNJ_MAX_CONNECTIONS; default 256; a lecture hall may need more)."_s,
+                                            u"count"_s);
+    parser.addOptions({host, port, dataDir, lan, token, envFile, publicDemo, noDownload, perAddress, maxConnections});
     if (!parser.parse(arguments)) {
         result.text = parser.errorText();
         return result;
@@ -130,6 +135,11 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
     if (parser.isSet(u"help"_s)) {
         result.status = ConfigResult::Status::Help;
         result.text = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(u"version"_s)) {
+        result.status = ConfigResult::Status::Version;
+        result.text = QStringLiteral(NNJ_VERSION);
         return result;
     }
     if (!parser.positionalArguments().isEmpty()) {
@@ -224,20 +234,27 @@ ConfigResult loadConfig(const QStringList &arguments, const QProcessEnvironment 
         }
         config.trustedProxies << text.trimmed();
     }
-    QString perAddressText;
-    if (parser.isSet(perAddress))
-        perAddressText = parser.value(perAddress);
-    else if (const auto value = setting(u"NNJ_MAX_PER_ADDRESS"_s))
-        perAddressText = *value;
-    if (!perAddressText.isEmpty()) {
+    // A connection count from its flag or environment variable, 1..100000.
+    const auto count = [&](const QCommandLineOption &option, const QString &flag, const QString &variable, int *out) {
+        QString text;
+        if (parser.isSet(option))
+            text = parser.value(option);
+        else if (const auto value = setting(variable))
+            text = *value;
+        if (text.isEmpty())
+            return true;
         bool ok = false;
-        const int value = perAddressText.trimmed().toInt(&ok);
+        const int value = text.trimmed().toInt(&ok);
         if (!ok || value < 1 || value > 100000) {
-            result.text = u"--max-per-address must be an integer from 1 to 100000, got '%1'"_s.arg(perAddressText);
-            return result;
+            result.text = u"--%1 must be an integer from 1 to 100000, got '%2'"_s.arg(flag, text);
+            return false;
         }
-        config.maxConnectionsPerAddress = value;
-    }
+        *out = value;
+        return true;
+    };
+    if (!count(perAddress, u"max-per-address"_s, u"NNJ_MAX_PER_ADDRESS"_s, &config.maxConnectionsPerAddress)
+        || !count(maxConnections, u"max-connections"_s, u"NNJ_MAX_CONNECTIONS"_s, &config.maxConnections))
+        return result;
 
     const auto flagOrBool = [&](const QCommandLineOption &option, const QString &name, bool *out) {
         if (parser.isSet(option)) {

@@ -21,6 +21,7 @@ struct ServerConfig
     QStringList allowedOrigins; // ALLOWED_ORIGINS, normalised "scheme://host[:port]"
     QStringList allowedHosts; // NNJ_ALLOWED_HOSTS: extra Host names (reverse proxy)
     QStringList trustedProxies; // NNJ_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+    int maxConnections = 256; // --max-connections, NNJ_MAX_CONNECTIONS: TCP connections in all
     int maxConnectionsPerAddress = 32; // --max-per-address, NNJ_MAX_PER_ADDRESS: TCP connections
     bool publicDemo = false; // --public-demo, NNJ_PUBLIC_DEMO: anyone may drive
     bool allowDownload = true; // --no-download, NNJ_NO_DOWNLOAD
@@ -38,10 +39,10 @@ struct ServerConfig
 
 struct ConfigResult
 {
-    enum class Status { Ok, Help, Error };
+    enum class Status { Ok, Help, Version, Error };
     Status status = Status::Error;
     ServerConfig config;
-    QString text; // help text or error message
+    QString text; // help text, the version number or the error message
 };
 
 // `arguments` includes the program name first, like QCoreApplication::arguments().

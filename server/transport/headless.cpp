@@ -98,6 +98,7 @@ void buildRuntime(Runtime &runtime, const ServerConfig &config)
         access.trustedProxies << QHostAddress(proxy);
     ServerLimits limits;
     limits.connections.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    limits.connections.maxConnections = config.maxConnections;
     runtime.server = std::make_unique<Server>(*runtime.session, access, limits);
 }
 
@@ -113,6 +114,10 @@ int runHeadless(QCoreApplication &app, const QStringList &arguments, const QStri
     QTextStream err(stderr);
 
     const ConfigResult loaded = loadConfig(arguments, QProcessEnvironment::systemEnvironment());
+    if (loaded.status == ConfigResult::Status::Version) {
+        out << program << ' ' << loaded.text << '\n';
+        return 0;
+    }
     if (loaded.status == ConfigResult::Status::Help) {
         out << loaded.text;
         return 0;

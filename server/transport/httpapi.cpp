@@ -7,6 +7,7 @@
 #include "requestbodies.h"
 #include "session.h"
 
+#include <QFile>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -43,6 +44,15 @@ std::optional<QString> singleParameter(const QHttpServerRequest &request, const 
         return std::nullopt;
     }
     return values.first().trimmed();
+}
+
+// A journey resource (compiled in from resources/journey/), its bytes as they are.
+QHttpServerResponse journeyResource(const QString &name)
+{
+    QFile file(u":/journey/"_s + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return HttpApi::errorResponse(StatusCode::NotFound, u"%1 is not built into this server"_s.arg(name));
+    return QHttpServerResponse("application/json", file.readAll());
 }
 
 // An invalid value's error names what the request gave ("lr must be ..., got 'abc'").
@@ -125,16 +135,27 @@ std::optional<QHttpServerResponse> HttpApi::checkAccess(const QHttpServerRequest
                                  QString::fromLatin1(info.host.left(100))));
     if (request.body().size() > maxBody)
         return errorResponse(StatusCode::PayloadTooLarge, u"Request body is larger than %1 KiB"_s.arg(maxBody / 1024));
-    if (access == Access::Predict || access == Access::Control) {
+    if (access == Access::Predict || access == Access::Drive || access == Access::Control) {
         if (!m_policy.originAllowed(info.origin))
             return errorResponse(StatusCode::Forbidden, u"Origin '%1' may not send requests here"_s.arg(
                                                             QString::fromLatin1(info.origin.left(100))));
-        if (!m_policy.takeControlBudget(info, access == Access::Control ? AccessPolicy::Budget::Control
-                                                                        : AccessPolicy::Budget::Predict))
+        if (!m_policy.takeControlBudget(info, access == Access::Predict ? AccessPolicy::Budget::Predict
+                                                                        : AccessPolicy::Budget::Control))
             return errorResponse(StatusCode::TooManyRequests, u"Too many requests; slow down"_s);
     }
-    if (access == Access::Control) {
-        switch (m_policy.controlDecision(info)) {
+    if (access == Access::Drive || access == Access::Control) {
+        const QByteArray driverKey = request.value("X-NNJ-Driver");
+        const AccessPolicy::Decision decision = m_policy.controlDecision(info);
+        if (decision != AccessPolicy::Decision::Allowed && !driverKey.isEmpty()) {
+            if (access == Access::Drive && m_driverCheck && m_driverCheck(driverKey))
+                return std::nullopt;
+            return errorResponse(
+                StatusCode::Forbidden,
+                access == Access::Drive
+                    ? u"X-NNJ-Driver: this participant does not drive the training now"_s
+                    : u"Only the presenter may do this; the driver runs the training and its settings"_s);
+        }
+        switch (decision) {
         case AccessPolicy::Decision::Allowed: break;
         case AccessPolicy::Decision::WrongToken:
             return errorResponse(StatusCode::Forbidden, u"The join token is not valid"_s);
@@ -188,9 +209,11 @@ void HttpApi::registerRoutes(QHttpServer &server)
         [this] { return jsonResponse(messages::state(m_session, m_viewerCount(), false)); });
     get(u"/get-weights"_s, Access::Read, [this] { return getWeights(); });
     get(u"/model"_s, Access::Read, [this] { return downloadModel(); });
+    get(u"/api/glossary"_s, Access::Read, [] { return journeyResource(u"glossary.json"_s); });
+    get(u"/api/journey"_s, Access::Read, [] { return journeyResource(u"journey.json"_s); });
 
     const auto runCommand = [&](const QString &path, CommandKind kind) {
-        post(path, Access::Control,
+        post(path, Access::Drive,
              [this, kind](const QHttpServerRequest &) { return answer(m_session.execute(Command::of(kind))); });
     };
     runCommand(u"/start-training"_s, CommandKind::Start);
@@ -198,12 +221,14 @@ void HttpApi::registerRoutes(QHttpServer &server)
     runCommand(u"/pause-training"_s, CommandKind::Pause);
     runCommand(u"/resume-training"_s, CommandKind::Resume);
     runCommand(u"/step-training"_s, CommandKind::Step);
-    post(u"/set-learning-rate"_s, Access::Control, [this](const QHttpServerRequest &r) { return setLearningRate(r); });
-    post(u"/set-batch-delay"_s, Access::Control, [this](const QHttpServerRequest &r) { return setBatchDelay(r); });
-    post(u"/set-architecture"_s, Access::Control, [this](const QHttpServerRequest &r) { return setArchitecture(r); });
-    post(u"/set-teaching-mode"_s, Access::Control, [this](const QHttpServerRequest &r) { return setTeachingMode(r); });
-    post(u"/set-speed"_s, Access::Control, [this](const QHttpServerRequest &r) { return setSpeed(r); });
-    post(u"/set-pace"_s, Access::Control, [this](const QHttpServerRequest &r) { return setPace(r); });
+    post(u"/set-learning-rate"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setLearningRate(r); });
+    post(u"/set-batch-delay"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setBatchDelay(r); });
+    post(u"/set-architecture"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setArchitecture(r); });
+    post(u"/set-teaching-mode"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setTeachingMode(r); });
+    post(u"/set-teaching-moments"_s, Access::Drive,
+         [this](const QHttpServerRequest &r) { return setTeachingMoments(r); });
+    post(u"/set-speed"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setSpeed(r); });
+    post(u"/set-pace"_s, Access::Drive, [this](const QHttpServerRequest &r) { return setPace(r); });
     post(u"/predict"_s, Access::Predict, [this](const QHttpServerRequest &r) { return predict(r); });
     post(
         u"/model"_s, Access::Control, [this](const QHttpServerRequest &r) { return uploadModel(r); }, kMaxModelBytes);
@@ -221,11 +246,13 @@ void HttpApi::registerRoutes(QHttpServer &server)
     });
 
     // Known paths with the wrong method: 405 rather than the router's 404.
-    const QStringList getPaths{u"/health"_s, u"/api/status"_s, u"/status"_s, u"/api/state"_s, u"/get-weights"_s};
-    const QStringList postPaths{u"/start-training"_s,  u"/stop-training"_s,    u"/pause-training"_s,
-                                u"/resume-training"_s, u"/step-training"_s,    u"/set-learning-rate"_s,
-                                u"/set-batch-delay"_s, u"/set-architecture"_s, u"/set-teaching-mode"_s,
-                                u"/set-speed"_s,       u"/set-pace"_s,         u"/predict"_s};
+    const QStringList getPaths{u"/health"_s,      u"/api/status"_s,   u"/status"_s,     u"/api/state"_s,
+                               u"/get-weights"_s, u"/api/glossary"_s, u"/api/journey"_s};
+    const QStringList postPaths{u"/start-training"_s,      u"/stop-training"_s,    u"/pause-training"_s,
+                                u"/resume-training"_s,     u"/step-training"_s,    u"/set-learning-rate"_s,
+                                u"/set-batch-delay"_s,     u"/set-architecture"_s, u"/set-teaching-mode"_s,
+                                u"/set-speed"_s,           u"/set-pace"_s,         u"/predict"_s,
+                                u"/set-teaching-moments"_s};
     const auto wrongMethod = [&](const QString &path, const QString &allowed) {
         server.route(path, Method::Get | Method::Post | Method::Put | Method::Delete | Method::Patch,
                      [allowed](const QHttpServerRequest &) -> QHttpServerResponse {
@@ -359,6 +386,33 @@ QHttpServerResponse HttpApi::setTeachingMode(const QHttpServerRequest &request)
         return errorResponse(StatusCode::BadRequest, u"enabled must be true or false, got '%1'"_s.arg(text->left(50)));
     const bool enabled = value == u"true"_s || value == u"1"_s;
     return answer(m_session.execute(Command::teachingMode(enabled)), {{u"teaching_mode"_s, enabled}});
+}
+
+QHttpServerResponse HttpApi::setTeachingMoments(const QHttpServerRequest &request)
+{
+    // ?plateau=off&divergence=on: every parameter names a moment, once, with on or off.
+    const QList<std::pair<QString, QString>> items = request.query().queryItems(QUrl::FullyDecoded);
+    if (items.isEmpty())
+        return errorResponse(StatusCode::BadRequest, u"Name at least one teaching moment, e.g. ?plateau=off"_s);
+    std::vector<std::pair<core::TeachingMomentKind, bool>> moments;
+    QStringList seen;
+    for (const auto &[name, text] : items) {
+        core::TeachingMomentKind kind = core::TeachingMomentKind::FirstForward;
+        if (!core::teachingMomentKindFromReason(name.toStdString(), &kind))
+            return errorResponse(StatusCode::BadRequest,
+                                 u"Unknown teaching moment '%1' (first_forward, first_backward, high_loss, divergence, "
+                                 "plateau, epoch_end, dead_units, confident_mistake)"_s.arg(name.left(50)));
+        if (seen.contains(name))
+            return errorResponse(StatusCode::BadRequest,
+                                 u"Query parameter '%1' is given more than once; give it once"_s.arg(name));
+        seen << name;
+        const QString value = text.trimmed().toLower();
+        if (value != u"on"_s && value != u"off"_s)
+            return errorResponse(StatusCode::BadRequest, u"%1 must be on or off, got '%2'"_s.arg(name, text.left(50)));
+        moments.emplace_back(kind, value == u"on"_s);
+    }
+    const CommandResult result = m_session.execute(Command::teachingMoments(std::move(moments)));
+    return answer(result, {{u"teaching_moments"_s, messages::settings(m_session.settings())[u"teaching_moments"_s]}});
 }
 
 QHttpServerResponse HttpApi::setSpeed(const QHttpServerRequest &request)

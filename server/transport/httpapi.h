@@ -34,6 +34,8 @@ public:
     HttpApi(Session &session, AccessPolicy &policy, std::function<int()> viewerCount, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
+    // Whether a driver key (X-NNJ-Driver) belongs to the participant who drives now.
+    void setDriverCheck(std::function<bool(const QByteArray &)> check) { m_driverCheck = std::move(check); }
 
     static constexpr qint64 kMaxBodyBytes = 64 * 1024;
     static constexpr qint64 kMaxModelBytes = 24 * 1024 * 1024; // POST /model (≤ 5 M parameters)
@@ -48,7 +50,9 @@ public:
     static QStringList topLevelKeys(const QByteArray &jsonObjectText);
 
 private:
-    enum class Access { Open, Read, Predict, Control };
+    // Control: the presenter's (token or loopback). Drive: running the training and its settings,
+    // which the participant the presenter handed control to may do too (header X-NNJ-Driver).
+    enum class Access { Open, Read, Predict, Drive, Control };
 
     std::optional<QHttpServerResponse> checkAccess(const QHttpServerRequest &request, Access access,
                                                    qint64 maxBody = kMaxBodyBytes);
@@ -59,6 +63,7 @@ private:
     QHttpServerResponse setBatchDelay(const QHttpServerRequest &request);
     QHttpServerResponse setArchitecture(const QHttpServerRequest &request);
     QHttpServerResponse setTeachingMode(const QHttpServerRequest &request);
+    QHttpServerResponse setTeachingMoments(const QHttpServerRequest &request);
     QHttpServerResponse setSpeed(const QHttpServerRequest &request);
     QHttpServerResponse setPace(const QHttpServerRequest &request);
     QHttpServerResponse getWeights();
@@ -73,6 +78,7 @@ private:
     Session &m_session;
     AccessPolicy &m_policy;
     std::function<int()> m_viewerCount;
+    std::function<bool(const QByteArray &)> m_driverCheck;
     StaticFiles m_static;
     quint64 m_weightsCacheVersion = 0;
     QByteArray m_weightsCache; // the /get-weights body for m_weightsCacheVersion

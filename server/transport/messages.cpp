@@ -1,9 +1,11 @@
 #include "messages.h"
 
+#include "binarywire.h"
 #include "jsonwriter.h"
 #include "session.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 
 #include <algorithm>
 
@@ -32,15 +34,55 @@ void appendStats(QByteArray &out, const core::BatchReport &report)
 }
 
 // The members an update and a pause moment share (without braces).
-void appendVisuals(QByteArray &out, const BatchUpdate &update)
+QByteArray nameList(const QStringList &names)
+{
+    QByteArray list = "[";
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        if (i)
+            list += ',';
+        json::appendString(list, names[i]);
+    }
+    return list + ']';
+}
+
+// The big number arrays of a message: written into its JSON text, or (binary wire) kept aside
+// for the frame that follows the JSON header (binarywire.h).
+struct ArrayGroups
+{
+    bool binary = false;
+    QStringList names;
+    std::vector<std::pair<wire::Coding, const std::vector<std::vector<float>> *>> groups;
+
+    void add(QByteArray &out, const char *key, const std::vector<std::vector<float>> &arrays, wire::Coding coding)
+    {
+        if (!binary) {
+            json::appendKey(out, key);
+            json::appendFloatArrays(out, arrays, kVisualDigits);
+            return;
+        }
+        names.append(QString::fromLatin1(key));
+        groups.emplace_back(coding, &arrays);
+    }
+    // `json` is the whole message text without the arrays.
+    QByteArray finish(QByteArray json) const
+    {
+        if (!binary)
+            return json;
+        json::appendRawMember(json, "arrays", nameList(names));
+        wire::FrameWriter frame(json, 4096);
+        for (const auto &[coding, arrays] : groups)
+            frame.addGroup(coding, *arrays);
+        return frame.take();
+    }
+};
+
+void appendVisuals(QByteArray &out, const BatchUpdate &update, ArrayGroups &arrays)
 {
     const core::BatchReport &report = *update.report;
     json::appendKey(out, "stats");
     appendStats(out, report);
-    json::appendKey(out, "activations");
-    json::appendFloatArrays(out, report.focusActivations, kVisualDigits);
-    json::appendKey(out, "gradients");
-    json::appendFloatArrays(out, report.neuronGradients, kVisualDigits);
+    arrays.add(out, "activations", report.focusActivations, wire::Coding::Linear8);
+    arrays.add(out, "gradients", report.neuronGradients, wire::Coding::Log8);
     json::appendKey(out, "label");
     json::appendInt(out, report.focusLabel);
     json::appendKey(out, "prediction");
@@ -62,6 +104,26 @@ QByteArray floatList(const QVector<float> &values)
     json::appendFloats(out, values.constData(), values.size());
     return out;
 }
+
+// The verdict the clients show: only once the run is over (idle), null otherwise.
+QJsonValue verdictValue(const Session &session)
+{
+    const auto last = session.lastVerdict();
+    if (!last || session.runState() != RunState::Idle)
+        return QJsonValue::Null;
+    return verdict(*last);
+}
+
+// A learning rate as typed: 0.01, 0.5, 0.0003 (no exponent, no trailing zeros).
+QString rateText(float value)
+{
+    QString text = QString::number(value, 'f', 6);
+    while (text.endsWith(u'0'))
+        text.chop(1);
+    if (text.endsWith(u'.'))
+        text.chop(1);
+    return text;
+}
 } // namespace
 
 QJsonArray architectureSizes(const core::Architecture &architecture)
@@ -82,11 +144,16 @@ QJsonArray activationNames(const core::Architecture &architecture)
 
 QJsonObject settings(const SessionSettings &settings)
 {
+    QJsonObject teachingMoments;
+    for (core::TeachingMomentKind kind : core::allTeachingMomentKinds())
+        teachingMoments.insert(QString::fromStdString(core::teachingMomentReason(kind)),
+                               settings.teachingMoments[std::size_t(kind)]);
     return {{u"learning_rate"_s, json::floatValue(settings.learningRate)},
             {u"batch_delay"_s, settings.batchDelayMs},
             {u"batch_size"_s, settings.batchSize},
             {u"epochs"_s, settings.epochs},
             {u"teaching_mode"_s, settings.teachingMode},
+            {u"teaching_moments"_s, teachingMoments},
             {u"speed"_s, speedModeName(settings.speed)},
             {u"pace"_s, settings.pace},
             {u"optimizer"_s, QString::fromStdString(core::optimizerName(settings.optimizer))}};
@@ -136,15 +203,15 @@ QByteArray weightsList(const core::Network &network)
     return out;
 }
 
-QByteArray update(const BatchUpdate &update)
+QByteArray update(const BatchUpdate &update, Wire wire)
 {
     const core::BatchReport &report = *update.report;
+    ArrayGroups arrays{wire == Wire::Binary, {}, {}};
     QByteArray out;
-    out.reserve(16384);
+    out.reserve(wire == Wire::Binary ? 1024 : 16384);
     out += "{\"type\":\"update\"";
-    appendVisuals(out, update);
-    json::appendKey(out, "mean_activations");
-    json::appendFloatArrays(out, report.meanActivations, kVisualDigits);
+    appendVisuals(out, update, arrays);
+    arrays.add(out, "mean_activations", report.meanActivations, wire::Coding::Linear8);
     json::appendKey(out, "layer_gradients");
     json::appendFloats(out, report.layerGradients);
     json::appendKey(out, "weight_stats");
@@ -162,11 +229,12 @@ QByteArray update(const BatchUpdate &update)
         out += '}';
     }
     out += "]}";
-    return out;
+    return arrays.finish(std::move(out));
 }
 
-QByteArray pauseMoment(const PauseMoment &moment)
+QByteArray pauseMoment(const PauseMoment &moment, Wire wire)
 {
+    ArrayGroups arrays{wire == Wire::Binary, {}, {}};
     QByteArray out;
     out += "{\"type\":\"pause_moment\",\"reason\":";
     json::appendString(out, moment.reason);
@@ -176,11 +244,75 @@ QByteArray pauseMoment(const PauseMoment &moment)
     json::appendDouble(out, moment.durationSeconds);
     json::appendKey(out, "deadline_ms");
     json::appendDouble(out, moment.deadlineMs);
-    appendVisuals(out, moment.update);
+    appendVisuals(out, moment.update, arrays);
     json::appendKey(out, "loss_history");
     json::appendFloats(out, moment.lossHistory.constData(), moment.lossHistory.size());
+    json::appendKey(out, "focus_output_gradient");
+    json::appendFloats(out, moment.moment.focusOutputGradient);
     out += '}';
-    return out;
+    json::appendRawMember(out, "data", json::compact(momentData(moment.moment)));
+    return arrays.finish(std::move(out));
+}
+
+QJsonObject momentData(const core::TeachingMoment &m)
+{
+    using json::floatValue;
+    switch (m.kind) {
+    case core::TeachingMomentKind::FirstForward:
+    case core::TeachingMomentKind::FirstBackward:
+    case core::TeachingMomentKind::HighLoss:
+        return {{u"label"_s, m.label},
+                {u"guess"_s, m.guess},
+                {u"confidence"_s, floatValue(m.confidence)},
+                {u"loss"_s, floatValue(m.loss)},
+                {u"accuracy"_s, floatValue(m.accuracy)},
+                {u"learning_rate"_s, floatValue(m.learningRate)},
+                {u"batch_size"_s, m.batchSize},
+                {u"global_batch"_s, m.globalBatch},
+                {u"strongest_layer"_s, m.strongestLayer},
+                {u"strongest_gradient"_s, floatValue(m.strongestGradient)}};
+    case core::TeachingMomentKind::Divergence:
+        return {{u"loss"_s, floatValue(m.loss)},       {u"min_loss"_s, floatValue(m.minLoss)},
+                {u"min_loss_batch"_s, m.minLossBatch}, {u"rising_batches"_s, m.risingBatches},
+                {u"non_finite"_s, m.nonFinite},        {u"learning_rate"_s, floatValue(m.learningRate)},
+                {u"global_batch"_s, m.globalBatch}};
+    case core::TeachingMomentKind::Plateau:
+        return {{u"loss"_s, floatValue(m.loss)},
+                {u"loss_before"_s, floatValue(m.lossBefore)},
+                {u"batches"_s, m.windowBatches},
+                {u"learning_rate"_s, floatValue(m.learningRate)},
+                {u"global_batch"_s, m.globalBatch}};
+    case core::TeachingMomentKind::EpochEnd:
+        return {{u"epoch"_s, m.epoch},
+                {u"train_accuracy"_s, floatValue(m.trainAccuracy)},
+                {u"test_accuracy"_s, floatValue(m.testAccuracy)},
+                {u"train_loss"_s, floatValue(m.trainLoss)},
+                {u"test_loss"_s, floatValue(m.testLoss)},
+                {u"global_batch"_s, m.globalBatch}};
+    case core::TeachingMomentKind::DeadUnits:
+        return {{u"layer"_s, m.layer}, {u"dead"_s, m.dead},
+                {u"units"_s, m.units}, {u"fraction"_s, floatValue(m.fraction)},
+                {u"epoch"_s, m.epoch}, {u"global_batch"_s, m.globalBatch}};
+    case core::TeachingMomentKind::ConfidentMistake:
+        return {{u"label"_s, m.label},
+                {u"guess"_s, m.guess},
+                {u"confidence"_s, floatValue(m.confidence)},
+                {u"runner_up"_s, m.runnerUp},
+                {u"runner_up_probability"_s, floatValue(m.runnerUpProbability)},
+                {u"true_probability"_s, floatValue(m.trueProbability)},
+                {u"global_batch"_s, m.globalBatch}};
+    }
+    return {};
+}
+
+QJsonObject verdict(const core::Verdict &v)
+{
+    return {{u"outcome"_s, QString::fromStdString(core::verdictOutcomeName(v.outcome))},
+            {u"test_accuracy"_s, json::floatValue(v.testAccuracy)},
+            {u"initial_loss"_s, json::floatValue(v.initialLoss)},
+            {u"final_loss"_s, json::floatValue(v.finalLoss)},
+            {u"dead_fraction"_s, json::floatValue(v.deadFraction)},
+            {u"reason"_s, QString::fromStdString(v.reason)}};
 }
 
 QByteArray commandResult(const QString &command, const CommandResult &result)
@@ -216,7 +348,8 @@ QByteArray runState(const Session &session)
                           {u"last_outcome"_s, outcomeName(session.lastOutcome())},
                           {u"training"_s, session.isTraining()},
                           {u"paused"_s, session.isPaused()},
-                          {u"pause_reason"_s, session.pauseReason()}});
+                          {u"pause_reason"_s, session.pauseReason()},
+                          {u"verdict"_s, verdictValue(session)}});
 }
 
 QString teachingText(const core::TeachingMoment &m)
@@ -241,6 +374,42 @@ QString teachingText(const core::TeachingMoment &m)
                "if it stays high, the learning rate (%4) may be too small or too large."_s.arg(number(m.loss, 3))
                    .arg(m.globalBatch)
                    .arg(number(100.0 * m.accuracy, 1), number(m.learningRate, 4));
+    case core::TeachingMomentKind::Divergence:
+        if (m.nonFinite)
+            return u"The loss blew up: at batch %1 it became too large to compute (its lowest was %2, at batch %3). "
+                   "A learning rate of %4 takes steps so big that the numbers overflow, so training has to stop."_s
+                       .arg(m.globalBatch)
+                       .arg(number(m.minLoss, 2))
+                       .arg(m.minLossBatch)
+                       .arg(rateText(m.learningRate));
+        return u"The loss is rising: %1 now, up from its lowest %2 at batch %3, for %4 batches in a row. A learning "
+               "rate of %5 takes steps so big they overshoot."_s.arg(number(m.loss, 2), number(m.minLoss, 2))
+                   .arg(m.minLossBatch)
+                   .arg(m.risingBatches)
+                   .arg(rateText(m.learningRate));
+    case core::TeachingMomentKind::Plateau:
+        return u"The loss has stalled: %1 now against %2 %3 batches ago, less than 1% lower. With a learning rate of "
+               "%4 the steps may be too small to get anywhere."_s.arg(number(m.loss, 2), number(m.lossBefore, 2))
+                   .arg(m.windowBatches)
+                   .arg(rateText(m.learningRate));
+    case core::TeachingMomentKind::EpochEnd:
+        return u"Epoch %1 is done. On the test images, which it never trained on, the network reads %2% correctly "
+               "(loss %3); on its training images during the epoch it got %4% (loss %5)."_s.arg(m.epoch)
+                   .arg(number(100.0 * m.testAccuracy, 1), number(m.testLoss, 2), number(100.0 * m.trainAccuracy, 1),
+                        number(m.trainLoss, 2));
+    case core::TeachingMomentKind::DeadUnits:
+        return u"%1 of the %2 units in hidden layer %3 (%4%) never fired on any test image: they are dead. A ReLU "
+               "unit that outputs 0 for every input gets no gradient, so it cannot come back."_s.arg(m.dead)
+                   .arg(m.units)
+                   .arg(m.layer)
+                   .arg(number(100.0 * m.fraction, 0));
+    case core::TeachingMomentKind::ConfidentMistake:
+        return u"A confident mistake: the network read this %1 as a %2 and was %3% sure. Its second choice was %4 "
+               "(%5%); the right digit got only %6%."_s.arg(m.label)
+                   .arg(m.guess)
+                   .arg(number(100.0 * m.confidence, 1))
+                   .arg(m.runnerUp)
+                   .arg(number(100.0 * m.runnerUpProbability, 1), number(100.0 * m.trueProbability, 1));
     }
     return {};
 }
@@ -291,9 +460,41 @@ QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &
     QByteArray out = json::compact({{u"type"_s, u"training_complete"_s},
                                     {u"message"_s, report.stopped ? u"Training stopped"_s : u"Training completed!"_s},
                                     {u"final_stats"_s, finalStats},
-                                    {u"stopped"_s, report.stopped}});
+                                    {u"stopped"_s, report.stopped},
+                                    {u"verdict"_s, verdict(report.verdict)}});
     json::appendRawMember(out, "weights", weights);
     return out;
+}
+
+QByteArray trainingCompleteBinary(const core::FinishReport &report, const core::Network &network)
+{
+    // The JSON message without its weights, plus their layout; the weights follow as float16.
+    QByteArray header = trainingComplete(report, "null");
+    QJsonArray layout;
+    std::vector<const float *> weights, biases;
+    std::vector<qsizetype> weightCounts, biasCounts;
+    const core::Architecture &architecture = network.architecture();
+    for (int i = 0; i < network.layerCount(); ++i) {
+        const core::DenseLayer &layer = network.layer(i);
+        layout.append(QJsonObject{
+            {u"type"_s, u"Dense"_s}, {u"inputSize"_s, layer.inputSize()}, {u"outputSize"_s, layer.outputSize()}});
+        if (i + 1 < network.layerCount())
+            layout.append(QJsonObject{
+                {u"type"_s, QString::fromStdString(core::activationTypeName(architecture.activations[i]))}});
+        // Column `input` of W (out x in, column-major) is contiguous: the data is input-major,
+        // the order of the JSON rows.
+        weights.push_back(layer.weights().data());
+        weightCounts.push_back(qsizetype(layer.inputSize()) * layer.outputSize());
+        biases.push_back(layer.bias().data());
+        biasCounts.push_back(layer.outputSize());
+    }
+    layout.append(QJsonObject{{u"type"_s, u"Softmax"_s}});
+    json::appendRawMember(header, "weights_layout", QJsonDocument(layout).toJson(QJsonDocument::Compact));
+    json::appendRawMember(header, "arrays", nameList({u"dense_weights"_s, u"dense_biases"_s}));
+    wire::FrameWriter frame(header, 2 * qsizetype(network.parameterCount()) + 4096);
+    frame.addGroup(wire::Coding::Float16, weights.data(), weightCounts.data(), qsizetype(weights.size()));
+    frame.addGroup(wire::Coding::Float16, biases.data(), biasCounts.data(), qsizetype(biases.size()));
+    return frame.take();
 }
 
 QByteArray settingsChanged(const Session &session)
@@ -340,6 +541,7 @@ QByteArray state(const Session &session, int viewerCount, bool withType)
                        {u"run_id"_s, double(session.runId())},
                        {u"last_outcome"_s, outcomeName(session.lastOutcome())},
                        {u"pause_reason"_s, session.pauseReason()},
+                       {u"verdict"_s, verdictValue(session)},
                        {u"architecture"_s, architectureSizes(current.architecture)},
                        {u"activations_names"_s, activationNames(current.architecture)},
                        {u"parameter_count"_s, double(current.architecture.parameterCount())},

@@ -29,8 +29,17 @@ QJsonObject seedStatus(const SessionStats &stats); // GET /status
 // {"type":"ReLU"}, ..., {"type":"Softmax"}]. Rows of "weights" are input indices.
 QByteArray weightsList(const core::Network &network);
 
-QByteArray update(const BatchUpdate &update);
-QByteArray pauseMoment(const PauseMoment &moment);
+// JSON text, or (Binary) the same message as a binary frame whose big arrays are quantised
+// (binarywire.h; docs/protocol.md "Binary frames"): update, pause_moment and training_complete.
+enum class Wire { Json, Binary };
+
+QByteArray update(const BatchUpdate &update, Wire wire = Wire::Json);
+// pause_moment: the seed's fields plus "data" (the moment's numbers, per kind: momentData) and
+// "focus_output_gradient" (the focus sample's p - onehot(label), 10 numbers).
+QByteArray pauseMoment(const PauseMoment &moment, Wire wire = Wire::Json);
+QJsonObject momentData(const core::TeachingMoment &moment);
+// {"outcome":"learned",...,"reason":"..."}
+QJsonObject verdict(const core::Verdict &verdict);
 // A teaching moment in the original's English words (the `message` of pause_moment), the one
 // place the server words it.
 QString teachingText(const core::TeachingMoment &moment);
@@ -38,7 +47,8 @@ QByteArray pauseResumed(const QString &reason);
 // {"type":"command_result","command":"pause","status":"paused"} or, refused, with "status":
 // "error", "error": "invalid_argument" | "conflict" | "unavailable" and the "message".
 QByteArray commandResult(const QString &command, const CommandResult &result);
-QByteArray runState(const Session &session); // {"type":"run_state","state":"running",...}
+// {"type":"run_state","state":"running",...,"verdict":{...}|null} (the verdict when idle after a run)
+QByteArray runState(const Session &session);
 QByteArray epochEnd(const core::EpochReport &report);
 // Narrated speed: {"type":"narration","kind":"loss_halved","text":"…","batch":N,…} with the
 // caption's numbers (core::Caption) and its English words, the one place the server words them.
@@ -47,6 +57,9 @@ QString captionText(const core::Caption &caption);
 QByteArray narration(const core::Caption &caption);
 QByteArray trainingStarted(const Session &session);
 QByteArray trainingComplete(const core::FinishReport &report, const QByteArray &weightsList);
+// training_complete with "weights": null, "weights_layout" (the weights list without numbers) and
+// the Dense layers' weights and biases as float16 arrays ("dense_weights", "dense_biases").
+QByteArray trainingCompleteBinary(const core::FinishReport &report, const core::Network &network);
 QByteArray settingsChanged(const Session &session);
 QByteArray viewers(int count);
 QByteArray downloadProgress(const QString &file, qint64 received, qint64 total, bool done);

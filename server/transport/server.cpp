@@ -30,6 +30,7 @@ Server::Server(Session &session, AccessSettings access, ServerLimits limits, QOb
     m_hub = new WebSocketHub(session, m_policy, limits.hub, this);
     m_api = new HttpApi(
         session, m_policy, [this] { return m_hub->viewerCount(); }, this);
+    m_api->setDriverCheck([this](const QByteArray &key) { return m_hub->classroom().driverKeyValid(key); });
     m_api->registerRoutes(m_http);
     connect(m_api->findChild<AnalysisApi *>(), &AnalysisApi::broadcastRequested, m_hub, &WebSocketHub::broadcastEvent);
     m_hub->attach(m_http);

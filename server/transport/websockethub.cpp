@@ -1,5 +1,6 @@
 #include "websockethub.h"
 
+#include "binarywire.h"
 #include "clientmessage.h"
 #include "command.h"
 #include "jsonwriter.h"
@@ -13,12 +14,19 @@
 #include <QJsonObject>
 #include <QWebSocket>
 
+#include <cmath>
 #include <deque>
 #include <optional>
 
 using namespace Qt::StringLiterals;
 
 namespace server {
+
+namespace {
+// A slow link's updates are spaced out up to this (2 a second); a fast one gets back to its rate.
+constexpr int kMaxIntervalMs = 500;
+const QByteArray kBinaryMagic(wire::kMagic, sizeof wire::kMagic);
+} // namespace
 
 struct WebSocketHub::Client
 {
@@ -31,6 +39,9 @@ struct WebSocketHub::Client
     qint64 behindSinceMs = -1; // when it started being skipped, -1: not behind
     bool needsState = false; // missed events while skipped: send a snapshot when it recovers
     bool closing = false;
+    bool binary = false; // asked for the binary wire (hello "wire":"binary")
+    int baseIntervalMs = 0; // the least time between its live updates: the hub's, or its own max_rate
+    int intervalMs = 0; // ... stretched while its link does not drain them (up to kMaxIntervalMs)
     std::deque<QByteArray> queue; // events waiting behind a large message
     bool largeInFlight = false; // a large message is still in this socket's buffer
     QString address; // what the per-address cap counts
@@ -41,16 +52,21 @@ struct WebSocketHub::Client
 };
 
 WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits limits, QObject *parent)
-    : QObject(parent), m_session(session), m_policy(policy), m_limits(limits)
+    : QObject(parent), m_session(session), m_policy(policy), m_limits(limits),
+      m_classroom([&session](const float *pixels) { return session.weights()->predict(pixels); })
 {
+    connect(&m_classroom, &Classroom::toAll, this, [this](const QByteArray &message) { broadcast(message); });
+    connect(&m_classroom, &Classroom::toClient, this, &WebSocketHub::sendTo);
     m_clock.start();
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &WebSocketHub::flushUpdates);
 
     connect(&session, &Session::batchReported, this, &WebSocketHub::onUpdate);
     connect(&session, &Session::trainingStarted, this, [this] { broadcast(messages::trainingStarted(m_session)); });
-    connect(&session, &Session::pauseMomentReached, this,
-            [this](const PauseMoment &moment) { broadcast(messages::pauseMoment(moment)); });
+    connect(&session, &Session::pauseMomentReached, this, [this](const PauseMoment &moment) {
+        broadcast(messages::pauseMoment(moment),
+                  [&moment] { return messages::pauseMoment(moment, messages::Wire::Binary); });
+    });
     connect(&session, &Session::pauseMomentEnded, this,
             [this](const QString &reason) { broadcast(messages::pauseResumed(reason)); });
     connect(&session, &Session::runStateChanged, this, [this] { broadcast(messages::runState(m_session)); });
@@ -65,8 +81,11 @@ WebSocketHub::WebSocketHub(Session &session, AccessPolicy &policy, HubLimits lim
     connect(&session, &Session::trainingFinished, this, [this](const core::FinishReport &report) {
         if (report.stopped)
             broadcast(messages::ofType("training_stopped"));
-        if (!m_clients.empty())
-            broadcast(messages::trainingComplete(report, messages::weightsList(*m_session.weights())));
+        if (!m_clients.empty()) {
+            const auto network = m_session.weights();
+            broadcast(messages::trainingComplete(report, messages::weightsList(*network)),
+                      [&] { return messages::trainingCompleteBinary(report, *network); });
+        }
     });
     connect(&session, &Session::settingsChanged, this, [this] { broadcast(messages::settingsChanged(m_session)); });
     connect(&session, &Session::downloadProgress, this,
@@ -174,6 +193,7 @@ void WebSocketHub::accept(QWebSocket *socket)
     client->messageTokens = m_limits.messageBurst;
     client->messageMs = m_clock.elapsed();
     client->id = QString::number(m_nextId++);
+    client->baseIntervalMs = client->intervalMs = m_limits.minIntervalMs;
     const AccessPolicy::Decision decision = m_policy.controlDecision(request);
     client->controller = decision == AccessPolicy::Decision::Allowed;
     Client &ref = *client;
@@ -203,6 +223,11 @@ void WebSocketHub::accept(QWebSocket *socket)
     if (const auto last = m_session.lastUpdate())
         ref.sentSequence = last->sequence; // the snapshot carries it
     broadcast(messages::viewers(viewerCount()));
+    // A phone says so in its User-Agent until its hello says otherwise.
+    const bool phone = socket->request().rawHeader("User-Agent").contains("Mobi");
+    m_classroom.join(ref.id, ref.controller, phone ? DeviceKind::Phone : DeviceKind::Computer);
+    for (const QByteArray &message : m_classroom.snapshot())
+        send(ref, message);
     emit viewerCountChanged(viewerCount());
 }
 
@@ -215,7 +240,9 @@ void WebSocketHub::remove(QWebSocket *socket)
     const bool freesSlot = (*it)->largeInFlight;
     if (freesSlot)
         --m_largeInFlight;
+    const QString id = (*it)->id;
     m_clients.erase(it);
+    m_classroom.leave(id);
     socket->disconnect(this);
     socket->deleteLater();
     broadcast(messages::viewers(viewerCount()));
@@ -226,7 +253,34 @@ void WebSocketHub::remove(QWebSocket *socket)
 
 void WebSocketHub::send(Client &client, const QByteArray &message)
 {
-    client.socket->sendTextMessage(QString::fromUtf8(message));
+    if (message.startsWith(kBinaryMagic))
+        client.socket->sendBinaryMessage(message);
+    else
+        client.socket->sendTextMessage(QString::fromUtf8(message));
+}
+
+void WebSocketHub::sendTo(const QString &clientId, const QByteArray &message)
+{
+    for (auto &client : m_clients)
+        if (client->id == clientId)
+            return deliver(*client, message);
+}
+
+int WebSocketHub::updateIntervalMs(const QString &clientId) const
+{
+    for (const auto &client : m_clients)
+        if (client->id == clientId)
+            return client->intervalMs;
+    return -1;
+}
+
+const QByteArray &WebSocketHub::latestUpdateFor(const Client &client)
+{
+    if (!client.binary || !m_latestUpdateSource)
+        return m_latestUpdate;
+    if (m_latestUpdateBinary.isEmpty())
+        m_latestUpdateBinary = messages::update(*m_latestUpdateSource, messages::Wire::Binary);
+    return m_latestUpdateBinary;
 }
 
 bool WebSocketHub::congested(Client &client)
@@ -257,34 +311,43 @@ void WebSocketHub::catchUp(Client &client)
     // run: a client still owed the newest update gets it first, whatever the rate limit.
     if (client.needsState || client.sentSequence >= m_latestSequence || m_latestUpdate.isEmpty())
         return;
+    const QByteArray &latest = latestUpdateFor(client);
     if (client.queue.empty() && !client.largeInFlight)
-        client.socket->sendTextMessage(QString::fromUtf8(m_latestUpdate));
+        send(client, latest);
     else
-        client.queue.push_back(m_latestUpdate);
+        client.queue.push_back(latest);
     client.sentSequence = m_latestSequence;
     client.lastSendMs = m_clock.elapsed();
 }
 
-void WebSocketHub::broadcast(const QByteArray &message)
+void WebSocketHub::broadcast(const QByteArray &message, const std::function<QByteArray()> &makeBinary)
 {
     if (m_clients.empty())
         return;
-    if (message.size() >= m_limits.largeBytes) {
-        for (auto &client : m_clients) {
+    QByteArray binary; // made once, for the first binary client
+    QString text; // converted once for all JSON clients
+    for (auto &client : m_clients) {
+        const bool useBinary = client->binary && makeBinary;
+        if (useBinary && binary.isEmpty())
+            binary = makeBinary();
+        const QByteArray &bytes = useBinary ? binary : message;
+        if (bytes.size() >= m_limits.largeBytes) {
             if (!congested(*client))
                 catchUp(*client);
-            deliver(*client, message);
+            deliver(*client, bytes);
+            continue;
         }
-    } else {
-        const QString text = QString::fromUtf8(message); // converted once for all clients
-        for (auto &client : m_clients) {
-            if (congested(*client))
-                continue;
-            catchUp(*client);
-            if (client->queue.empty())
-                client->socket->sendTextMessage(text);
-            else
-                client->queue.push_back(message);
+        if (congested(*client))
+            continue;
+        catchUp(*client);
+        if (!client->queue.empty()) {
+            client->queue.push_back(bytes);
+        } else if (useBinary) {
+            client->socket->sendBinaryMessage(bytes);
+        } else {
+            if (text.isEmpty())
+                text = QString::fromUtf8(message);
+            client->socket->sendTextMessage(text);
         }
     }
     if (!m_flushTimer.isActive())
@@ -340,6 +403,8 @@ void WebSocketHub::onUpdate(const BatchUpdate &update)
     if (m_clients.empty())
         return;
     m_latestUpdate = messages::update(update);
+    m_latestUpdateSource = std::make_shared<const BatchUpdate>(update);
+    m_latestUpdateBinary.clear();
     m_latestSequence = update.sequence;
     flushUpdates();
 }
@@ -361,8 +426,8 @@ void WebSocketHub::flushUpdates()
             nextDue = nextDue < 0 ? now + 250 : std::min(nextDue, now + 250);
             continue;
         }
-        if (now - client->lastSendMs < m_limits.minIntervalMs) {
-            const qint64 due = client->lastSendMs + m_limits.minIntervalMs;
+        if (now - client->lastSendMs < client->intervalMs) {
+            const qint64 due = client->lastSendMs + client->intervalMs;
             nextDue = nextDue < 0 ? due : std::min(nextDue, due);
             continue;
         }
@@ -371,9 +436,18 @@ void WebSocketHub::flushUpdates()
             send(*client, messages::state(m_session, viewerCount(), true));
             client->sentSequence = m_latestSequence; // the snapshot holds the last update
         } else {
-            if (text.isEmpty())
-                text = QString::fromUtf8(m_latestUpdate);
-            client->socket->sendTextMessage(text);
+            // The link's pace: the last update still in the socket's buffer means this client
+            // cannot take updates this often; space them out, and come back as it keeps up.
+            client->intervalMs = client->socket->bytesToWrite() > 0
+                                     ? std::min(kMaxIntervalMs, client->intervalMs * 3 / 2 + 1)
+                                     : std::max(client->baseIntervalMs, client->intervalMs - 5);
+            if (client->binary) {
+                client->socket->sendBinaryMessage(latestUpdateFor(*client));
+            } else {
+                if (text.isEmpty())
+                    text = QString::fromUtf8(m_latestUpdate);
+                client->socket->sendTextMessage(text);
+            }
             client->sentSequence = m_latestSequence;
         }
         client->lastSendMs = now;
@@ -394,17 +468,49 @@ void WebSocketHub::onMessage(Client &client, const QString &text)
     case ClientMessageKind::Invalid: return reply(client, messages::error(message.error));
     case ClientMessageKind::Ping: return reply(client, messages::ofType("pong"));
     case ClientMessageKind::GetState: return reply(client, messages::state(m_session, viewerCount(), true));
+    case ClientMessageKind::Classroom: return onClassroomMessage(client, message.object);
     case ClientMessageKind::Command: break;
     }
 
-    if (!client.controller)
-        return reply(client,
-                     messages::error(u"Viewers cannot control the training; open the join link with the token"_s));
+    if (!client.controller && !m_classroom.isDriver(client.id)) {
+        const QString &driver = m_classroom.participants().driver();
+        const Participant *driving = driver.isEmpty() ? nullptr : m_classroom.participants().find(driver);
+        return reply(
+            client, messages::error(driving ? u"%1 drives the training now; raise your hand to ask the presenter"_s.arg(
+                                        driving->name.isEmpty() ? u"Participant "_s + driver : driving->name)
+                                            : u"Viewers cannot control the training; raise your hand to ask the "
+                                              "presenter, or open the join link with the token"_s));
+    }
     if (!m_policy.takeControlBudget(client.request))
         return reply(client, messages::error(u"Too many commands; slow down"_s));
     if (!message.runCommand)
         return reply(client, messages::error(message.error));
-    reply(client, messages::commandResult(message.command, m_session.execute(Command::of(*message.runCommand))));
+    const Command command = *message.runCommand == CommandKind::SetTeachingMoments
+                                ? Command::teachingMoments(message.moments)
+                                : Command::of(*message.runCommand);
+    reply(client, messages::commandResult(message.command, m_session.execute(command)));
+}
+
+void WebSocketHub::onClassroomMessage(Client &client, const QJsonObject &message)
+{
+    // The hub's part of hello: this client's wire and update rate.
+    if (message.value(u"type"_s).toString() == u"hello") {
+        const QString wireName = message.value(u"wire"_s).toString();
+        if (wireName == u"binary" || wireName == u"json") {
+            client.binary = wireName == u"binary";
+        } else if (message.contains(u"wire"_s)) {
+            return reply(client, messages::error(u"wire: must be \"json\" or \"binary\""_s));
+        }
+        if (message.contains(u"max_rate"_s)) {
+            const double rate = message.value(u"max_rate"_s).toDouble(-1);
+            if (!(rate >= 1 && rate <= 1000.0 / m_limits.minIntervalMs))
+                return reply(client, messages::error(u"max_rate: must be a number of updates per second in 1..%1"_s.arg(
+                                         1000 / m_limits.minIntervalMs)));
+            client.baseIntervalMs = std::max(m_limits.minIntervalMs, int(std::lround(1000.0 / rate)));
+            client.intervalMs = client.baseIntervalMs;
+        }
+    }
+    m_classroom.handle(client.id, message);
 }
 
 } // namespace server

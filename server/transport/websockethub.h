@@ -6,6 +6,7 @@
 // main thread: the trainer thread never waits for a client.
 #pragma once
 
+#include "classroom.h"
 #include "security.h"
 
 #include <QElapsedTimer>
@@ -13,6 +14,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -53,6 +55,13 @@ public:
     // Sends an event (a whole JSON message) to every client, like the session's own events
     // (never coalesced, skipped for congested clients). Main thread.
     void broadcastEvent(const QByteArray &message) { broadcast(message); }
+    // Participants, control and the class gallery of the connected clients (docs/protocol.md
+    // "Classroom"); the desktop app uses it as the presenter without a connection.
+    Classroom &classroom() { return m_classroom; }
+    const Classroom &classroom() const { return m_classroom; }
+    // The interval the hub now keeps between live updates for client `clientId` (its chosen rate,
+    // stretched while its link does not drain them), -1 if unknown. For tests.
+    int updateIntervalMs(const QString &clientId) const;
 
 signals:
     void viewerCountChanged(int count);
@@ -66,7 +75,12 @@ private:
     void accept(QWebSocket *socket);
     void remove(QWebSocket *socket);
     void catchUp(Client &client); // sends the newest update first if the client is owed it
-    void broadcast(const QByteArray &message); // events: never coalesced, skipped when congested
+    // Events: never coalesced, skipped when congested. `binary` makes the binary-wire variant,
+    // at most once per event and only when a binary client is there.
+    void broadcast(const QByteArray &message, const std::function<QByteArray()> &binary = {});
+    void sendTo(const QString &clientId, const QByteArray &message);
+    void onClassroomMessage(Client &client, const QJsonObject &message);
+    const QByteArray &latestUpdateFor(const Client &client);
     void send(Client &client, const QByteArray &message);
     // Events keep their order per client; large ones wait for a free slot (bounded memory).
     void deliver(Client &client, const QByteArray &message);
@@ -86,6 +100,9 @@ private:
     HubLimits m_limits;
     std::vector<std::unique_ptr<Client>> m_clients;
     QByteArray m_latestUpdate;
+    std::shared_ptr<const BatchUpdate> m_latestUpdateSource; // for the binary variant, made on demand
+    QByteArray m_latestUpdateBinary;
+    Classroom m_classroom;
     quint64 m_latestSequence = 0;
     QTimer m_flushTimer;
     QElapsedTimer m_clock;

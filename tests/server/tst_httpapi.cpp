@@ -8,10 +8,12 @@
 #include "session.h"
 #include "staticfiles.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -42,6 +44,11 @@ private slots:
     void apiStateSnapshot();
     void staticFiles();
     void methodsAndUnknownPaths();
+    void teachingMomentSwitches_data();
+    void teachingMomentSwitches();
+    void switchedOffMomentDoesNotPause();
+    void verdictInStateAfterARun();
+    void glossaryAndJourney();
 
 private:
     void trainToCompletion();
@@ -522,6 +529,124 @@ void TestHttpApi::methodsAndUnknownPaths()
     response = get(m_port, "/ws");
     QCOMPARE(response.status, 426);
     QVERIFY(!m_session->isTraining()); // nothing above started anything
+}
+
+void TestHttpApi::teachingMomentSwitches_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("messageHas"); // the error names the problem
+    QTest::newRow("one off") << QByteArray("plateau=off") << 200 << QString();
+    QTest::newRow("two") << QByteArray("divergence=off&epoch_end=on") << 200 << QString();
+    QTest::newRow("upper case value") << QByteArray("dead_units=OFF") << 200 << QString();
+    QTest::newRow("unknown moment") << QByteArray("plateau=off&boredom=off") << 400 << u"'boredom'"_s;
+    QTest::newRow("bad value") << QByteArray("plateau=maybe") << 400 << u"plateau must be on or off, got 'maybe'"_s;
+    QTest::newRow("empty value") << QByteArray("plateau=") << 400 << u"plateau must be on or off"_s;
+    QTest::newRow("twice") << QByteArray("plateau=off&plateau=on") << 400 << u"'plateau'"_s;
+    QTest::newRow("nothing") << QByteArray() << 400 << u"at least one"_s;
+}
+
+void TestHttpApi::teachingMomentSwitches()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(int, status);
+    QFETCH(QString, messageHas);
+    const auto response = post(m_port, "/set-teaching-moments" + (query.isEmpty() ? QByteArray() : "?" + query));
+    QCOMPARE(response.status, status);
+    const QJsonObject answer = response.json();
+    const QJsonObject inSettings
+        = get(m_port, "/api/state").json().value(u"settings"_s).toObject().value(u"teaching_moments"_s).toObject();
+    QCOMPARE(inSettings.size(), 8);
+    if (status != 200) {
+        QCOMPARE(answer.value(u"status"_s).toString(), u"error"_s);
+        QVERIFY2(answer.value(u"message"_s).toString().contains(messageHas),
+                 qPrintable(answer.value(u"message"_s).toString()));
+        for (const auto &on : inSettings) // nothing changed
+            QCOMPARE(on.toBool(), true);
+        return;
+    }
+    QCOMPARE(answer.value(u"status"_s).toString(), u"updated"_s);
+    QCOMPARE(answer.value(u"teaching_moments"_s).toObject(), inSettings); // the answer is the new settings
+    const QUrlQuery parsed{QString::fromLatin1(query)};
+    for (const auto &[name, value] : parsed.queryItems()) {
+        QCOMPARE(inSettings.value(name).toBool(), value.toLower() == u"on"_s);
+        core::TeachingMomentKind kind = core::TeachingMomentKind::FirstForward;
+        QVERIFY(core::teachingMomentKindFromReason(name.toStdString(), &kind));
+        QCOMPARE(m_session->teachingMomentEnabled(kind), value.toLower() == u"on"_s);
+    }
+    QCOMPARE(inSettings.value(u"first_forward"_s).toBool(), true);
+}
+
+// first_forward switched off: the run's first pause is first_backward; the switch is on the
+// session itself too (its API and the settings).
+void TestHttpApi::switchedOffMomentDoesNotPause()
+{
+    m_session->execute(server::Command::teachingMode(true));
+    QCOMPARE(post(m_port, "/set-teaching-moments?first_forward=off").status, 200);
+    QVERIFY(!m_session->teachingMomentEnabled(core::TeachingMomentKind::FirstForward));
+    QVERIFY(!m_session->settings().teachingMoments[std::size_t(core::TeachingMomentKind::FirstForward)]);
+    QSignalSpy moments(m_session.get(), &server::Session::pauseMomentReached);
+    trainToCompletion();
+    QVERIFY(moments.count() >= 2);
+    QStringList reasons;
+    for (const auto &arguments : std::as_const(moments))
+        reasons << arguments.first().value<server::PauseMoment>().reason;
+    QVERIFY2(!reasons.contains(u"first_forward"_s), qPrintable(reasons.join(u',')));
+    QCOMPARE(reasons.first(), u"first_backward"_s);
+    QVERIFY2(reasons.contains(u"epoch_end"_s), qPrintable(reasons.join(u',')));
+    QCOMPARE(m_session->setTeachingMomentEnabled(core::TeachingMomentKind::FirstForward, true).status, u"updated"_s);
+    QVERIFY(m_session->teachingMomentEnabled(core::TeachingMomentKind::FirstForward));
+}
+
+void TestHttpApi::verdictInStateAfterARun()
+{
+    QVERIFY(get(m_port, "/api/state").json().value(u"verdict"_s).isNull()); // no run yet
+    trainToCompletion();
+    const QJsonObject verdict = get(m_port, "/api/state").json().value(u"verdict"_s).toObject();
+    QCOMPARE(verdict.value(u"outcome"_s).toString(), u"learned"_s);
+    const double accuracy = verdict.value(u"test_accuracy"_s).toDouble();
+    QCOMPARE(accuracy, double(m_session->lastVerdict()->testAccuracy));
+    QCOMPARE(float(accuracy), m_session->history().testAccuracy.last());
+    QVERIFY(verdict.value(u"final_loss"_s).toDouble() < verdict.value(u"initial_loss"_s).toDouble());
+    QVERIFY(verdict.value(u"dead_fraction"_s).toDouble() >= 0);
+    QVERIFY2(verdict.value(u"reason"_s).toString().contains(u"%1%"_s.arg(100 * accuracy, 0, 'f', 1)),
+             qPrintable(verdict.value(u"reason"_s).toString()));
+}
+
+void TestHttpApi::glossaryAndJourney()
+{
+    for (const auto &[path, resource] :
+         {std::pair{"/api/glossary", ":/journey/glossary.json"}, std::pair{"/api/journey", ":/journey/journey.json"}}) {
+        QFile file(QString::fromLatin1(resource));
+        QVERIFY2(file.open(QIODevice::ReadOnly), resource);
+        const auto response = get(m_port, path);
+        QCOMPARE(response.status, 200);
+        QVERIFY(response.headers.value("content-type").startsWith("application/json"));
+        QCOMPARE(response.body, file.readAll()); // the same bytes
+        QJsonParseError error;
+        QJsonDocument::fromJson(response.body, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(post(m_port, path).status, 405);
+    }
+    const QJsonObject glossary = get(m_port, "/api/glossary").json();
+    const QJsonArray terms = glossary.value(u"terms"_s).toArray();
+    QCOMPARE(terms.size(), 18);
+    for (const auto &term : terms) {
+        for (const QString &key : {u"id"_s, u"term"_s, u"plain"_s, u"formula"_s})
+            QVERIFY2(!term.toObject().value(key).toString().isEmpty(), qPrintable(key));
+    }
+    const QJsonObject journey = get(m_port, "/api/journey").json();
+    const QJsonArray chapters = journey.value(u"chapters"_s).toArray();
+    QCOMPARE(chapters.size(), 5);
+    QStringList tasks;
+    for (const auto &chapter : chapters) {
+        QCOMPARE(chapter.toObject().value(u"tasks"_s).toArray().size(), 3);
+        for (const auto &task : chapter.toObject().value(u"tasks"_s).toArray())
+            tasks << task.toString();
+    }
+    QVERIFY(tasks.contains(u"see-plateau-or-stuck"_s));
+    QCOMPARE(journey.value(u"achievements"_s).toArray().size(), 7);
+    QCOMPARE(journey.value(u"achievements"_s).toArray()[1].toObject().value(u"threshold"_s).toDouble(), 0.90);
 }
 
 QTEST_GUILESS_MAIN(TestHttpApi)

@@ -1,6 +1,7 @@
 // Configuration: flags > environment > .env > defaults, the .env syntax, validation messages.
 #include "config.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +50,11 @@ void TestServerConfig::defaults()
     QVERIFY(plain.config.token.isEmpty());
     QVERIFY(!plain.config.dataDirectory.isEmpty());
     QVERIFY(plain.config.modelPath().endsWith(u"models/last.nnjmodel"_s));
+    QCOMPARE(plain.config.maxConnections, 256);
+    QCOMPARE(plain.config.maxConnectionsPerAddress, 32);
+    const auto lecture = load({u"--max-connections"_s, u"1000"_s}, {{u"NNJ_MAX_PER_ADDRESS"_s, u"8"_s}});
+    QCOMPARE(lecture.config.maxConnections, 1000);
+    QCOMPARE(lecture.config.maxConnectionsPerAddress, 8);
 }
 
 void TestServerConfig::precedence()
@@ -136,6 +142,12 @@ void TestServerConfig::invalidValues_data()
     QTest::newRow("demo flag") << QStringList{} << u"NNJ_PUBLIC_DEMO"_s << u"sure"_s << u"NNJ_PUBLIC_DEMO"_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << QString() << QString() << u"colour"_s;
     QTest::newRow("positional") << QStringList{u"extra"_s} << QString() << QString() << u"extra"_s;
+    QTest::newRow("max connections") << QStringList{u"--max-connections"_s, u"0"_s} << QString() << QString()
+                                     << u"--max-connections must be an integer from 1 to 100000, got '0'"_s;
+    QTest::newRow("max connections env") << QStringList{} << u"NNJ_MAX_CONNECTIONS"_s << u"lots"_s
+                                         << u"--max-connections must be an integer"_s;
+    QTest::newRow("per address") << QStringList{u"--max-per-address"_s, u"-3"_s} << QString() << QString()
+                                 << u"--max-per-address must be an integer from 1 to 100000, got '-3'"_s;
 }
 
 void TestServerConfig::invalidValues()
@@ -181,6 +193,9 @@ void TestServerConfig::mnistFolderRule()
 
 void TestServerConfig::help()
 {
+    const auto version = load({u"--version"_s});
+    QCOMPARE(version.status, server::ConfigResult::Status::Version);
+    QVERIFY(QRegularExpression(u"^\\d+\\.\\d+\\.\\d+$"_s).match(version.text).hasMatch());
     const auto result = load({u"--help"_s});
     QCOMPARE(result.status, server::ConfigResult::Status::Help);
     for (const char *option : {"--host", "--port", "--data-dir", "--lan", "--token"})

@@ -38,6 +38,10 @@ private slots:
     void teachingPauseIsAStateThatStopEndsAtOnce();
     void steppingThroughTeachingMomentsStaysPaused();
     void newNetworkIsANewRun();
+    void pauseDuringATeachingPauseHoldsTheMoment();
+    void switchedOffMomentEndsWhenOnShow();
+    void verdictOfEachRunEnd();
+    void narrationLeavesMomentsToTheirCards();
 
 private:
     std::unique_ptr<server::Session> makeSession(bool withModel = true);
@@ -502,6 +506,134 @@ void TestSession::newNetworkIsANewRun()
     QVERIFY(!session->confusion().has_value());
     QVERIFY(!session->lastUpdate());
     QCOMPARE(session->lastOutcome(), server::Session::RunOutcome::None);
+}
+
+// Pause during a teaching pause: the card stays (state, reason, moment), its deadline is
+// cancelled and no batch runs; Continue (resume) ends it and the run goes on. Stop ends it too.
+void TestSession::pauseDuringATeachingPauseHoldsTheMoment()
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.allowDownload = false;
+    options.teachingPauseScale = 0.1; // first_forward: 300 ms
+    server::Session session(options);
+    QSignalSpy ended(&session, &server::Session::pauseMomentEnded);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::TeachingPause, 20000);
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Pause)).status, u"paused"_s);
+    QCOMPARE(session.runState(), server::RunState::Paused);
+    QTest::qWait(800); // well past the deadline
+    QCOMPARE(session.runState(), server::RunState::Paused);
+    QCOMPARE(ended.count(), 0);
+    QCOMPARE(session.pauseReason(), u"first_forward"_s);
+    QVERIFY(session.pauseMoment());
+    QCOMPARE(session.pauseMoment()->deadlineMs, 0.0);
+    QCOMPARE(session.pauseMoment()->durationSeconds, 0.0);
+    QCOMPARE(session.stats().globalBatch, 1LL); // no batch ran meanwhile
+    // Pausing again changes nothing.
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Pause)).status, u"paused"_s);
+    QCOMPARE(session.pauseReason(), u"first_forward"_s);
+    // Continue ends the moment and runs on.
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Resume)).status, u"resumed"_s);
+    QCOMPARE(ended.count(), 1);
+    QCOMPARE(ended.first().first().toString(), u"first_forward"_s);
+    QVERIFY(!session.pauseMoment());
+    QCOMPARE(session.runState(), server::RunState::Running);
+    QTRY_VERIFY_WITH_TIMEOUT(session.stats().globalBatch > 1, 5000);
+    // The next moment, paused again, then stopped: stop ends it.
+    QTRY_COMPARE_WITH_TIMEOUT(session.pauseReason(), u"first_backward"_s, 5000);
+    session.execute(server::Command::of(server::CommandKind::Pause));
+    QCOMPARE(session.pauseReason(), u"first_backward"_s);
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    QVERIFY(!session.pauseMoment());
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::Idle, 5000);
+}
+
+// A moment switched off while it is on show ends at once and the run goes on; its kind never
+// pauses the run again.
+void TestSession::switchedOffMomentEndsWhenOnShow()
+{
+    server::SessionOptions options;
+    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    options.allowDownload = false;
+    options.teachingPauseScale = 100;
+    server::Session session(options);
+    QCOMPARE(session.settings().teachingMoments, server::allMomentsOn());
+    QCOMPARE(session.execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::TeachingPause, 20000);
+    QCOMPARE(session.setTeachingMomentEnabled(core::TeachingMomentKind::FirstForward, false).status, u"updated"_s);
+    QVERIFY(!session.pauseMoment());
+    QCOMPARE(session.runState(), server::RunState::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(session.pauseReason(), u"first_backward"_s, 5000);
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_COMPARE_WITH_TIMEOUT(session.runState(), server::RunState::Idle, 5000);
+    QCOMPARE(session.execute(server::Command::teachingMoments({})).error, server::ErrorKind::InvalidArgument);
+}
+
+// Every way a run ends has its verdict: learned, stopped, diverged (non-finite loss); a new run
+// or network clears it.
+void TestSession::verdictOfEachRunEnd()
+{
+    auto session = makeSession(false);
+    session->execute(server::Command::teachingMode(false));
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
+    QVERIFY(!session->lastVerdict());
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(30000));
+    auto report = finished.last().first().value<core::FinishReport>();
+    QVERIFY(session->lastVerdict());
+    QCOMPARE(session->lastVerdict()->outcome, core::VerdictOutcome::Learned);
+    QCOMPARE(report.verdict.reason, session->lastVerdict()->reason);
+    QCOMPARE(report.verdict.testAccuracy, report.finalTestAccuracy);
+
+    session->execute(server::Command::speedMode(server::SpeedMode::Normal));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(!session->lastVerdict()); // a new run
+    QTRY_VERIFY_WITH_TIMEOUT(session->stats().globalBatch >= 3, 10000);
+    session->execute(server::Command::of(server::CommandKind::Stop));
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(session->lastVerdict()->outcome, core::VerdictOutcome::Stopped);
+    QCOMPARE(finished.last().first().value<core::FinishReport>().verdict.outcome, core::VerdictOutcome::Stopped);
+
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
+    session->execute(server::Command::learningRate(10)); // the loss overflows
+    QSignalSpy failed(session.get(), &server::Session::trainingFailed);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(30000));
+    if (failed.isEmpty())
+        QSKIP("lr 10 did not overflow on this data");
+    QCOMPARE(session->lastVerdict()->outcome, core::VerdictOutcome::Diverged);
+    QCOMPARE(session->lastOutcome(), server::Session::RunOutcome::Failed);
+
+    session->execute(server::Command::epochs(2)); // settings only: the verdict stays
+    QVERIFY(session->lastVerdict());
+    core::Architecture architecture;
+    architecture.sizes = {784, 32, 10};
+    architecture.activations = {core::Activation::ReLU};
+    session->execute(server::Command::setArchitecture(architecture));
+    QVERIFY(!session->lastVerdict());
+}
+
+// Narrated speed with teaching on: the batch or epoch a shown moment follows gets no caption (the
+// card explains it); epoch 1's result is the epoch_end card's, epoch 2's a caption.
+void TestSession::narrationLeavesMomentsToTheirCards()
+{
+    auto session = makeSession(false);
+    session->execute(server::Command::epochs(2));
+    session->execute(server::Command::speedMode(server::SpeedMode::Narrated));
+    std::vector<core::Caption> captions;
+    QStringList moments;
+    connect(session.get(), &server::Session::narration, this,
+            [&](const core::Caption &caption) { captions.push_back(caption); });
+    connect(session.get(), &server::Session::pauseMomentReached, this,
+            [&](const server::PauseMoment &moment) { moments << moment.reason; });
+    QSignalSpy finished(session.get(), &server::Session::trainingFinished);
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Start)).status, u"started"_s);
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(moments.contains(u"epoch_end"_s), qPrintable(moments.join(u',')));
+    for (const core::Caption &caption : captions)
+        QVERIFY2(!(caption.kind == core::CaptionKind::EpochResult && caption.epoch == 1), "epoch 1 narrated twice");
 }
 
 QTEST_GUILESS_MAIN(TestSession)

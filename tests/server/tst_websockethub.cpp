@@ -36,6 +36,9 @@ private slots:
     void settingsAndViewersAreBroadcast();
     void stalledClientIsDroppedWithoutSlowingOthers();
     void rebindKeepsConnections();
+    void momentsCarryDataAndTheFocusGradient();
+    void setTeachingMomentsCommand();
+    void pauseHoldsTheCardForEveryClient();
 
 private:
     void makeServer(double teachingScale, server::HubLimits hub = {});
@@ -513,6 +516,141 @@ void TestWebSocketHub::rebindKeepsConnections()
     QTRY_COMPARE(client.count(u"pong"_s), 2);
     QCOMPARE(fixtures::get(m_port, "/health").status, 200);
     QCOMPARE(m_server->hub().viewerCount(), 2);
+}
+
+// Every pause_moment has its numbers in "data" and the focus sample's own output gradient,
+// p - onehot(label) from the message's own output probabilities; training_complete has the verdict.
+void TestWebSocketHub::momentsCarryDataAndTheFocusGradient()
+{
+    WsClient client;
+    QVERIFY(client.open(m_port));
+    QVERIFY(client.waitFor(u"state"_s));
+    QCOMPARE(client.first(u"state"_s).value(u"settings"_s).toObject().value(u"teaching_moments"_s).toObject().size(),
+             8);
+    QVERIFY(client.first(u"state"_s).value(u"verdict"_s).isNull());
+    client.send({{u"type"_s, u"command"_s}, {u"command"_s, u"start"_s}});
+    QVERIFY(client.waitFor(u"training_complete"_s, 60000));
+    QStringList reasons;
+    for (const QJsonObject &message : std::as_const(client.messages)) {
+        if (message.value(u"type"_s).toString() != u"pause_moment"_s)
+            continue;
+        const QString reason = message.value(u"reason"_s).toString();
+        reasons << reason;
+        const QJsonObject data = message.value(u"data"_s).toObject();
+        QVERIFY2(!data.isEmpty(), qPrintable(reason));
+        const QJsonArray probabilities = message.value(u"activations"_s).toArray().last().toArray();
+        const QJsonArray gradient = message.value(u"focus_output_gradient"_s).toArray();
+        const int label = message.value(u"label"_s).toInt();
+        QCOMPARE(gradient.size(), 10);
+        for (int k = 0; k < 10; ++k) {
+            const double expected = probabilities[k].toDouble() - (k == label ? 1.0 : 0.0);
+            QVERIFY2(std::abs(gradient[k].toDouble() - expected) < 1e-3,
+                     qPrintable(u"%1: %2 vs %3"_s.arg(reason).arg(gradient[k].toDouble()).arg(expected)));
+        }
+        if (reason == u"first_forward"_s) {
+            for (const QString &key :
+                 {u"label"_s, u"guess"_s, u"confidence"_s, u"loss"_s, u"accuracy"_s, u"learning_rate"_s,
+                  u"batch_size"_s, u"global_batch"_s, u"strongest_layer"_s, u"strongest_gradient"_s})
+                QVERIFY2(data.contains(key), qPrintable(key));
+            QCOMPARE(data.value(u"label"_s).toInt(), label);
+            QCOMPARE(data.value(u"guess"_s).toInt(), message.value(u"prediction"_s).toInt());
+            QCOMPARE(data.value(u"loss"_s).toDouble(),
+                     message.value(u"stats"_s).toObject().value(u"loss"_s).toDouble());
+        } else if (reason == u"epoch_end"_s) {
+            const QJsonObject epoch = client.first(u"epoch_end"_s);
+            QCOMPARE(data.value(u"epoch"_s).toInt(), 1);
+            QCOMPARE(data.value(u"test_accuracy"_s).toDouble(), epoch.value(u"test_accuracy"_s).toDouble());
+            QCOMPARE(data.value(u"train_accuracy"_s).toDouble(), epoch.value(u"train_accuracy"_s).toDouble());
+            QCOMPARE(data.value(u"test_loss"_s).toDouble(), epoch.value(u"test_loss"_s).toDouble());
+            QCOMPARE(data.value(u"train_loss"_s).toDouble(), epoch.value(u"train_loss"_s).toDouble());
+            QCOMPARE(message.value(u"duration"_s).toDouble(), 4.0); // unscaled, as the first three
+            const QString words = message.value(u"message"_s).toString();
+            QVERIFY2(words.contains(u"%1%"_s.arg(100 * data.value(u"test_accuracy"_s).toDouble(), 0, 'f', 1)),
+                     qPrintable(words));
+        }
+    }
+    QVERIFY2(reasons.contains(u"first_forward"_s) && reasons.contains(u"epoch_end"_s), qPrintable(reasons.join(u',')));
+    const QJsonObject verdict = client.last(u"training_complete"_s).value(u"verdict"_s).toObject();
+    QCOMPARE(verdict.value(u"outcome"_s).toString(), u"learned"_s);
+    QCOMPARE(verdict.value(u"test_accuracy"_s).toDouble(),
+             client.last(u"epoch_end"_s).value(u"test_accuracy"_s).toDouble());
+    QVERIFY(!verdict.value(u"reason"_s).toString().isEmpty());
+    for (const QString &key : {u"initial_loss"_s, u"final_loss"_s, u"dead_fraction"_s})
+        QVERIFY2(verdict.value(key).isDouble(), qPrintable(key));
+    // The idle run_state and a fresh state carry it too.
+    QCOMPARE(client.last(u"run_state"_s).value(u"verdict"_s).toObject(), verdict);
+    const int from = client.messages.size();
+    client.send({{u"type"_s, u"get_state"_s}});
+    QVERIFY(client.waitFor(u"state"_s, 5000, from));
+    QCOMPARE(client.messages[client.indexOf(u"state"_s, from)].value(u"verdict"_s).toObject(), verdict);
+}
+
+void TestWebSocketHub::setTeachingMomentsCommand()
+{
+    WsClient client;
+    QVERIFY(client.open(m_port));
+    QVERIFY(client.waitFor(u"state"_s));
+    client.send({{u"type"_s, u"command"_s},
+                 {u"command"_s, u"set_teaching_moments"_s},
+                 {u"moments"_s, QJsonObject{{u"plateau"_s, false}, {u"dead_units"_s, false}}}});
+    QVERIFY(client.waitFor(u"command_result"_s));
+    QCOMPARE(client.first(u"command_result"_s).value(u"status"_s).toString(), u"updated"_s);
+    QVERIFY(client.waitFor(u"settings"_s));
+    const QJsonObject moments
+        = client.last(u"settings"_s).value(u"settings"_s).toObject().value(u"teaching_moments"_s).toObject();
+    QCOMPARE(moments.value(u"plateau"_s).toBool(), false);
+    QCOMPARE(moments.value(u"dead_units"_s).toBool(), false);
+    QCOMPARE(moments.value(u"divergence"_s).toBool(), true);
+    QVERIFY(!m_session->teachingMomentEnabled(core::TeachingMomentKind::Plateau));
+
+    const auto refused = [&](const QJsonObject &message, const QString &words) {
+        const int from = client.messages.size();
+        client.send(message);
+        QVERIFY(client.waitFor(u"error"_s, 5000, from));
+        const QString text = client.messages[client.indexOf(u"error"_s, from)].value(u"message"_s).toString();
+        QVERIFY2(text.contains(words), qPrintable(text));
+    };
+    refused({{u"type"_s, u"command"_s},
+             {u"command"_s, u"set_teaching_moments"_s},
+             {u"moments"_s, QJsonObject{{u"boredom"_s, false}}}},
+            u"'boredom'"_s);
+    refused({{u"type"_s, u"command"_s},
+             {u"command"_s, u"set_teaching_moments"_s},
+             {u"moments"_s, QJsonObject{{u"plateau"_s, u"off"_s}}}},
+            u"moments.plateau must be true or false"_s);
+    refused({{u"type"_s, u"command"_s}, {u"command"_s, u"set_teaching_moments"_s}}, u"\"moments\""_s);
+    QVERIFY(!m_session->teachingMomentEnabled(core::TeachingMomentKind::Plateau)); // unchanged
+}
+
+// Pause during a teaching pause: every client sees run_state paused with the reason still set,
+// and the state snapshot still has the card (without a deadline).
+void TestWebSocketHub::pauseHoldsTheCardForEveryClient()
+{
+    makeServer(100);
+    WsClient client;
+    QVERIFY(client.open(m_port));
+    client.send({{u"type"_s, u"command"_s}, {u"command"_s, u"start"_s}});
+    QVERIFY(client.waitFor(u"pause_moment"_s, 20000));
+    int from = client.messages.size();
+    client.send({{u"type"_s, u"command"_s}, {u"command"_s, u"pause"_s}});
+    QVERIFY(client.waitFor(u"training_paused"_s, 5000, from));
+    const QJsonObject runState = client.messages[client.indexOf(u"run_state"_s, from)];
+    QCOMPARE(runState.value(u"state"_s).toString(), u"paused"_s);
+    QCOMPARE(runState.value(u"pause_reason"_s).toString(), u"first_forward"_s);
+    QVERIFY(runState.value(u"verdict"_s).isNull());
+    QCOMPARE(client.indexOf(u"pause_resumed"_s, from), -1);
+    from = client.messages.size();
+    client.send({{u"type"_s, u"get_state"_s}});
+    QVERIFY(client.waitFor(u"state"_s, 5000, from));
+    const QJsonObject card = client.messages[client.indexOf(u"state"_s, from)].value(u"pause_moment"_s).toObject();
+    QCOMPARE(card.value(u"reason"_s).toString(), u"first_forward"_s);
+    QCOMPARE(card.value(u"deadline_ms"_s).toDouble(), 0.0);
+    QCOMPARE(m_session->stats().globalBatch, 1LL);
+    from = client.messages.size();
+    client.send({{u"type"_s, u"command"_s}, {u"command"_s, u"resume"_s}});
+    QVERIFY(client.waitFor(u"pause_resumed"_s, 5000, from));
+    m_session->execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->runState(), server::RunState::Idle, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestWebSocketHub)

@@ -6,6 +6,7 @@
 #include <QNetworkRequest>
 #include <QTest>
 #include <QWebSocket>
+#include <QtEndian>
 
 class WsClient : public QObject
 {
@@ -15,6 +16,15 @@ public:
         connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
             messages << QJsonDocument::fromJson(text.toUtf8()).object();
             bytes += text.size();
+        });
+        // Binary frames (the binary wire) are kept as they came: their JSON header as the message,
+        // the raw bytes beside it (binaryFrames[i] belongs to the message at binaryIndex[i]).
+        connect(&socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &frame) {
+            bytes += frame.size();
+            const qsizetype headerSize = frame.size() >= 8 ? qFromLittleEndian<quint32>(frame.constData() + 4) : 0;
+            binaryIndex << messages.size();
+            binaryFrames << frame;
+            messages << QJsonDocument::fromJson(frame.mid(8, headerSize)).object();
         });
         connect(&socket, &QWebSocket::disconnected, this, [this] { closed = true; });
     }
@@ -67,6 +77,8 @@ public:
 
     QWebSocket socket;
     QList<QJsonObject> messages;
+    QList<QByteArray> binaryFrames;
+    QList<qsizetype> binaryIndex;
     qint64 bytes = 0;
     bool closed = false;
 };
