@@ -50,6 +50,7 @@
 #include <QJsonObject>
 #include <QMouseEvent>
 #include <QScreen>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -455,6 +456,8 @@ int main(int argc, char **argv)
         return exitCode;
     }
     apptheme::apply(app, QStringLiteral("dark"));
+    // Measure and photograph the working window, not the first-launch tour over it.
+    QSettings().setValue(QStringLiteral("onboarding/done"), true);
     ServerShare share(*runtime->server);
     MainWindow window(*runtime->session, &share);
     const QStringList size = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));

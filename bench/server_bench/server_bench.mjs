@@ -5,13 +5,12 @@
 //
 // Usage: node server_bench.mjs --binary build/release/server/nnjourney-server --mnist DIR
 //          [--viewers 100] [--repeats 3] [--status-seconds 1.2]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
+import { median, now, percentile, request, rssMiB, sleep, startServer } from './benchlib.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
   if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
@@ -27,14 +26,6 @@ if (!BINARY || !MNIST) {
   process.exit(2);
 }
 
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values, p) => {
-  if (!values.length) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const median = (values) => percentile(values, 50);
 
 // CPU seconds of each server thread: { tid: seconds }.
 function threadCpu(pid) {
@@ -48,43 +39,6 @@ function threadCpu(pid) {
     } catch { /* thread ended */ }
   }
   return result;
-}
-
-function rssMiB(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-}
-
-async function startServer() {
-  // A private data folder: symlinks to the MNIST files, so the autosave lands in a temp dir.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnj-bench-'));
-  for (const name of fs.readdirSync(MNIST)) {
-    if (/idx\d-ubyte(\.gz)?$/.test(name)) fs.symlinkSync(path.resolve(MNIST, name), path.join(dataDir, name));
-  }
-  const child = spawn(BINARY, ['--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /Open http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { child, port, dataDir };
-}
-
-function request(port, method, target, agent) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, agent }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    });
-    req.on('error', reject);
-    req.setTimeout(30000, () => req.destroy(new Error(`${method} ${target}: no answer in 30 s`)));
-    req.end();
-  });
 }
 
 const UPDATE_PREFIX = Buffer.from('{"type":"update"');
@@ -212,7 +166,7 @@ async function statusRate(server) {
   return { rps: count / elapsed, stillTraining: training };
 }
 
-const server = await startServer();
+const server = await startServer(BINARY, MNIST, 'nnj-bench-');
 try {
   await request(server.port, 'POST', '/set-teaching-mode?enabled=false');
   const rssStart = rssMiB(server.child.pid);
