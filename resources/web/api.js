@@ -1,6 +1,7 @@
 // Talks to nnjourney-server: JSON over fetch for commands, the /ws WebSocket for the live run.
 // No DOM here (runs under node for the tests): callers pass in fetch/WebSocket and get events.
 // Reconnects by itself with exponential backoff; a ping watchdog catches silent dead links.
+import { decodeFrame } from './binarywire.js';
 
 export const RECONNECT_MIN_MS = 500;
 export const RECONNECT_MAX_MS = 8000;
@@ -43,9 +44,12 @@ export function webSocketUrl( pageUrl, token ) {
  */
 export class ApiClient extends Emitter {
 	// fetch must not be called as a method of this object ("Illegal invocation"): wrap it.
+	// wire: 'binary' asks the server for the compact binary frames (update, pause_moment, the
+	// weights; docs/protocol.md "Binary frames"), 'json' keeps everything JSON text.
 	constructor( { pageUrl, token = null, fetchImpl = ( ...args ) => globalThis.fetch( ...args ), WebSocketImpl = globalThis.WebSocket,
-		timers = globalThis } ) {
+		timers = globalThis, wire = 'json' } ) {
 		super();
+		this.wire = wire;
 		this.pageUrl = pageUrl;
 		this.token = token;
 		this.fetchImpl = fetchImpl;
@@ -127,8 +131,10 @@ export class ApiClient extends Emitter {
 	}
 
 	attach( socket ) {
+		socket.binaryType = 'arraybuffer';
 		socket.onopen = () => {
 			this.attempt = 0;
+			if ( this.wire === 'binary' ) this.send( { type: 'hello', wire: 'binary' } );
 			this.setState( 'connected' );
 			this.startWatchdog();
 		};
@@ -148,11 +154,20 @@ export class ApiClient extends Emitter {
 
 	handleRaw( raw ) {
 		let message;
-		try {
-			message = JSON.parse( raw );
-		} catch ( error ) {
-			this.emit( 'protocol-error', { message: `not JSON: ${error.message}`, raw } );
-			return;
+		if ( raw instanceof ArrayBuffer ) {
+			try {
+				message = decodeFrame( raw );
+			} catch ( error ) {
+				this.emit( 'protocol-error', { message: error.message, raw } );
+				return;
+			}
+		} else {
+			try {
+				message = JSON.parse( raw );
+			} catch ( error ) {
+				this.emit( 'protocol-error', { message: `not JSON: ${error.message}`, raw } );
+				return;
+			}
 		}
 		if ( ! message || typeof message.type !== 'string' ) {
 			this.emit( 'protocol-error', { message: 'message without a "type"', raw } );
@@ -250,6 +265,14 @@ export class ApiClient extends Emitter {
 	setLearningRate( lr ) { return this.post( '/set-learning-rate', { query: { lr } } ); }
 	setSpeed( mode ) { return this.post( '/set-speed', { query: { mode } } ); }
 	setTeachingMode( enabled ) { return this.post( '/set-teaching-mode', { query: { enabled } } ); }
+	setPace( batchesPerSecond ) { return this.post( '/set-pace', { query: { batches_per_second: batchesPerSecond } } ); }
+	// moments: {reason: bool, ...} -> /set-teaching-moments?first_forward=on&plateau=off
+	setTeachingMoments( moments ) {
+		const query = Object.fromEntries( Object.entries( moments ).map( ( [ reason, on ] ) => [ reason, on ? 'on' : 'off' ] ) );
+		return this.post( '/set-teaching-moments', { query } );
+	}
+	getGlossary() { return this.get( '/api/glossary' ); }
+	getJourney() { return this.get( '/api/journey' ); }
 	setArchitecture( layers, activations ) { return this.post( '/set-architecture', { body: { layers, activations } } ); }
 	getWeights() { return this.get( '/get-weights' ); }
 	predict( pixels ) { return this.post( '/predict', { body: { pixels: Array.from( pixels ) } } ); }

@@ -59,7 +59,7 @@ export class TrainingChart {
 			axes: [
 				{ ...axis, values: ( u, ticks ) => this.formatX( ticks ) },
 				{ ...axis, scale: 'loss', size: 42, values: ( u, ticks ) => ticks.map( ( v ) => v.toFixed( 1 ) ) },
-				{ ...axis, scale: 'acc', side: 1, size: 42, grid: { show: false },
+				{ ...axis, scale: 'acc', side: 1, size: 50, grid: { show: false },
 					values: ( u, ticks ) => ticks.map( ( v ) => `${Math.round( v * 100 )}%` ) },
 			],
 			series: [

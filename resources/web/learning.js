@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import { decodeFeatureWeights, divergingColor, imagePixels, maxAbs, tileOrder, rampColor, privateCopy, paintNeuron,
 	histogramTotal } from './analysis.js';
 import { forward } from './inference.js';
+import { layerName } from './strings.js';
 
 const $ = ( id ) => document.getElementById( id );
 const css = ( name ) => getComputedStyle( document.documentElement ).getPropertyValue( name ).trim();
@@ -72,7 +73,8 @@ function probabilityBars( list, probabilities, digit ) {
 
 /**
  * host: {api, state, model(), drawing() -> Float32Array|null, selectNeuron(layer, index),
- * highlight(layer, indices, label), useInput(pixels, caption)}.
+ * highlight(layer, indices, label), useInput(pixels, caption), onEvent?(event): what the person saw, for
+ * the journey ({type: "view-opened", view}, {type: "features-shown", tiles}, {type: "landscape-shown"})}.
  */
 export class LearningViews {
 	constructor( host ) {
@@ -139,6 +141,7 @@ export class LearningViews {
 	show( view ) {
 		this.selectTab( view );
 		if ( ! this.visible ) return;
+		this.host.onEvent?.( { type: 'view-opened', view } );
 		if ( view === 'features' ) this.loadFeatures();
 		else if ( view === 'histograms' ) this.loadHistograms();
 		else if ( view === 'compare' ) this.loadCompare();
@@ -183,7 +186,10 @@ export class LearningViews {
 			this.jobEnded( kind, 'Cancelled.' );
 		} else {
 			this.jobEnded( kind );
-			if ( kind === 'landscape' ) this.showLandscape( message );
+			if ( kind === 'landscape' ) {
+				this.showLandscape( message );
+				this.host.onEvent?.( { type: 'landscape-shown' } );
+			}
 			else this.showSteps( message );
 		}
 	}
@@ -299,10 +305,11 @@ export class LearningViews {
 			return tile;
 		} );
 		grid.replaceChildren( ...tiles );
+		if ( this.visible && this.view === 'features' ) this.host.onEvent?.( { type: 'features-shown', tiles: tiles.length } );
 		$( 'features-scale-note' ).textContent = shared ? `· one scale, |w| ≤ ${sharedScale.toFixed( 3 )}` : '· each tile: its own largest |w|';
 		const what = image ? '28×28 image of incoming weights' : `${inputs} incoming weights, row by row`;
 		const live = this.host.state.training && ! this.host.state.paused ? ' · live' : '';
-		$( 'features-status' ).textContent = `${neurons} neurons of layer ${layer}, each tile the ${what}${live}.`;
+		$( 'features-status' ).textContent = `${neurons} neurons of ${layerName( layer, this.host.state.architecture.length - 1 )}, each tile the ${what}${live}.`;
 	}
 
 	async pickFeature( j ) {

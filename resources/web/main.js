@@ -7,9 +7,17 @@ import { Ui } from './ui.js';
 import { TrainingChart, renderConfusion } from './charts.js';
 import { DrawingPad, paintDigit } from './drawing.js';
 import { parseWeights, forward } from './inference.js';
-import { Inspector, TeachingOverlay } from './overlays.js';
+import { Inspector } from './overlays.js';
+import { TeachingCard } from './teaching.js';
 import { ArchitectureDialog } from './architecture.js';
 import { LearningViews } from './learning.js';
+import { JourneyTracker } from './journey.js';
+import { GlossaryViewer, linkedText, termLink } from './glossary.js';
+import { Onboarding } from './onboarding.js';
+import { CaptionQueue } from './captions.js';
+import { PaceMeter } from './pace.js';
+import { globalBatch } from './runstate.js';
+import { CHAPTERS, TASKS, achievementText, narrationText, architectureText, verdictText } from './strings.js';
 
 const $ = ( id ) => document.getElementById( id );
 performance.mark( 'nnj-modules-loaded' ); // every import above has been fetched and evaluated
@@ -38,7 +46,10 @@ function store( key, value ) {
 	} catch { /* private mode: not remembered */ }
 }
 
-const api = new ApiClient( { pageUrl: location.href, token: readToken() } );
+// The compact binary frames for the live run (a quarter of the JSON bytes on a classroom's
+// Wi-Fi); ?wire=json keeps it all JSON, e.g. to read the messages in the browser's tools.
+const wire = new URLSearchParams( location.search ).get( 'wire' ) === 'json' ? 'json' : 'binary';
+const api = new ApiClient( { pageUrl: location.href, token: readToken(), wire } );
 const state = new RunState();
 const weights = { model: null, version: null, trained: false, loading: false, wanted: false };
 // While a run trains, the connection colours and the drawing's prediction follow the live
@@ -49,13 +60,23 @@ setInterval( () => {
 }, LIVE_WEIGHTS_INTERVAL_MS );
 // What the 3D view shows; sweepNext: light the next input's layers up one by one (scene.sweep).
 const view = { source: 'training', drawing: null, sweepNext: false };
-let skipPausesLocally = stored( 'nnj-skip-pauses', 'false' ) === 'true';
+// Kinds of teaching card this browser does not show (a viewer's "don't show this kind again").
+const hiddenMoments = new Set( stored( 'nnj.hidden-moments.v1', '' ).split( ',' ).filter( Boolean ) );
+const localStore = ( () => {
+	try {
+		return window.localStorage;
+	} catch {
+		return null;
+	}
+} )();
 
 const ui = new Ui( {
 	onPlayPause: playPause,
 	onStep: () => command( api.stepTraining(), 'step' ),
 	onStop: () => command( api.stopTraining(), 'stop' ),
 	onSpeed: ( mode ) => command( api.setSpeed( mode ), 'speed' ),
+	onPace: ( pace ) => command( api.setPace( pace ), 'pace' ),
+	onTeachingMoment: ( kind, on ) => command( api.setTeachingMoments( { [ kind ]: on } ), 'teaching moments' ),
 	onLearningRate: ( lr ) => command( api.setLearningRate( lr ), 'learning rate' ),
 	onTeachingMode: ( enabled ) => command( api.setTeachingMode( enabled ), 'teaching mode' ),
 	onToggleTheme: () => setTheme( document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark', { invertPad: true } ),
@@ -84,8 +105,21 @@ const chart = new TrainingChart( $( 'chart' ) );
 const inspector = new Inspector( { onClose: () => {
 	scene.select( null );
 	showInspector( null );
+	$( 'network-canvas' ).focus( { preventScroll: true } );
 } } );
-const teaching = new TeachingOverlay( { onContinue: continueAfterPause } );
+// The glossary's terms (/api/glossary) turn words on cards, captions and the tour into links.
+const glossaryTerms = [];
+const glossary = new GlossaryViewer( { onEntry: () => journeyEvent( { type: 'glossary-entry' } ) } );
+const openTerm = ( id ) => glossary.open( id );
+const linkText = ( text ) => linkedText( text, glossaryTerms, openTerm );
+const termLinks = ( ids ) => ids.map( ( id ) => glossaryTerms.find( ( t ) => t.id === id ) ).filter( Boolean )
+	.flatMap( ( t, k ) => ( k ? [ ' · ', termLink( t.term, t.id, openTerm ) ] : [ termLink( t.term, t.id, openTerm ) ] ) );
+const teaching = new TeachingCard( { onContinue: ( choice ) => leaveMoment( choice ), onSkip: ( choice ) => leaveMoment( choice ),
+	linkText, termLinks, run: () => ( { architecture: state.architecture, activations: state.activationNames } ) } );
+const onboarding = new Onboarding( { storage: localStore, termLinks } );
+let journey = null; // the tracker, once /api/journey answered
+const captions = new CaptionQueue();
+const paceMeter = new PaceMeter();
 const architecture = new ArchitectureDialog( { onApply: applyArchitecture } );
 const pad = new DrawingPad( $( 'drawing-canvas' ), {
 	colors: () => ( document.documentElement.dataset.theme === 'light' ? { background: '#ffffff', ink: '#000000' }
@@ -108,8 +142,10 @@ const learning = new LearningViews( {
 		}
 		scene.highlight( layer, indices );
 		ui.toast( `${indices.length} ${what} neuron${indices.length === 1 ? '' : 's'} of hidden layer ${layer} ringed in the 3D view (click again to clear).` );
+		if ( what === 'dead' ) journeyEvent( { type: 'dead-highlighted', count: indices.length } );
 	},
 	useInput: ( pixels, caption ) => useInput( pixels, caption ),
+	onEvent: ( event ) => journeyEvent( event ),
 } );
 
 
@@ -130,25 +166,135 @@ async function command( request, what ) {
 
 function playPause() {
 	if ( ! state.training ) return command( api.startTraining(), 'run' );
-	return state.paused ? command( api.resumeTraining(), 'run' ) : command( api.pauseTraining(), 'run' );
+	const paused = state.paused && state.runState !== 'teaching_pause'; // Pause on a teaching card holds it
+	return paused ? command( api.resumeTraining(), 'run' ) : command( api.pauseTraining(), 'run' );
 }
 
 async function applyArchitecture( layers, activations ) {
 	const { ok, data } = await api.setArchitecture( layers, activations );
 	if ( ! ok ) return data?.message ?? 'The server refused the architecture.';
-	ui.toast( `New network ${layers.join( '-' )}: training starts from fresh weights.` );
+	ui.toast( `New network ${architectureText( layers, activations ?? [] )}: training starts from fresh weights.` );
+	journeyEvent( { type: 'architecture-applied' } );
 	return '';
 }
 
-function continueAfterPause( skipFuture ) {
+// Continue and Skip both go on with the run (a controller resumes it); "don't show this kind
+// again" switches the kind off for the run (a controller) or in this browser (a viewer).
+function leaveMoment( { dontShowAgain } ) {
+	const reason = teaching.moment?.reason;
 	teaching.hide();
-	if ( skipFuture ) {
-		if ( state.isController ) command( api.setTeachingMode( false ), 'teaching mode' );
-		skipPausesLocally = ! state.isController;
-		store( 'nnj-skip-pauses', String( skipPausesLocally ) );
+	if ( dontShowAgain && reason ) {
+		if ( state.isController ) {
+			command( api.setTeachingMoments( { [ reason ]: false } ), 'teaching moments' );
+		} else {
+			hiddenMoments.add( reason );
+			store( 'nnj.hidden-moments.v1', [ ...hiddenMoments ].join( ',' ) );
+		}
 	}
 	if ( state.isController && state.pause ) command( api.resumeTraining(), 'run' );
 }
+
+// ---- The journey ----------------------------------------------------------------------------
+function journeyEvent( event ) {
+	if ( ! journey ) return;
+	const { tasks, achievements } = journey.record( event );
+	for ( const task of tasks ) ui.toast( `Journey: ✓ ${TASKS[ task ] ?? task}` );
+	for ( const id of achievements ) {
+		const a = achievementText( journey.achievement( id ) );
+		ui.toast( `Achievement: ${a.title} — ${a.rule}`, 'achievement', 6000 );
+	}
+	if ( tasks.length || achievements.length ) renderJourney();
+}
+
+function renderJourney() {
+	if ( ! journey ) return;
+	const current = journey.currentChapter();
+	const done = journey.progress.tasks.length, total = journey.taskIds.length;
+	$( 'journey-count' ).textContent = `${done} of ${total} tasks`;
+	$( 'journey-path' ).replaceChildren( ...journey.structure.chapters.map( ( chapter, k ) => {
+		const li = document.createElement( 'li' );
+		const finished = chapter.tasks.every( ( t ) => journey.isDone( t ) );
+		li.className = `chapter${chapter === current ? ' current' : ''}${finished ? ' finished' : ''}`;
+		li.dataset.chapter = chapter.id;
+		const head = document.createElement( 'div' );
+		head.className = 'chapter-head';
+		const count = chapter.tasks.filter( ( t ) => journey.isDone( t ) ).length;
+		head.innerHTML = '<span class="chapter-dot" aria-hidden="true"></span>';
+		head.append( `${k + 1}. ${CHAPTERS[ chapter.id ]?.title ?? chapter.id}` );
+		const tally = document.createElement( 'span' );
+		tally.className = 'fine-print';
+		tally.textContent = `${count}/${chapter.tasks.length}`;
+		head.append( tally );
+		const tasks = document.createElement( 'ul' );
+		tasks.className = 'tasks';
+		for ( const task of chapter.tasks ) {
+			const item = document.createElement( 'li' );
+			item.setAttribute( 'data-testid', 'journey-task' );
+			item.dataset.task = task;
+			item.dataset.done = String( journey.isDone( task ) );
+			item.textContent = TASKS[ task ] ?? task;
+			item.setAttribute( 'aria-label', `${TASKS[ task ] ?? task}: ${journey.isDone( task ) ? 'done' : 'to do'}` );
+			tasks.append( item );
+		}
+		li.append( head, tasks );
+		if ( chapter === current && ! finished ) {
+			const hint = document.createElement( 'p' );
+			hint.className = 'chapter-hint';
+			hint.replaceChildren( ...linkText( CHAPTERS[ chapter.id ]?.hint ?? '' ) );
+			li.append( hint );
+		}
+		return li;
+	} ) );
+	const achievements = journey.structure.achievements;
+	$( 'achievement-count' ).textContent = `${journey.progress.achievements.length} of ${achievements.length}`;
+	$( 'achievement-list' ).replaceChildren( ...achievements.map( ( a ) => {
+		const li = document.createElement( 'li' );
+		const text = achievementText( a );
+		li.dataset.achievement = a.id;
+		li.dataset.earned = String( journey.hasAchievement( a.id ) );
+		const title = document.createElement( 'strong' );
+		title.textContent = `${journey.hasAchievement( a.id ) ? '★' : '☆'} ${text.title}`;
+		li.append( title, ` ${text.rule}` );
+		return li;
+	} ) );
+}
+
+async function loadJourney() {
+	const [ structure, terms ] = await Promise.all( [ api.getJourney(), api.getGlossary() ] );
+	if ( terms.ok && Array.isArray( terms.data?.terms ) ) {
+		glossaryTerms.splice( 0, glossaryTerms.length, ...terms.data.terms );
+		glossary.setTerms( glossaryTerms );
+		renderJourney(); // hints get their links
+		if ( state.pause && teaching.visible ) teaching.show( state.pause, { held: state.runState === 'paused' } );
+	}
+	if ( structure.ok && Array.isArray( structure.data?.chapters ) && Array.isArray( structure.data?.achievements ) ) {
+		journey = new JourneyTracker( structure.data, { storage: localStore } );
+		renderJourney();
+		if ( state.pause && teaching.visible ) journeyEvent( momentEvent( state.pause, true ) );
+	} else {
+		$( 'journey-path' ).textContent = `The journey is not available from this server (${structure.data?.message ?? `HTTP ${structure.status}`}).`;
+	}
+}
+
+function momentEvent( moment, shown ) {
+	return { type: 'moment', reason: moment.reason, shown,
+		learningRate: moment.data?.learning_rate ?? moment.stats?.learning_rate ?? state.settings.learning_rate };
+}
+
+// ---- Narration captions ---------------------------------------------------------------------
+function showCaption( narration ) {
+	const bar = $( 'caption' );
+	bar.hidden = false;
+	bar.dataset.kind = narration.kind;
+	bar.replaceChildren( ...linkText( narrationText( narration ) ) );
+}
+
+setInterval( () => {
+	const { show, hide } = captions.tick( performance.now() );
+	if ( show ) showCaption( show );
+	if ( hide ) $( 'caption' ).hidden = true;
+	ui.renderPace( paceMeter.rate( performance.now() ) );
+}, 250 );
 
 // ---- Weights for draw & predict and the connection colours ----------------------------------
 // The server shares weights only once a network has trained (before, /get-weights answers
@@ -203,9 +349,11 @@ function onDrawing( input ) {
 	}
 	const result = forward( model, input.pixels );
 	showPrediction( result );
+	const drawn = ! view.testImage;
+	if ( drawn ) journeyEvent( { type: 'prediction' } );
 	if ( model.sizes.join() === state.architecture.join() ) {
 		view.source = 'drawing';
-		if ( view.sweepNext ) scene.sweep( result.activations );
+		if ( view.sweepNext ) scene.sweep( result.activations, 1000, () => journeyEvent( { type: 'sweep-end', forDrawing: drawn } ) );
 		else scene.setActivations( result.activations );
 		refreshInspector();
 	}
@@ -217,6 +365,7 @@ function onDrawing( input ) {
 // A test image (the learning views' mistakes) as the input: on the pad, predicted, swept through the 3D view.
 function useInput( pixels, caption ) {
 	view.sweepNext = true;
+	view.testImage = true; // not drawn by the person: no drawing task
 	pad.showImage( pixels );
 	const result = weights.model ? forward( weights.model, pixels ) : null;
 	if ( result ) ui.toast( `${caption}: the network says ${result.digit} (${( result.probabilities[ result.digit ] * 100 ).toFixed( 1 )}%).` );
@@ -235,7 +384,10 @@ async function predictButton() {
 		return;
 	}
 	const { ok, data } = await api.predict( input.pixels );
-	if ( ok ) showPrediction( { digit: data.digit, probabilities: data.probabilities, activations: data.activations } );
+	if ( ok ) {
+		showPrediction( { digit: data.digit, probabilities: data.probabilities, activations: data.activations } );
+		if ( ! view.testImage ) journeyEvent( { type: 'prediction' } );
+	}
 	else showPrediction( null, data?.message ?? 'Prediction failed.' );
 }
 
@@ -287,11 +439,12 @@ function inspectorContext() {
 	const drawing = view.source === 'drawing' && view.drawing && weights.model;
 	return { sizes: state.architecture, activationNames: state.activationNames, model: weights.model,
 		activations: drawing ? forward( weights.model, view.drawing.pixels ).activations : state.lastUpdate?.activations,
-		source: drawing ? 'your drawing' : 'focus sample' };
+		source: drawing ? 'your drawing' : 'the digit we follow' };
 }
 
 function showInspector( selection ) {
 	inspector.show( selection, inspectorContext() );
+	if ( selection ) journeyEvent( { type: 'inspect', layer: selection.layer, weightsImage: inspector.showsWeightsImage } );
 }
 
 function refreshInspector() {
@@ -333,6 +486,8 @@ function onMessage( message ) {
 	if ( changed.has( 'stats' ) ) {
 		ui.renderStats( state );
 		learning.onRunProgress();
+		const batch = globalBatch( state.stats );
+		if ( message.type === 'update' && batch !== null ) paceMeter.add( performance.now(), batch );
 	}
 	if ( changed.has( 'activations' ) ) {
 		const update = state.lastUpdate;
@@ -351,9 +506,33 @@ function onMessage( message ) {
 	if ( changed.has( 'confusion' ) ) renderConfusion( $( 'confusion' ), state.confusion );
 	if ( changed.has( 'viewers' ) ) ui.renderViewers( state.viewers );
 	if ( changed.has( 'pause' ) ) {
-		if ( state.pause && ! skipPausesLocally ) teaching.show( state.pause );
+		const shown = state.pause && ! hiddenMoments.has( state.pause.reason );
+		const fresh = state.pause && message.type === 'pause_moment';
+		if ( shown ) teaching.show( state.pause, { held: state.runState === 'paused' } );
 		else teaching.hide();
+		if ( fresh ) journeyEvent( momentEvent( state.pause, !! shown ) );
 		ui.renderTraining( state );
+	}
+	// Pause during a teaching moment keeps the card: it waits for Continue.
+	if ( changed.has( 'training' ) && teaching.visible ) teaching.setHeld( state.runState === 'paused' );
+	if ( changed.has( 'narration' ) && state.narration ) {
+		const shown = captions.push( state.narration, performance.now() );
+		if ( shown ) showCaption( shown );
+	}
+	if ( message.type === 'epoch_end' && typeof message.test_accuracy === 'number' ) {
+		journeyEvent( { type: 'epoch-end', testAccuracy: message.test_accuracy, activations: state.activationNames.slice(),
+			architecture: state.architecture.slice() } );
+	}
+	if ( changed.has( 'verdict' ) || changed.has( 'training' ) ) ui.renderVerdict( state, () => setDrawingOpen( true ) );
+	if ( changed.has( 'verdict' ) && state.verdict && message.type !== 'state' ) {
+		const text = verdictText( state.verdict );
+		ui.toast( `${text.title}.`, state.verdict.outcome === 'learned' ? 'info' : 'busy', 6000 );
+		journeyEvent( { type: 'verdict', outcome: state.verdict.outcome, learningRate: state.settings.learning_rate } );
+	}
+	if ( changed.has( 'training' ) && ! state.training ) {
+		captions.clear();
+		$( 'caption' ).hidden = true;
+		paceMeter.reset();
 	}
 	if ( changed.has( 'download' ) || message.type === 'state' ) renderDataBanner();
 	if ( changed.has( 'error' ) ) ui.toast( state.lastError, 'error' );
@@ -363,9 +542,10 @@ function onMessage( message ) {
 		ui.renderStats( state );
 		setTimeout( refreshWeights, 2500 ); // the server shares the first live weights after ~1 s
 	}
-	if ( message.type === 'training_complete' ) {
+	if ( message.type === 'training_complete' && ! state.verdict ) {
+		// A server without the verdict: its own numbers only.
 		ui.toast( state.complete?.stopped ? 'Training stopped.' : `Training complete: test accuracy ${
-			formatFraction( state.complete?.final_stats?.test_accuracy )}. Draw a digit to try it.` );
+			formatFraction( state.complete?.final_stats?.test_accuracy )}.` );
 	}
 }
 
@@ -436,10 +616,52 @@ function invertPadColours() {
 $( 'open-drawing' ).addEventListener( 'click', () => setDrawingOpen( true ) );
 $( 'draw-close' ).addEventListener( 'click', () => setDrawingOpen( false ) );
 $( 'clear-drawing' ).addEventListener( 'click', () => pad.clear() );
+// A stroke on the pad makes the input the person's own again (not a test image from the views).
+$( 'drawing-canvas' ).addEventListener( 'pointerdown', () => {
+	view.testImage = false;
+}, { capture: true } );
 $( 'predict-button' ).addEventListener( 'click', () => predictButton() );
 $( 'architecture-open' ).addEventListener( 'click', () => architecture.open( state.architecture, state.activationNames ) );
 document.addEventListener( 'keydown', ( e ) => {
-	if ( e.key === 'Escape' && ! $( 'draw-panel' ).hidden ) setDrawingOpen( false );
+	const typing = e.target.closest?.( 'input:not([type=range]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]' );
+	if ( e.key === 'Escape' ) {
+		// The top-most overlay first: the tour, the help menu, the glossary, the drawing, the inspector.
+		if ( onboarding.visible ) onboarding.finish();
+		else if ( ! $( 'help-list' ).hidden ) setHelpOpen( false );
+		else if ( glossary.isOpen ) glossary.close();
+		else if ( ! $( 'draw-panel' ).hidden ) setDrawingOpen( false );
+		else if ( inspector.selection ) {
+			scene.select( null );
+			showInspector( null );
+		}
+	} else if ( e.key === ' ' && ! typing && ! e.target.closest?.( 'button, a, summary, [role=tab], label' ) &&
+		e.target.id !== 'drawing-canvas' && state.isController ) {
+		e.preventDefault(); // Space starts and pauses the run (not on buttons: they click)
+		playPause();
+	}
+} );
+
+function setHelpOpen( open ) {
+	$( 'help-list' ).hidden = ! open;
+	$( 'help-open' ).setAttribute( 'aria-expanded', String( open ) );
+	if ( open ) $( 'help-tour' ).focus( { preventScroll: true } );
+}
+$( 'help-open' ).addEventListener( 'click', () => setHelpOpen( $( 'help-list' ).hidden ) );
+$( 'help-tour' ).addEventListener( 'click', () => {
+	setHelpOpen( false );
+	onboarding.start();
+} );
+$( 'help-glossary' ).addEventListener( 'click', () => {
+	setHelpOpen( false );
+	glossary.open();
+} );
+$( 'help-journey' ).addEventListener( 'click', () => {
+	setHelpOpen( false );
+	$( 'journey' ).scrollIntoView( { block: 'start' } );
+	$( 'journey' ).focus( { preventScroll: true } );
+} );
+document.addEventListener( 'click', ( e ) => {
+	if ( ! $( 'help-list' ).hidden && ! e.target.closest( '.help-menu' ) ) setHelpOpen( false );
 } );
 
 ui.setTheme( initialTheme );
@@ -450,6 +672,8 @@ ui.renderSettings( state );
 
 pageReady = true;
 if ( earlySocket ) api.connect( earlySocket );
+loadJourney();
+if ( ! onboarding.seen ) onboarding.start();
 
 // Read-only hooks for the benchmark and the end-to-end tests.
-window.__nnj = { state, scene, weights, learning, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };
+window.__nnj = { state, scene, weights, learning, journey: () => journey, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };

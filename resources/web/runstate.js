@@ -55,6 +55,8 @@ export class RunState {
 		this.download = null;
 		this.pause = null; // the active pause_moment message
 		this.complete = null; // the last training_complete message (weights stripped)
+		this.verdict = null; // how the last run ended, in numbers: {outcome, test_accuracy, ..., reason}
+		this.narration = null; // the last narration message (Narrated speed)
 		this.lastError = null;
 		this.snapshotReceived = false;
 		this.snapshotCount = 0; // state snapshots applied (one per (re)connection)
@@ -91,11 +93,12 @@ function adoptRun( state, message, changed ) {
 	state.epochResults = [];
 	state.confusion = null;
 	state.complete = null;
+	state.verdict = null;
 	state.lastOutcome = 'none';
 	state.lastUpdate = null;
 	state.pause = null;
 	state.stats = { epoch: 0, batch: 0, batches_per_epoch: 0, loss: null, accuracy: null };
-	[ 'history', 'epochs', 'confusion', 'stats', 'activations', 'complete', 'pause', 'training' ]
+	[ 'history', 'epochs', 'confusion', 'stats', 'activations', 'complete', 'pause', 'training', 'verdict' ]
 		.forEach( ( key ) => changed.add( key ) );
 }
 
@@ -147,6 +150,14 @@ function applyStats( state, stats, changed ) {
 	changed.add( 'stats' );
 }
 
+function applyVerdict( state, verdict, changed ) {
+	if ( verdict === undefined ) return;
+	const usable = verdict && typeof verdict === 'object' && typeof verdict.outcome === 'string' ? verdict : null;
+	if ( JSON.stringify( usable ) === JSON.stringify( state.verdict ) ) return;
+	state.verdict = usable;
+	changed.add( 'verdict' );
+}
+
 const HANDLERS = {
 	connected( state, message, changed ) {
 		state.clientId = message.client_id ?? null;
@@ -164,6 +175,7 @@ const HANDLERS = {
 		state.runState = typeof message.run_state === 'string' ? message.run_state
 			: state.training ? ( state.paused ? 'paused' : 'running' ) : 'idle';
 		if ( typeof message.last_outcome === 'string' ) state.lastOutcome = message.last_outcome;
+		applyVerdict( state, message.verdict, changed );
 		// A client that joins during a teaching moment gets its card with the snapshot.
 		state.pause = message.pause_moment && typeof message.pause_moment.reason === 'string' ? message.pause_moment : null;
 		changed.add( 'pause' );
@@ -233,6 +245,8 @@ const HANDLERS = {
 		if ( typeof message.state !== 'string' ) return 'missing "state"';
 		state.runState = message.state;
 		if ( typeof message.last_outcome === 'string' ) state.lastOutcome = message.last_outcome;
+		if ( message.state === 'idle' ) applyVerdict( state, message.verdict, changed );
+		else if ( message.state === 'running' || message.state === 'loading_data' ) applyVerdict( state, null, changed );
 		state.training = message.state !== 'idle';
 		state.paused = message.state === 'paused' || message.state === 'teaching_pause';
 		changed.add( 'training' );
@@ -272,8 +286,9 @@ const HANDLERS = {
 		state.epochResults = [];
 		state.confusion = null;
 		state.complete = null;
+		state.verdict = null;
 		state.stats = { epoch: 0, batch: 0, batches_per_epoch: 0, loss: null, accuracy: null };
-		[ 'training', 'history', 'epochs', 'confusion', 'stats' ].forEach( ( key ) => changed.add( key ) );
+		[ 'training', 'history', 'epochs', 'confusion', 'stats', 'verdict' ].forEach( ( key ) => changed.add( key ) );
 		return null;
 	},
 
@@ -283,6 +298,7 @@ const HANDLERS = {
 		state.pause = null;
 		const { weights, ...rest } = message;
 		state.complete = rest;
+		applyVerdict( state, message.verdict, changed );
 		if ( Array.isArray( weights ) ) {
 			state.hasWeights = true;
 			changed.add( 'weights' );
@@ -309,6 +325,17 @@ const HANDLERS = {
 		state.paused = false;
 		changed.add( 'training' );
 		return null;
+	},
+
+	narration( state, message, changed ) {
+		if ( typeof message.kind !== 'string' ) return 'missing "kind"';
+		state.narration = message;
+		changed.add( 'narration' );
+		return null;
+	},
+
+	command_result() {
+		return null; // the page sends its commands over HTTP; answers to other clients' are not ours
 	},
 
 	settings( state, message, changed ) {

@@ -9,11 +9,12 @@ import { selectConnections } from './connections.js';
 import { BackpropParticles } from './particles.js';
 
 export const THEMES = {
-	dark: { background: '#0b1020', ramp: [ '#1a2336', '#1e4fa3', '#22b8f0', '#b8f3ff', '#fff2b3' ],
-		positive: '#fb923c', negative: '#38bdf8', neutral: '#5b6b86', label: '#c7d2e4', muted: '#7d8ba3',
+	// Activations: brightness of teal; signed weights: orange (+), blue (−), grey (0).
+	dark: { background: '#0b1020', ramp: [ '#142026', '#0f5f5a', '#14b8a6', '#5eead4', '#e6fffb' ],
+		positive: '#fb923c', negative: '#38bdf8', neutral: '#6b7280', label: '#c7d2e4', muted: '#7d8ba3',
 		particle: '#f472b6', additive: true, selection: '#fde047' },
-	light: { background: '#f4f6fb', ramp: [ '#dde3ee', '#a5c8f5', '#3b82f6', '#1e3a8a', '#0b1437' ],
-		positive: '#ea580c', negative: '#0284c7', neutral: '#9aa6b8', label: '#1f2937', muted: '#64748b',
+	light: { background: '#f4f6fb', ramp: [ '#e3ebea', '#99e6da', '#14b8a6', '#0f766e', '#053d38' ],
+		positive: '#ea580c', negative: '#0284c7', neutral: '#9ca3af', label: '#1f2937', muted: '#64748b',
 		particle: '#db2777', additive: false, selection: '#d97706' },
 };
 
@@ -29,13 +30,26 @@ function rampLut( stops ) {
 	return lut;
 }
 
-function textSprite( text, color, height, weight = 600 ) {
+const PICK_RADIUS_PX = 12;
+const LABEL_MIN_PX = 15;
+const LABEL_FONT_SHARE = 56 / 72; // of a label sprite's height (textSprite: 56 px font on 72 px)
+
+// backdrop: a translucent plate behind the text, so it reads over the connections.
+function textSprite( text, color, height, weight = 600, backdrop = null ) {
 	const canvas = document.createElement( 'canvas' );
 	const context = canvas.getContext( '2d' );
 	const font = `${weight} 56px system-ui, "Segoe UI", Roboto, sans-serif`;
 	context.font = font;
 	canvas.width = Math.ceil( context.measureText( text ).width ) + 16;
 	canvas.height = 72;
+	if ( backdrop ) {
+		context.fillStyle = backdrop;
+		context.globalAlpha = 0.72;
+		context.beginPath();
+		context.roundRect( 0, 4, canvas.width, 66, 16 );
+		context.fill();
+		context.globalAlpha = 1;
+	}
 	context.font = font;
 	context.fillStyle = color;
 	context.textBaseline = 'middle';
@@ -346,18 +360,26 @@ export class NetworkScene {
 
 	// The forward pass as it happens: the layers light up one after another, input to output, over
 	// `durationMs`, each with its real values (one array per drawn layer, as setActivations).
-	sweep( activations, durationMs = 1000 ) {
+	// onDone: called once the output layer is lit (not when a newer input cuts the sweep short).
+	sweep( activations, durationMs = 1000, onDone = null ) {
 		this.setActivations( activations );
 		this.sweeps = ( this.sweeps ?? 0 ) + 1;
-		if ( ! this.meshes || matchMedia( '(prefers-reduced-motion: reduce)' ).matches ) return;
+		if ( ! this.meshes || matchMedia( '(prefers-reduced-motion: reduce)' ).matches ) {
+			onDone?.();
+			return;
+		}
 		const steps = this.meshes.length;
 		let k = 0;
 		const next = () => {
 			this.revealed = k;
 			this.applyActivations();
 			this.requestRender();
-			if ( ++ k < steps ) this.sweepTimer = setTimeout( next, durationMs / Math.max( 1, steps - 1 ) );
-			else this.revealed = Infinity;
+			if ( ++ k < steps ) {
+				this.sweepTimer = setTimeout( next, durationMs / Math.max( 1, steps - 1 ) );
+			} else {
+				this.revealed = Infinity;
+				onDone?.();
+			}
 		};
 		next();
 	}
@@ -456,7 +478,7 @@ export class NetworkScene {
 		if ( layer.kind === 'output' ) return 'Output · digits';
 		const activation = ( this.activationNames[ index - 1 ] ?? 'relu' );
 		const pretty = { relu: 'ReLU', sigmoid: 'Sigmoid', tanh: 'Tanh' }[ activation ] ?? activation;
-		return `Hidden ${index} · ${layer.count} · ${pretty}`;
+		return `Hidden layer ${index} · ${layer.count} · ${pretty}`;
 	}
 
 	buildLabels() {
@@ -470,9 +492,10 @@ export class NetworkScene {
 		this.labels = new THREE.Group();
 		const horizontal = this.layout.orientation === 'horizontal';
 		this.layout.layers.forEach( ( layer, index ) => {
-			const title = textSprite( this.layerTitle( index ), this.theme.muted, 1.9, 500 );
+			const title = textSprite( this.layerTitle( index ), this.theme.muted, 1.9, 500, this.theme.background );
 			const [ x, y ] = layer.center;
 			title.position.set( x, y + layer.extent.h / 2 + ( horizontal ? 2.2 : 1.8 ), 0 );
+			title.userData.away = [ 0, 1 ]; // grows away from its layer: upwards
 			this.labels.add( title );
 			if ( layer.kind !== 'output' ) return;
 			for ( let k = 0; k < layer.count; ++ k ) {
@@ -480,11 +503,17 @@ export class NetworkScene {
 				const px = layer.positions[ k * 3 ], py = layer.positions[ k * 3 + 1 ];
 				if ( horizontal ) digit.position.set( px + layer.radius + 1.6, py, 0 );
 				else digit.position.set( px, py - layer.radius - 1.6, 0 );
+				digit.userData.away = horizontal ? [ 1, 0 ] : [ 0, - 1 ];
+				// Side by side under the layer, a digit may grow only as wide as its neuron's slot.
+				if ( ! horizontal && layer.count > 1 ) {
+					digit.userData.maxWidth = 0.95 * Math.abs( layer.positions[ 3 ] - layer.positions[ 0 ] );
+				}
 				this.labels.add( digit );
 			}
 		} );
 		for ( const sprite of this.labels.children ) sprite.layers.set( STATIC_LAYER );
 		this.network.add( this.labels );
+		if ( this.fitted ) this.sizeLabels( this.fitted.distance, this.fitted.tan );
 		this.staticVersion += 1;
 	}
 
@@ -572,7 +601,29 @@ export class NetworkScene {
 		this.controls.target.copy( center );
 		this.controls.update();
 		this.userMovedCamera = false;
+		this.fitted = { distance, tan };
+		this.sizeLabels( distance, tan );
 		this.requestRender();
+	}
+
+	// Labels stay readable at the fitted view on any screen: at least LABEL_MIN_PX CSS pixels of
+	// font (a phone's small stage would otherwise shrink them to ~8 px).
+	sizeLabels( distance, tan ) {
+		if ( ! this.labels ) return;
+		const pxPerUnit = Math.max( 1, this.canvas.clientHeight ) / ( 2 * distance * tan );
+		for ( const sprite of this.labels.children ) {
+			const data = sprite.userData;
+			const base = data.baseScale ?? ( data.baseScale = sprite.scale.clone() );
+			const anchor = data.anchor ?? ( data.anchor = sprite.position.clone() );
+			const fontPx = base.y * LABEL_FONT_SHARE * pxPerUnit;
+			let grow = Math.min( 2.5, Math.max( 1, LABEL_MIN_PX / fontPx ) );
+			if ( data.maxWidth ) grow = Math.max( 1, Math.min( grow, data.maxWidth / base.x ) );
+			sprite.scale.set( base.x * grow, base.y * grow, 1 );
+			// Keep the grown label's near edge where the small one's was (clear of the neurons).
+			const [ ax, ay ] = data.away ?? [ 0, 0 ];
+			sprite.position.set( anchor.x + ax * ( grow - 1 ) * base.x / 2, anchor.y + ay * ( grow - 1 ) * base.y / 2, anchor.z );
+		}
+		this.staticVersion += 1;
 	}
 
 	onWindowResize() {
@@ -600,8 +651,30 @@ export class NetworkScene {
 			- ( ( event.clientY - rect.top ) / rect.height ) * 2 + 1 );
 		this.raycaster.setFromCamera( pointer, this.camera );
 		const hit = this.raycaster.intersectObjects( this.meshes, false )[ 0 ];
-		this.select( hit ? { layer: hit.object.userData.layerIndex, index: hit.instanceId } : null );
+		this.select( hit ? { layer: hit.object.userData.layerIndex, index: hit.instanceId }
+			: this.nearestNeuron( event.clientX - rect.left, event.clientY - rect.top, rect, PICK_RADIUS_PX ) );
 		this.onPick( this.selection );
+	}
+
+	// Small neurons (784 inputs, a phone) are hard to hit: a click picks the neuron whose centre is
+	// nearest on screen within `radius` CSS pixels (a 24 px target at least).
+	nearestNeuron( x, y, rect, radius ) {
+		if ( ! this.layout || ! this.network ) return null;
+		this.network.updateMatrixWorld();
+		const v = new THREE.Vector3();
+		let best = null, bestDistance = radius;
+		this.layout.layers.forEach( ( layer, index ) => {
+			for ( let k = 0; k < layer.count; ++ k ) {
+				v.set( layer.positions[ k * 3 ], layer.positions[ k * 3 + 1 ], layer.positions[ k * 3 + 2 ] )
+					.applyMatrix4( this.network.matrixWorld ).project( this.camera );
+				const d = Math.hypot( ( v.x + 1 ) / 2 * rect.width - x, ( 1 - v.y ) / 2 * rect.height - y );
+				if ( d <= bestDistance ) {
+					bestDistance = d;
+					best = { layer: index, index: k };
+				}
+			}
+		} );
+		return best;
 	}
 
 	select( selection ) {

@@ -2,11 +2,14 @@
 // teaching switch, stats, connection indicator, role, banners and toasts. It renders the run
 // state and reports what the user asked for through callbacks; it never talks to the server.
 
+import { architectureText, plainNumber, verdictText, MOMENT_KINDS, MOMENT_LABELS, FOCUS, SPEED_NAMES } from './strings.js';
+import { sliderToSpeed, speedToSlider, paceText } from './pace.js';
+
 const $ = ( id ) => document.getElementById( id );
 
 export function formatLearningRate( lr ) {
 	if ( ! Number.isFinite( lr ) ) return '–';
-	return lr >= 0.001 ? String( + lr.toPrecision( 2 ) ) : lr.toExponential( 1 );
+	return plainNumber( lr );
 }
 
 export function formatPercent( fraction, digits = 1 ) {
@@ -29,6 +32,34 @@ export class Ui {
 		for ( const input of document.querySelectorAll( 'input[name="speed"]' ) ) {
 			input.addEventListener( 'change', () => h.onSpeed( input.value ) );
 		}
+		const pace = $( 'pace-slider' );
+		pace.addEventListener( 'input', () => {
+			this.draggingPace = true;
+			const wanted = sliderToSpeed( pace.value );
+			$( 'pace-text' ).textContent = wanted.mode ? `${SPEED_NAMES[ wanted.mode ]}` : paceText( wanted.pace );
+		} );
+		pace.addEventListener( 'change', () => {
+			this.draggingPace = false;
+			const wanted = sliderToSpeed( pace.value );
+			if ( wanted.mode ) h.onSpeed( wanted.mode );
+			else h.onPace( wanted.pace );
+		} );
+		$( 'moment-list' ).replaceChildren( ...MOMENT_KINDS.map( ( kind ) => {
+			const li = document.createElement( 'li' );
+			const label = document.createElement( 'label' );
+			label.className = 'switch';
+			const input = document.createElement( 'input' );
+			input.type = 'checkbox';
+			input.checked = true;
+			input.dataset.moment = kind;
+			input.addEventListener( 'change', () => h.onTeachingMoment( kind, input.checked ) );
+			const track = document.createElement( 'span' );
+			track.className = 'switch-track';
+			track.setAttribute( 'aria-hidden', 'true' );
+			label.append( input, track, ` ${MOMENT_LABELS[ kind ]}` );
+			li.append( label );
+			return li;
+		} ) );
 		const slider = $( 'lr-slider' );
 		slider.addEventListener( 'input', () => {
 			this.draggingRate = true;
@@ -90,12 +121,14 @@ export class Ui {
 		$( 'architecture-open' ).disabled = off || state.training;
 		$( 'architecture-open' ).title = off ? 'Only a controller can change the network'
 			: state.training ? 'Stop the run to change the architecture' : 'Change the hidden layers';
-		for ( const input of document.querySelectorAll( 'input[name="speed"]' ) ) input.disabled = off;
+		for ( const input of document.querySelectorAll( 'input[name="speed"], #moment-list input' ) ) input.disabled = off;
+		$( 'pace-slider' ).disabled = off;
 	}
 
 	renderTraining( state ) {
 		const button = $( 'play-pause' );
-		const running = state.training && ! state.paused;
+		// A teaching pause still counts as running: Pause holds its card until Continue.
+		const running = state.training && ( ! state.paused || state.runState === 'teaching_pause' );
 		button.classList.toggle( 'is-running', running );
 		const label = running ? 'Pause' : state.training ? 'Resume' : 'Train';
 		$( 'play-label' ).textContent = label;
@@ -140,11 +173,42 @@ export class Ui {
 			$( 'lr-slider' ).value = String( Math.log10( lr ) );
 			$( 'lr-value' ).textContent = formatLearningRate( lr );
 		}
-		const radio = document.querySelector( `input[name="speed"][value="${speed}"]` );
-		if ( radio ) radio.checked = true;
+		for ( const radio of document.querySelectorAll( 'input[name="speed"]' ) ) radio.checked = radio.value === speed;
+		const pace = state.settings.pace;
+		if ( ! this.draggingPace ) $( 'pace-slider' ).value = String( speedToSlider( speed, pace ) );
+		this.setPace = { speed, pace };
+		this.renderPace();
 		$( 'teaching-toggle' ).checked = !! teaching;
-		const hidden = state.architecture.slice( 1, - 1 ).map( ( n, i ) => `${n} ${state.activationNames[ i ] ?? 'relu'}` );
-		$( 'arch-summary' ).textContent = `784 → ${hidden.join( ' → ' )}${hidden.length ? ' → ' : ''}10`;
+		const moments = state.settings.teaching_moments;
+		for ( const input of document.querySelectorAll( '#moment-list input' ) ) {
+			input.checked = moments?.[ input.dataset.moment ] ?? true;
+		}
+		$( 'arch-summary' ).textContent = architectureText( state.architecture, state.activationNames );
+	}
+
+	// The speed as set, and the pace the run really has (batches/s measured from the updates).
+	renderPace( actual = this.actualPace ) {
+		this.actualPace = actual;
+		if ( this.draggingPace || ! this.setPace ) return;
+		const { speed, pace } = this.setPace;
+		const name = SPEED_NAMES[ speed ] ?? speed;
+		const set = typeof pace === 'number' ? paceText( pace ) : '';
+		const now = typeof actual === 'number' ? ` · now ${actual >= 10 ? Math.round( actual ) : plainNumber( actual )}/s` : '';
+		$( 'pace-text' ).textContent = `${name}${set ? `: ${set}` : ''}${now}`;
+	}
+
+	renderVerdict( state, onDraw ) {
+		const box = $( 'verdict' );
+		const text = state.training ? null : verdictText( state.verdict );
+		box.hidden = ! text;
+		if ( ! text ) return;
+		box.dataset.outcome = state.verdict.outcome;
+		$( 'verdict-title' ).textContent = text.title;
+		$( 'verdict-detail' ).textContent = text.detail;
+		$( 'verdict-detail' ).hidden = ! text.detail;
+		const draw = $( 'verdict-draw' );
+		draw.hidden = text.action !== 'draw';
+		draw.onclick = onDraw;
 	}
 
 	renderViewers( count ) {
@@ -167,7 +231,8 @@ export class Ui {
 		}
 		paint( this.sampleCanvas, update.activations[ 0 ] );
 		const right = update.label === update.prediction;
-		this.sampleText.innerHTML = `Focus sample: label <b>${update.label}</b> · predicted <b class="${right ? 'ok' : 'wrong'}">${update.prediction}</b> ${right ? '✓' : '✗'}`;
+		this.sampleText.innerHTML = `The digit we follow: a <b>${update.label}</b> · the network says <b class="${right ? 'ok' : 'wrong'}">${update.prediction}</b> ${right ? '✓' : '✗'}`;
+		chip.title = FOCUS.explain;
 	}
 
 	banner( text, kind = 'warn' ) {

@@ -20,11 +20,19 @@ const ARGS = [ '--no-sandbox', '--disable-gpu', '--disable-background-networking
 	.filter( ( flag ) => ! ( process.env.NNJ_CHROMIUM_KEEP_GPU && flag === '--disable-gpu' ) )
 	.concat( ( process.env.NNJ_CHROMIUM_ARGS ?? '' ).split( ' ' ).filter( Boolean ) );
 
+// onboarded: the profile has seen the first-visit tour (false: a first visit, the tour shows).
 export async function launchBrowser( { viewport = { width: 1920, height: 1080 }, colorScheme = 'dark', isMobile = false,
-	hasTouch = false, deviceScaleFactor = 1 } = {} ) {
+	hasTouch = false, deviceScaleFactor = 1, onboarded = true } = {} ) {
 	const profile = mkdtempSync( join( tmpdir(), 'nnj-chromium-' ) );
 	const context = await chromium.launchPersistentContext( profile, { executablePath: CHROMIUM, headless: true, args: ARGS,
 		viewport, colorScheme, isMobile, hasTouch, deviceScaleFactor } );
+	if ( onboarded ) {
+		await context.addInitScript( () => {
+			try {
+				localStorage.setItem( 'nnj.onboarding.v1', 'done' );
+			} catch { /* about:blank has no storage */ }
+		} );
+	}
 	const log = { consoleErrors: [], requests: [], pageErrors: [] };
 	context.on( 'page', ( page ) => watch( page, log ) );
 	for ( const page of context.pages() ) watch( page, log );

@@ -207,3 +207,54 @@ test( 'an early socket for another URL, or closed, is replaced by a fresh one', 
 	assert.equal( sockets.length, 2 );
 	assert.equal( sockets[ 1 ].url, 'ws://127.0.0.1:8000/ws' );
 } );
+
+test( 'the journey commands: per-moment switches, a custom pace, the glossary and the journey', async () => {
+	const calls = [];
+	const fetchImpl = async ( url, init ) => {
+		calls.push( { url, init } );
+		return { ok: true, status: 200, text: async () => '{"status":"updated"}' };
+	};
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', fetchImpl } );
+	await client.setTeachingMoments( { plateau: false, divergence: true } );
+	await client.setPace( 12 );
+	await client.getGlossary();
+	await client.getJourney();
+	assert.equal( calls[ 0 ].url, 'http://127.0.0.1:8000/set-teaching-moments?plateau=off&divergence=on' );
+	assert.equal( calls[ 0 ].init.method, 'POST' );
+	assert.equal( calls[ 1 ].url, 'http://127.0.0.1:8000/set-pace?batches_per_second=12' );
+	assert.deepEqual( calls.slice( 2 ).map( ( c ) => [ c.init.method, c.url ] ),
+		[ [ 'GET', 'http://127.0.0.1:8000/api/glossary' ], [ 'GET', 'http://127.0.0.1:8000/api/journey' ] ] );
+} );
+
+test( 'the binary wire: hello on open, binary frames decoded like JSON ones, bad frames reported', () => {
+	const { FakeSocket, sockets } = fakeSocketClass();
+	const client = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers: new FakeTimers(), wire: 'binary' } );
+	const messages = [];
+	const errors = [];
+	client.on( 'message', ( m ) => messages.push( m ) );
+	client.on( 'protocol-error', ( e ) => errors.push( e ) );
+	client.connect();
+	assert.equal( sockets[ 0 ].binaryType, 'arraybuffer' );
+	sockets[ 0 ].serverOpen();
+	assert.deepEqual( sockets[ 0 ].sent[ 0 ], { type: 'hello', wire: 'binary' } );
+	// {"type":"update","seq":3,"arrays":["activations"]} + one group of one float32 array [0.5]
+	const header = Buffer.from( '{"type":"update","seq":3,"arrays":["activations"]}' );
+	const frame = Buffer.alloc( 8 + header.length + 2 + 5 + 4 );
+	frame.write( 'NJB\x01', 0, 'latin1' );
+	frame.writeUInt32LE( header.length, 4 );
+	header.copy( frame, 8 );
+	const at = 8 + header.length;
+	frame.writeUInt16LE( 1, at );
+	frame.writeUInt32LE( 1, at + 2 );
+	frame.writeUInt8( 4, at + 6 );
+	frame.writeFloatLE( 0.5, at + 7 );
+	sockets[ 0 ].onmessage( { data: frame.buffer.slice( frame.byteOffset, frame.byteOffset + frame.length ) } );
+	assert.deepEqual( messages.at( - 1 ), { type: 'update', seq: 3, activations: [ [ 0.5 ] ] } );
+	sockets[ 0 ].onmessage( { data: new Uint8Array( [ 1, 2, 3 ] ).buffer } );
+	assert.match( errors.at( - 1 ).message, /binary frame/ );
+
+	const jsonOnly = new ApiClient( { pageUrl: 'http://127.0.0.1:8000/', WebSocketImpl: FakeSocket, timers: new FakeTimers() } );
+	jsonOnly.connect();
+	sockets[ 1 ].serverOpen();
+	assert.equal( sockets[ 1 ].sent.length, 0, 'JSON is the default: no hello needed' );
+} );

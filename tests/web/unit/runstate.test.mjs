@@ -188,3 +188,40 @@ test( 'a new run identity clears the old run\'s views', () => {
 	assert.equal( s.stats.epoch, 0 );
 	assert.equal( s.lastOutcome, 'none' );
 } );
+
+test( 'narration messages are kept for the captions; malformed ones are refused', () => {
+	const s = new RunState();
+	const n = { type: 'narration', kind: 'loss_halved', text: 'The loss halved', batch: 80, epoch: 1, value: 0.6, previous: 1.2, since_batch: 20 };
+	assert.ok( s.apply( n ).changed.has( 'narration' ) );
+	assert.equal( s.narration.value, 0.6 );
+	assert.match( s.apply( { type: 'narration' } ).error, /kind/ );
+	assert.equal( s.narration.value, 0.6 );
+} );
+
+test( 'the verdict comes with training_complete, an idle run_state or state, and goes with a new run', () => {
+	const s = new RunState();
+	const verdict = { outcome: 'learned', test_accuracy: 0.972, initial_loss: 2.3, final_loss: 0.09, dead_fraction: 0, reason: 'It learned.' };
+	assert.ok( s.apply( { type: 'training_complete', message: 'Training completed!', final_stats: {}, stopped: false, verdict } ).changed.has( 'verdict' ) );
+	assert.deepEqual( s.verdict, verdict );
+	s.apply( { type: 'run_state', state: 'running' } );
+	assert.equal( s.verdict, null, 'a running run has no verdict yet' );
+	s.apply( { type: 'run_state', state: 'idle', last_outcome: 'finished', verdict: { ...verdict, outcome: 'stuck' } } );
+	assert.equal( s.verdict.outcome, 'stuck' );
+	s.apply( snapshot( { training: false, verdict } ) );
+	assert.equal( s.verdict.outcome, 'learned', 'a late joiner gets it with the snapshot' );
+	s.apply( { type: 'training_started', run_id: 99, architecture: [ 784, 32, 10 ], settings: {} } );
+	assert.equal( s.verdict, null );
+	s.apply( { type: 'training_complete', final_stats: {}, verdict: 'nonsense' } );
+	assert.equal( s.verdict, null, 'an unusable verdict is none' );
+} );
+
+test( 'a teaching moment held by Pause stays on show while the run is paused', () => {
+	const s = new RunState();
+	s.apply( snapshot() );
+	s.apply( { type: 'pause_moment', reason: 'divergence', message: '…', duration: 4, data: { loss: 9 }, focus_output_gradient: new Array( 10 ).fill( 0 ) } );
+	s.apply( { type: 'run_state', state: 'paused', pause_reason: 'divergence', training: true, paused: true } );
+	assert.equal( s.pause?.reason, 'divergence' );
+	assert.equal( s.runState, 'paused' );
+	s.apply( { type: 'pause_resumed', reason: 'divergence' } );
+	assert.equal( s.pause, null );
+} );
