@@ -24,10 +24,26 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     const server::ConfigResult checked = server::loadConfig(arguments, QProcessEnvironment::systemEnvironment());
+    if (checked.status == server::ConfigResult::Status::Version) {
+        QTextStream(stdout) << "nnjourney " << checked.text << '\n';
+        return 0;
+    }
     if (checked.status != server::ConfigResult::Status::Ok) {
         const bool help = checked.status == server::ConfigResult::Status::Help;
+        QString text = checked.text;
+        if (help) {
+            // The shared parser describes the headless server and, with no application object
+            // yet, cannot know the program's name: the first two lines are this program's own.
+            QStringList lines = text.split(QLatin1Char('\n'));
+            if (lines.size() > 1) {
+                lines[0] = QStringLiteral("Usage: nnjourney [options]");
+                lines[1] = QStringLiteral("Neural Network Journey: train an MNIST network and watch it learn in 3D; "
+                                          "also serves the web page, the HTTP API and the WebSocket /ws on one port.");
+            }
+            text = lines.join(QLatin1Char('\n'));
+        }
         QTextStream(help ? stdout : stderr)
-            << (help ? QString() : QStringLiteral("nnjourney: ")) << checked.text
+            << (help ? QString() : QStringLiteral("nnjourney: ")) << text
             << (help ? QStringLiteral(
                     "\n  --headless      Run only the server (as nnjourney-server), no display needed.\n")
                      : QStringLiteral("\n"));

@@ -349,7 +349,7 @@ void FeaturesGallery::rebuildTiles()
                         .arg(m_statistics.samples)
                   : tr(" Sorting needs MNIST (start training once).");
     m_summary->setText(tr("%1 neurons of the first hidden layer, each tile its 784 incoming weights laid out as the "
-                          "28×28 image: cyan pixels excite it, orange ones inhibit it.")
+                          "28×28 image: orange pixels excite it, blue ones inhibit it.")
                            .arg(units)
                        + sortText);
     tiles->contentChanged();

@@ -125,14 +125,14 @@ void HistogramsView::paintEvent(QPaintEvent *)
                 const qreal barWidth = plot.width() / qreal(h.counts.size());
                 for (std::size_t b = 0; b < h.counts.size(); ++b) {
                     const qreal height = std::sqrt(double(h.counts[b]) / double(largest)) * plot.height();
-                    // Bins below zero in orange, above in cyan: the weight colours.
+                    // Bins below zero in blue, above in orange: the signed colours.
                     const float centre
                         = h.counts.size() == 1
                               ? h.minimum
                               : h.minimum + (h.maximum - h.minimum) * (float(b) + 0.5f) / float(h.counts.size());
                     painter.fillRect(
                         QRectF(plot.left() + b * barWidth, plot.bottom() - height, std::max(1.0, barWidth - 1), height),
-                        centre < 0 ? colorscheme::orange : colorscheme::cyan);
+                        centre < 0 ? colorscheme::negative : colorscheme::positive);
                 }
             }
             painter.setPen(colorscheme::mutedText);

@@ -109,7 +109,7 @@ WeightPainterView::WeightPainterView(AnalysisSource source, QWidget *parent)
     tools->addWidget(resetButton);
     auto *legend = new QLabel(tr("<span style='color:%1'>■</span> excites · <span style='color:%2'>■</span> inhibits "
                                  "(colour scale: the real neuron's largest |weight|)")
-                                  .arg(colorscheme::cyan.name(), colorscheme::orange.name()),
+                                  .arg(colorscheme::positive.name(), colorscheme::negative.name()),
                               this);
     legend->setObjectName(QStringLiteral("caption"));
     auto *left = new QVBoxLayout;

@@ -54,6 +54,9 @@ QValueAxis *makeAxis(const QString &title, const QString &format, const QColor &
     axis->setLabelFormat(format);
     axis->setLabelsColor(colorscheme::mutedText);
     axis->setTitleBrush(color);
+    QFont font = axis->titleFont();
+    font.setPointSizeF(font.pointSizeF() * 0.85); // short charts: a full-size title gets elided
+    axis->setTitleFont(font);
     axis->setGridLineColor(colorscheme::panelBorder);
     axis->setLinePenColor(colorscheme::panelBorder);
     axis->setTickCount(5);
@@ -89,7 +92,7 @@ ChartsPanel::ChartsPanel(QWidget *parent)
       m_lossAxis(makeAxis(tr("loss"), QStringLiteral("%.2f"), colorscheme::orange)),
       m_accuracyAxis(makeAxis(tr("accuracy %"), QStringLiteral("%d"), colorscheme::cyan)),
       m_epochAxis(makeAxis(tr("epoch"), QStringLiteral("%d"), colorscheme::mutedText)),
-      m_epochAccuracyAxis(makeAxis(tr("test accuracy %"), QStringLiteral("%.1f"), colorscheme::green)),
+      m_epochAccuracyAxis(makeAxis(tr("accuracy %"), QStringLiteral("%.1f"), colorscheme::green)),
       m_epochLossAxis(makeAxis(tr("test loss"), QStringLiteral("%.3f"), colorscheme::orange)),
       m_confusion(new ConfusionMatrixView(this)), m_refresh(new QTimer(this))
 {
@@ -230,4 +233,28 @@ void ChartsPanel::refresh()
     m_epochAxis->setTickCount(int(std::max<qsizetype>(3, testAccuracy.size())) + 1);
     m_epochAccuracyAxis->setRange(std::clamp(std::floor((double(lowest) - 1.0) / 5.0) * 5.0, 0.0, 95.0), 100);
     m_epochLossAxis->setRange(0, double(largestTestLoss) * 1.2);
+}
+
+void ChartsPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyPalette();
+    QWidget::changeEvent(event);
+}
+
+void ChartsPanel::applyPalette()
+{
+    // The dark theme keeps the web page's navy panels; the light one takes the palette's.
+    const QPalette colors = palette();
+    const bool light = colors.color(QPalette::Window).lightness() > 128;
+    for (QChart *chart : {m_batchChart, m_epochChart}) {
+        chart->setBackgroundBrush(light ? colors.color(QPalette::Base) : colorscheme::panel);
+        chart->setTitleBrush(colors.color(QPalette::WindowText));
+        for (QAbstractAxis *axis : chart->axes()) {
+            axis->setLabelsColor(light ? colors.color(QPalette::WindowText) : colorscheme::mutedText);
+            axis->setGridLineColor(light ? colors.color(QPalette::Midlight) : colorscheme::panelBorder);
+        }
+    }
+    for (QChartView *view : findChildren<QChartView *>())
+        view->setBackgroundBrush(colors.color(QPalette::Window));
 }

@@ -38,7 +38,11 @@ public:
     // keep their band; non-finite values are left out.
     static QList<QPointF> envelope(const QVector<float> &values, int stride, double scale, int buckets);
 
+protected:
+    void changeEvent(QEvent *event) override; // the theme changed: the charts follow it
+
 private:
+    void applyPalette();
     void refresh();
 
     QChart *m_batchChart;

@@ -81,7 +81,7 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
             const QRectF r(origin.x() + column * cell, origin.y() + row * cell, cell - 1, cell - 1);
             const int count = m_matrix ? (*m_matrix)[row][column] : 0;
             const float share = total > 0 ? float(count) / float(total) : 0.0f;
-            const QColor hot = row == column ? colorscheme::cyan : colorscheme::orange;
+            const QColor hot = row == column ? colorscheme::teal : colorscheme::orange;
             // Off-diagonal errors are rare; a square-root scale keeps them visible.
             const float shade = row == column ? share : std::min(1.0f, std::sqrt(share) * 1.6f);
             painter.fillRect(r, colorscheme::mix(colorscheme::idle, hot, shade));

@@ -1,5 +1,5 @@
 // The 10x10 confusion matrix of the last epoch's test-set evaluation: rows are true digits,
-// columns predictions; cell shade is the row-normalised share, the diagonal in cyan.
+// columns predictions; cell shade is the row-normalised share, the diagonal in teal.
 #pragma once
 
 #include "trainingevents.h"

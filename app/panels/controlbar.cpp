@@ -13,11 +13,13 @@
 
 namespace {
 constexpr int kSliderSteps = 160; // 40 steps per decade over 1e-4 .. 1
+constexpr int kPaceSteps = 160; // 40 steps per decade over 0.1 .. 1000 batches/s; one more: unlimited
 } // namespace
 
 ControlBar::ControlBar(TrainingActions *actions, QWidget *parent)
     : QToolBar(tr("Training"), parent), m_speed(new QComboBox(this)), m_slider(new QSlider(Qt::Horizontal, this)),
-      m_learningRateLabel(new QLabel(this)), m_debounce(new QTimer(this))
+      m_learningRateLabel(new QLabel(this)), m_paceSlider(new QSlider(Qt::Horizontal, this)),
+      m_paceLabel(new QLabel(this)), m_debounce(new QTimer(this)), m_paceDebounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("trainingToolbar"));
     setMovable(false);
@@ -31,15 +33,38 @@ ControlBar::ControlBar(TrainingActions *actions, QWidget *parent)
     m_speed->addItem(tr("Narrated"), QVariant::fromValue(int(server::SpeedMode::Narrated)));
     m_speed->addItem(tr("Normal"), QVariant::fromValue(int(server::SpeedMode::Normal)));
     m_speed->addItem(tr("Fast"), QVariant::fromValue(int(server::SpeedMode::Fast)));
-    m_speed->setToolTip(tr("Speed: 1 s per batch, 200 ms per batch, full speed, or full speed with fewer updates"));
+    m_speed->addItem(tr("Custom"), QVariant::fromValue(int(server::SpeedMode::Custom)));
+    m_speed->setToolTip(tr("Speed: one batch per press, 5 batches/s, 50 batches/s, as fast as the computer goes, "
+                           "or a pace of your own (the slider)"));
     m_speed->setCurrentIndex(2);
     connect(m_speed, &QComboBox::activated, this, [this] {
-        if (!m_updating)
+        if (m_updating)
+            return;
+        if (speed() == server::SpeedMode::Custom)
+            emit paceChosen(m_paceValue); // the pace the slider shows becomes the run's
+        else
             emit speedChosen(speed());
     });
     auto *speedLabel = new QLabel(tr("Speed "), this);
     addWidget(speedLabel);
     addWidget(m_speed);
+    m_paceSlider->setObjectName(QStringLiteral("paceSlider"));
+    m_paceSlider->setRange(0, kPaceSteps + 1);
+    m_paceSlider->setMinimumWidth(90);
+    m_paceSlider->setMaximumWidth(150);
+    m_paceSlider->setToolTip(tr("Pace: batches per second (logarithmic scale; far right: no limit)"));
+    m_paceLabel->setObjectName(QStringLiteral("paceLabel"));
+    m_paceLabel->setMinimumWidth(m_paceLabel->fontMetrics().horizontalAdvance(tr("1000 batches/s")) + 4);
+    m_paceDebounce->setSingleShot(true);
+    m_paceDebounce->setInterval(150);
+    connect(m_paceSlider, &QSlider::valueChanged, this, [this](int value) {
+        showPace(sliderToPace(value));
+        if (!m_updating)
+            m_paceDebounce->start();
+    });
+    connect(m_paceDebounce, &QTimer::timeout, this, [this] { emit paceChosen(m_paceValue); });
+    addWidget(m_paceSlider);
+    addWidget(m_paceLabel);
     addSeparator();
 
     m_slider->setRange(0, kSliderSteps);
@@ -66,6 +91,7 @@ ControlBar::ControlBar(TrainingActions *actions, QWidget *parent)
     addSeparator();
     addAction(actions->architecture);
     setLearningRate(0.01);
+    setPace(server::speedModePace(server::SpeedMode::Normal));
 }
 
 ControlBar::~ControlBar() = default;
@@ -111,4 +137,40 @@ void ControlBar::setSpeed(server::SpeedMode mode)
     m_updating = true;
     m_speed->setCurrentIndex(m_speed->findData(QVariant::fromValue(int(mode))));
     m_updating = false;
+}
+
+double ControlBar::sliderToPace(int value)
+{
+    if (value > kPaceSteps)
+        return server::kPaceUnlimited;
+    return std::pow(10.0, -1.0 + 4.0 * double(value) / kPaceSteps);
+}
+
+int ControlBar::paceToSlider(double batchesPerSecond)
+{
+    if (batchesPerSecond <= server::kPaceUnlimited)
+        return kPaceSteps + 1;
+    const double position = (std::log10(batchesPerSecond) + 1.0) / 4.0 * kPaceSteps;
+    return std::clamp(int(std::lround(position)), 0, kPaceSteps);
+}
+
+QString ControlBar::paceText(double batchesPerSecond)
+{
+    if (batchesPerSecond <= server::kPaceUnlimited)
+        return tr("unlimited");
+    return tr("%1 batches/s").arg(batchesPerSecond, 0, 'g', batchesPerSecond < 10 ? 2 : 4);
+}
+
+void ControlBar::showPace(double batchesPerSecond)
+{
+    m_paceValue = batchesPerSecond;
+    m_paceLabel->setText(paceText(batchesPerSecond));
+}
+
+void ControlBar::setPace(double batchesPerSecond)
+{
+    m_updating = true;
+    m_paceSlider->setValue(paceToSlider(batchesPerSecond));
+    m_updating = false;
+    showPace(batchesPerSecond); // exact, not the slider's rounded step
 }

@@ -34,8 +34,7 @@ void DigitPreview::setValues(const std::vector<float> &values, int side, Scale s
             if (scale == Scale::Unsigned)
                 c = colorscheme::mix(Qt::black, Qt::white, value);
             else
-                c = value >= 0 ? colorscheme::mix(colorscheme::background, colorscheme::cyan, value)
-                               : colorscheme::mix(colorscheme::background, colorscheme::orange, -value);
+                c = colorscheme::signedValue(value);
             m_image.setPixel(x, y, c.rgb());
         }
     }

@@ -1,5 +1,5 @@
 // Shows a 28x28 grid of values as an enlarged image: the input the network sees, or a
-// neuron's incoming weights (signed: cyan positive, orange negative).
+// neuron's incoming weights (signed: orange positive, blue negative).
 #pragma once
 
 #include <QWidget>

@@ -64,7 +64,11 @@ void DrawingCanvas::drawSegment(const QPointF &from, const QPointF &to, qreal pr
         painter.drawPoint(to);
     else
         painter.drawLine(from, to);
-    m_empty = false;
+    if (m_empty) { // the first ink: the whole canvas repaints once, so the placeholder goes
+        m_empty = false;
+        update();
+        return;
+    }
     // Repaint only the touched rectangle, mapped back to widget coordinates.
     const qreal side = std::min(width(), height());
     const qreal scale = side / kCanvasSide;
@@ -116,11 +120,20 @@ void DrawingCanvas::drawStroke(const QList<QPointF> &points, qreal pressure)
 void DrawingCanvas::paintEvent(QPaintEvent *event)
 {
     QPainter painter(this);
-    painter.fillRect(event->rect(), colorscheme::panel);
+    // The light theme shows dark ink on a light pad; the image itself stays white on black, what
+    // the preprocessing reads.
+    const bool light = palette().color(QPalette::Window).lightness() > 128;
+    painter.fillRect(event->rect(), light ? palette().color(QPalette::Base) : colorscheme::panel);
     const int side = std::min(width(), height());
     const QRect target((width() - side) / 2, (height() - side) / 2, side, side);
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
-    painter.drawImage(target, m_image);
+    if (light) {
+        QImage shown = m_image.copy();
+        shown.invertPixels();
+        painter.drawImage(target, shown);
+    } else {
+        painter.drawImage(target, m_image);
+    }
     painter.setPen(QPen(colorscheme::panelBorder, 1));
     painter.drawRect(target.adjusted(0, 0, -1, -1));
     if (m_empty) {

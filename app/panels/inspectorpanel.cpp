@@ -102,8 +102,10 @@ void InspectorPanel::inspect(NeuronId id, const std::shared_ptr<const core::Netw
     incoming.resize(std::size_t(side) * side, 0.0f);
     m_weights->setValues(incoming, side, DigitPreview::Scale::Signed);
     m_weightsCaption->setText(
-        inputs == 784 ? tr("Incoming weights as an image: cyan pixels excite this neuron, orange inhibit it.")
-                      : tr("Incoming weights from the previous layer's %1 neurons (cyan +, orange −).").arg(inputs));
+        inputs == 784
+            ? tr("Incoming weights as an image: orange pixels excite this neuron, blue pixels inhibit it, grey ones "
+                 "hardly matter.")
+            : tr("Incoming weights from the previous layer's %1 neurons (orange +, blue −).").arg(inputs));
     m_weightsCaption->show();
     m_weights->show();
 }

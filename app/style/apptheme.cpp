@@ -37,14 +37,15 @@ void apply(QApplication &application, const QString &name)
     application.setPalette(palette);
 
     const QString border = light ? QStringLiteral("#cbd5e1") : colorscheme::panelBorder.name();
-    application.setStyleSheet(QStringLiteral(R"(
+    application.setStyleSheet(
+        QStringLiteral(R"(
         QToolBar { spacing: 6px; padding: 4px; border: none; border-bottom: 1px solid %1; }
         QToolBar QToolButton { padding: 4px 10px; border-radius: 5px; border: 1px solid %1; }
         QToolBar QToolButton:checked { background: %2; color: %3; border-color: %2; }
         QToolBar QToolButton:hover { border-color: %2; }
         QDockWidget::title { padding: 6px; background: %4; }
         QLabel#caption { color: %5; }
-        QLabel#verdict { font-size: 14px; }
+        QLabel#verdict { font-size: 14px; padding: 4px 8px; border: 1px solid %7; border-radius: 6px; }
         QLabel#viewTitle { color: %5; padding: 4px 8px; }
         QLabel#teachingTitle { font-size: 16px; font-weight: bold; color: %6; }
         QLabel#inspectorTitle { font-size: 14px; }
@@ -53,10 +54,12 @@ void apply(QApplication &application, const QString &name)
         QProgressBar::chunk { background: %2; border-radius: 3px; }
         QStatusBar { border-top: 1px solid %1; }
         QStatusBar QLabel { padding: 0 6px; }
+        QLabel#captionStrip { font-size: 14px; padding: 6px 10px; border-left: 4px solid %7; background: %4; }
+        QLabel#viewLegend { color: %5; padding: 0 8px; }
+        QLabel#journeyHint { border: 1px solid %7; border-radius: 6px; }
     )")
-                                  .arg(border, accent.name(),
-                                       light ? QStringLiteral("white") : colorscheme::background.name(), base.name(),
-                                       colorscheme::mutedText.name(), colorscheme::orange.name()));
+            .arg(border, accent.name(), light ? QStringLiteral("white") : colorscheme::background.name(), base.name(),
+                 colorscheme::mutedText.name(), colorscheme::orange.name(), colorscheme::teal.name()));
 }
 
 } // namespace apptheme

@@ -1,10 +1,12 @@
-// The visual language shared with the web page: dark navy background, cyan for positive
-// activity and weights, orange for negative weights and for gradients (backprop).
+// The visual language shared with the web page: dark navy background; signed quantities
+// (weights, gradients) orange when positive, blue when negative, grey at zero; activations as the
+// brightness of one other hue, teal, never blue or orange.
 #pragma once
 
 #include <QColor>
 
 #include <algorithm>
+#include <cmath>
 
 namespace colorscheme {
 
@@ -18,6 +20,11 @@ inline const QColor cyan{0x22, 0xd3, 0xee};
 inline const QColor orange{0xfb, 0x92, 0x3c};
 inline const QColor green{0x4a, 0xde, 0x80};
 inline const QColor red{0xf8, 0x71, 0x71};
+inline const QColor blue{0x60, 0xa5, 0xfa};
+inline const QColor teal{0x2d, 0xd4, 0xbf};
+inline const QColor zero{0x64, 0x74, 0x8b}; // a signed quantity at (or near) zero
+inline const QColor &positive = orange; // a positive weight or gradient
+inline const QColor &negative = blue; // a negative one
 
 inline QColor mix(const QColor &a, const QColor &b, float t)
 {
@@ -26,22 +33,23 @@ inline QColor mix(const QColor &a, const QColor &b, float t)
                             a.blueF() + (b.blueF() - a.blueF()) * t);
 }
 
-// A neuron's colour for a normalised activation in [-1, 1]: idle navy at 0, cyan towards +1
-// (white-hot at the very top), orange towards -1 (tanh layers).
+// A neuron's colour for a normalised activation in [-1, 1]: idle navy at 0, brighter teal the
+// stronger it fires (white-hot at the very top). Activations are brightness of one hue, never
+// the orange/blue of signed quantities; a tanh layer's negative values show by their size.
 inline QColor activation(float value)
 {
-    if (value < 0)
-        return mix(idle, orange, -value);
-    if (value < 0.75f)
-        return mix(idle, cyan, value / 0.75f);
-    return mix(cyan, QColor(0xe6, 0xfc, 0xff), (value - 0.75f) / 0.25f);
+    const float strength = std::abs(value);
+    if (strength < 0.75f)
+        return mix(idle, teal, strength / 0.75f);
+    return mix(teal, QColor(0xe6, 0xff, 0xfa), (strength - 0.75f) / 0.25f);
 }
 
-// A signed value normalised to [-1, 1] (weights, their changes): the background at 0, cyan
-// towards +1, orange towards -1, as the inspector's weight image and the 3D view's connections.
+// A signed value normalised to [-1, 1] (weights, their changes, gradients): grey at 0, orange
+// towards +1, blue towards -1, as the inspector's weight image and the 3D view's connections.
 inline QColor signedValue(float value)
 {
-    return value >= 0 ? mix(background, cyan, value) : mix(background, orange, -value);
+    const QColor neutral(0x2a, 0x31, 0x3c);
+    return value >= 0 ? mix(neutral, positive, value) : mix(neutral, negative, -value);
 }
 
 // A quantity where only "low" and "high" matter (a loss): cyan at 0, through a pale midpoint,

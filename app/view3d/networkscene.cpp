@@ -133,9 +133,10 @@ void NetworkScene::uploadColors()
         rgba[3] = 1.0f;
     }
     if (m_selected.isValid()) {
-        // The selected neuron keeps its activation colour but glows orange-tinted.
+        // The selected neuron keeps its activation colour but glows white-tinted (orange and blue
+        // mean signed weights).
         float *rgba = &data[std::size_t(m_layout.flatIndex(m_selected)) * 4];
-        const QColor c = colorscheme::mix(QColor::fromRgbF(rgba[0], rgba[1], rgba[2]), colorscheme::orange, 0.7f);
+        const QColor c = colorscheme::mix(QColor::fromRgbF(rgba[0], rgba[1], rgba[2]), Qt::white, 0.7f);
         rgba[0] = float(c.redF());
         rgba[1] = float(c.greenF());
         rgba[2] = float(c.blueF());
@@ -158,7 +159,7 @@ void NetworkScene::uploadLines()
     for (const Connection &c : m_connections) {
         const QVector3D a = m_layout.position({c.denseLayer, c.from});
         const QVector3D b = m_layout.position({c.denseLayer + 1, c.to});
-        const QColor color = c.weight >= 0 ? colorscheme::cyan : colorscheme::orange;
+        const QColor color = c.weight >= 0 ? colorscheme::positive : colorscheme::negative;
         // Strength drives the alpha (additive blending: weak lines fade into the background).
         const float alpha = 0.08f + 0.62f * c.strength * c.strength;
         for (const QVector3D &p : {a, b}) {

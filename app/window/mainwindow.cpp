@@ -1,16 +1,24 @@
 #include "mainwindow.h"
 
 #include "apptheme.h"
+#include "captionstrip.h"
 #include "chartspanel.h"
+#include "colorscheme.h"
 #include "controlbar.h"
 #include "drawpanel.h"
+#include "glossarywindow.h"
 #include "inspectorpanel.h"
+#include "journeycontroller.h"
+#include "journeypanel.h"
+#include "journeytracker.h"
 #include "learningviews.h"
 #include "networkview.h"
+#include "onboardingtour.h"
 #include "session.h"
 #include "sessionpresenter.h"
 #include "sharestatus.h"
 #include "teachingpanel.h"
+#include "toast.h"
 #include "trainingactions.h"
 
 #include <QAction>
@@ -26,6 +34,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace {
@@ -72,7 +81,13 @@ MainWindow::MainWindow(server::Session &session, ShareControl *share, QWidget *p
     createStatusBar(share);
     createMenus();
     m_presenter = new SessionPresenter(session, this);
+    m_journeyController = new JourneyController(session, this);
+    m_toast = new Toast(this);
+    m_tour = new OnboardingTour(this);
     restoreSettings();
+    QSettings settings;
+    if (!OnboardingTour::wasSeen(settings)) // the first launch: after the window has its layout
+        QTimer::singleShot(0, m_tour, &OnboardingTour::start);
 }
 
 MainWindow::~MainWindow() = default;
@@ -83,7 +98,10 @@ QWidget *MainWindow::createCentralArea()
     m_teaching = new TeachingPanel(area);
     m_viewTitle = new OneLineLabel(area);
     m_viewTitle->setObjectName(QStringLiteral("viewTitle"));
+    m_captions = new CaptionStrip(area);
+    connect(m_captions, &CaptionStrip::glossaryRequested, this, &MainWindow::showGlossary);
     m_container = QWidget::createWindowContainer(m_view, area);
+    m_container->setObjectName(QStringLiteral("networkContainer"));
     m_container->setMinimumSize(480, 320);
     m_container->setFocusPolicy(Qt::StrongFocus);
     auto *layout = new QVBoxLayout(area);
@@ -91,7 +109,24 @@ QWidget *MainWindow::createCentralArea()
     layout->setSpacing(4);
     layout->addWidget(m_teaching);
     layout->addWidget(m_viewTitle);
+    // The run's verdict stays above the view until the next run (a status message would go).
+    m_verdict = new QLabel(area);
+    m_verdict->setObjectName(QStringLiteral("verdict"));
+    m_verdict->setWordWrap(true);
+    m_verdict->hide();
+    layout->addWidget(m_verdict);
+    layout->addWidget(m_captions);
     layout->addWidget(m_container, 1);
+    auto *legend = new QLabel(area);
+    legend->setObjectName(QStringLiteral("viewLegend"));
+    legend->setTextFormat(Qt::RichText);
+    legend->setText(tr("<span style='color:%1'>●</span> activation: brighter fires more · "
+                       "<span style='color:%2'>━</span> positive weight · "
+                       "<span style='color:%3'>━</span> negative weight · "
+                       "<span style='color:%4'>●</span> marked neurons · moving dots: gradients flowing back")
+                        .arg(colorscheme::teal.name(), colorscheme::positive.name(), colorscheme::negative.name(),
+                             colorscheme::red.name()));
+    layout->addWidget(legend);
     return area;
 }
 
@@ -99,7 +134,8 @@ void MainWindow::createDocks()
 {
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
     m_draw = new DrawPanel(this);
-    auto *drawDock = new QDockWidget(tr("Draw & predict"), this);
+    // "Draw and predict", not "&": the dock's title is also its View-menu action's text.
+    auto *drawDock = new QDockWidget(tr("Draw and predict"), this);
     drawDock->setObjectName(QStringLiteral("drawDock"));
     drawDock->setWidget(m_draw);
     addDockWidget(Qt::RightDockWidgetArea, drawDock);
@@ -146,6 +182,21 @@ void MainWindow::createDocks()
     connect(m_learningDock, &QDockWidget::visibilityChanged, m_actions->learningViews,
             [action = m_actions->learningViews, dock = m_learningDock] { action->setChecked(dock->isVisible()); });
 
+    QString journeyError;
+    m_journey = new JourneyTracker(JourneyPlan::fromResource(&journeyError), this);
+    m_journey->setProperty("loadError", journeyError);
+    m_journeyPanel = new JourneyPanel(m_journey, this);
+    m_journeyDock = new QDockWidget(tr("Journey"), this);
+    m_journeyDock->setObjectName(QStringLiteral("journeyDock"));
+    auto *journeyScroll = new QScrollArea(m_journeyDock);
+    journeyScroll->setWidgetResizable(true);
+    journeyScroll->setFrameShape(QFrame::NoFrame);
+    journeyScroll->setWidget(m_journeyPanel);
+    m_journeyDock->setWidget(journeyScroll);
+    addDockWidget(Qt::RightDockWidgetArea, m_journeyDock);
+    tabifyDockWidget(drawDock, m_journeyDock);
+    drawDock->raise();
+
     resizeDocks({drawDock}, {330}, Qt::Horizontal);
     resizeDocks({m_learningDock}, {600}, Qt::Horizontal);
     resizeDocks({chartsDock}, {230}, Qt::Vertical);
@@ -169,6 +220,7 @@ void MainWindow::createMenus()
         training->addAction(action);
     training->addSeparator();
     training->addAction(m_actions->teaching);
+    createMomentsMenu(training->addMenu(tr("Teaching moments")));
     training->addAction(m_actions->architecture);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -201,14 +253,94 @@ void MainWindow::createMenus()
     share->addAction(m_actions->shareOnLan);
     share->addAction(m_actions->copyJoinUrl);
 
+    createHelpMenu();
+}
+
+void MainWindow::createMomentsMenu(QMenu *menu)
+{
+    // One switch per kind, through the one command path; the session's settings tick them, so a
+    // browser's change shows here too.
+    for (const core::TeachingMomentKind kind : core::allTeachingMomentKinds()) {
+        QAction *action = menu->addAction(TeachingPanel::kindName(kind));
+        action->setObjectName(QStringLiteral("moment-") + QString::fromStdString(core::teachingMomentReason(kind)));
+        action->setCheckable(true);
+        connect(action, &QAction::triggered, this, [this, kind](bool on) {
+            const server::CommandResult result = m_session.execute(server::Command::teachingMoments({{kind, on}}));
+            if (!result.ok())
+                statusBar()->showMessage(result.message, 10000);
+        });
+    }
+    auto sync = [this, menu] {
+        const server::SessionSettings settings = m_session.settings();
+        for (QAction *action : menu->actions()) {
+            core::TeachingMomentKind kind;
+            if (core::teachingMomentKindFromReason(action->objectName().mid(7).toStdString(), &kind))
+                action->setChecked(settings.teachingMoments[std::size_t(kind)]);
+        }
+    };
+    connect(&m_session, &server::Session::settingsChanged, menu, sync);
+    sync();
+}
+
+void MainWindow::createHelpMenu()
+{
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Show the tour again"), this, &MainWindow::showTour);
+    help->addAction(m_journeyDock->toggleViewAction());
+    m_journeyDock->toggleViewAction()->setText(tr("Journey"));
+    QAction *glossary = help->addAction(tr("Glossary"), this, [this] { showGlossary(); });
+    glossary->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    help->addSeparator();
     help->addAction(tr("About Neural Network Journey"), this, [this] {
-        QMessageBox::about(
-            this, tr("About Neural Network Journey"),
-            tr("<b>Neural Network Journey</b> %1<br>Trains a real MNIST multi-layer perceptron and shows "
-               "it learning in 3D. Browsers on the same network can watch and drive the same run.")
-                .arg(QApplication::applicationVersion()));
+        QMessageBox::about(this, tr("About Neural Network Journey"),
+                           tr("<b>Neural Network Journey</b> %1<br>Trains a real MNIST network (784 → 128 → 64 → "
+                              "10, ReLU, by default) and shows it learning in 3D. Browsers on the same network can "
+                              "watch and drive the same run.")
+                               .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::showShortcuts()
+{
+    QStringList rows;
+    for (QAction *action : findChildren<QAction *>())
+        if (!action->shortcut().isEmpty())
+            rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                        .arg(action->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                             action->text().remove(QLatin1Char('&')).toHtmlEscaped());
+    rows.sort();
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"),
+                    QStringLiteral("<table cellspacing=6>%1</table>").arg(rows.join(QString())), QMessageBox::Close,
+                    this);
+    box.exec();
+}
+
+GlossaryWindow *MainWindow::glossary()
+{
+    if (!m_glossary) {
+        QString error;
+        m_glossary = new GlossaryWindow(Glossary::fromResource(&error), this);
+        if (!error.isEmpty())
+            statusBar()->showMessage(error, 15000);
+        connect(m_glossary, &GlossaryWindow::entryOpened, m_journey, &JourneyTracker::glossaryEntryOpened);
+    }
+    return m_glossary;
+}
+
+void MainWindow::showGlossary(const QString &termId)
+{
+    GlossaryWindow *window = glossary();
+    window->show();
+    window->raise();
+    window->activateWindow();
+    if (!termId.isEmpty())
+        window->showTerm(termId);
+}
+
+void MainWindow::showTour()
+{
+    m_tour->start();
 }
 
 void MainWindow::createStatusBar(ShareControl *share)

@@ -1,6 +1,8 @@
-// The desktop window. It only assembles: the 3D view, the control bar, the draw, inspector,
-// charts and learning-views docks, the teaching panel, menus and the status bar; SessionPresenter wires them to
-// the shared server::Session. Remembers its layout and choices with QSettings.
+// The desktop window. It only assembles: the 3D view with its caption strip, the control bar, the
+// draw, inspector, charts, journey and learning-views docks, the teaching panel, the glossary, the
+// first-launch tour, menus and the status bar; SessionPresenter wires them to the shared
+// server::Session and JourneyController ticks the journey. Remembers its layout and choices with
+// QSettings.
 #pragma once
 
 #include <QMainWindow>
@@ -8,8 +10,15 @@
 namespace server {
 class Session;
 }
+class CaptionStrip;
 class ChartsPanel;
 class ControlBar;
+class GlossaryWindow;
+class JourneyController;
+class JourneyPanel;
+class JourneyTracker;
+class OnboardingTour;
+class Toast;
 class DrawPanel;
 class InspectorPanel;
 class LearningViews;
@@ -20,6 +29,7 @@ class ShareStatus;
 class TeachingPanel;
 class TrainingActions;
 class QLabel;
+class QMenu;
 
 class MainWindow : public QMainWindow
 {
@@ -41,6 +51,19 @@ public:
     LearningViews *learningViews() const { return m_learning; }
     QDockWidget *learningDock() const { return m_learningDock; }
     QLabel *viewTitle() const { return m_viewTitle; }
+    CaptionStrip *captions() const { return m_captions; }
+    JourneyTracker *journey() const { return m_journey; }
+    JourneyPanel *journeyPanel() const { return m_journeyPanel; }
+    QDockWidget *journeyDock() const { return m_journeyDock; }
+    OnboardingTour *tour() const { return m_tour; }
+    Toast *toast() const { return m_toast; }
+    GlossaryWindow *glossary(); // created on first use
+    // The run's end in words (the verdict), shown above the 3D view until the next run.
+    QLabel *verdictLabel() const { return m_verdict; }
+
+public slots:
+    void showGlossary(const QString &termId = QString());
+    void showTour();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -50,6 +73,9 @@ private:
     void createDocks();
     void createMenus();
     void createStatusBar(ShareControl *share);
+    void createHelpMenu();
+    void createMomentsMenu(QMenu *menu);
+    void showShortcuts();
     void restoreSettings();
     void exportImage();
 
@@ -68,4 +94,13 @@ private:
     QDockWidget *m_inspectorDock = nullptr;
     LearningViews *m_learning = nullptr;
     QDockWidget *m_learningDock = nullptr;
+    CaptionStrip *m_captions = nullptr;
+    JourneyTracker *m_journey = nullptr;
+    JourneyPanel *m_journeyPanel = nullptr;
+    QDockWidget *m_journeyDock = nullptr;
+    JourneyController *m_journeyController = nullptr;
+    OnboardingTour *m_tour = nullptr;
+    Toast *m_toast = nullptr;
+    GlossaryWindow *m_glossary = nullptr;
+    QLabel *m_verdict = nullptr;
 };

@@ -1,12 +1,16 @@
 #include "sessionpresenter.h"
 
 #include "architecturedialog.h"
+#include "captionstrip.h"
 #include "chartspanel.h"
 #include "controlbar.h"
 #include "datadialog.h"
 #include "drawpanel.h"
 #include "forwardsweep.h"
 #include "inspectorpanel.h"
+#include "journey/verdict.h"
+#include "journeytext.h"
+#include "journeytracker.h"
 #include "learningviews.h"
 #include "mainwindow.h"
 #include "networkview.h"
@@ -100,6 +104,7 @@ void SessionPresenter::connectSession()
         m_shownRunId = m_session.runId();
         m_batchesSeen = 0;
         m_window->teachingPanel()->finish();
+        m_window->verdictLabel()->hide();
         m_window->charts()->setHistory({});
         m_window->charts()->setConfusion(std::nullopt);
         setSource(Source::Training);
@@ -113,6 +118,7 @@ void SessionPresenter::connectSession()
         refreshRunState();
     });
     connect(&m_session, &Session::runStateChanged, this, &SessionPresenter::refreshRunState);
+    connect(&m_session, &Session::narration, m_window->captions(), &CaptionStrip::showCaption);
     connect(&m_session, &Session::epochFinished, this, [this](const core::EpochReport &report) {
         m_window->charts()->setConfusion(report.confusion);
         m_window->charts()->setHistory(m_session.history());
@@ -180,14 +186,28 @@ void SessionPresenter::connectActions()
     });
     connect(m_window->controlBar(), &ControlBar::speedChosen, this,
             [this](server::SpeedMode mode) { execute(server::Command::speedMode(mode)); });
+    connect(m_window->controlBar(), &ControlBar::paceChosen, this, [this](double batchesPerSecond) {
+        const server::CommandResult result = execute(server::Command::pace(batchesPerSecond));
+        if (!result.ok()) {
+            showMessage(result.message);
+            m_window->controlBar()->setPace(m_session.settings().pace);
+        }
+    });
 
     TeachingPanel *teaching = m_window->teachingPanel();
     connect(teaching, &TeachingPanel::continueRequested, this,
             [this] { execute(server::Command::of(server::CommandKind::Resume)); });
-    connect(teaching, &TeachingPanel::skipFuturePausesRequested, this, [this] {
-        execute(server::Command::teachingMode(false));
-        execute(server::Command::of(server::CommandKind::Resume));
+    // Skip closes the card and runs on, as Continue does (the session's moment ends either way).
+    connect(teaching, &TeachingPanel::skipRequested, this,
+            [this] { execute(server::Command::of(server::CommandKind::Resume)); });
+    connect(teaching, &TeachingPanel::kindDisabled, this, [this](core::TeachingMomentKind kind) {
+        const server::CommandResult result = execute(server::Command::teachingMoments({{kind, false}}));
+        if (!result.ok())
+            showMessage(result.message);
+        if (m_session.isPaused() && !m_session.pauseReason().isEmpty())
+            execute(server::Command::of(server::CommandKind::Resume));
     });
+    connect(teaching, &TeachingPanel::glossaryRequested, m_window, &MainWindow::showGlossary);
 
     connect(view, &NetworkView::neuronClicked, this, [this, view](NeuronId id) {
         view->scene()->setSelectedNeuron(id);
@@ -201,6 +221,7 @@ void SessionPresenter::connectActions()
     connect(draw, &DrawPanel::predictionReady, this, [this](const core::Prediction &prediction) {
         setSource(Source::Drawing);
         if (m_sweepNext || m_session.settings().speed == server::SpeedMode::Step) {
+            m_sweepShowsDrawing = !m_sweepNext;
             m_sweepNext = false;
             m_shownActivations = prediction.layerActivations; // what the inspector reads meanwhile
             m_sweep->start(prediction.layerActivations);
@@ -372,14 +393,31 @@ void SessionPresenter::onTrainingFinished(const core::FinishReport &report)
     m_window->charts()->setHistory(m_session.history());
     if (report.stopped)
         showMessage(tr("Training stopped after %1 epoch(s)").arg(report.epochsCompleted), 10000);
-    else
-        showMessage(tr("Training complete: test accuracy %1% · draw a digit to try the network")
-                        .arg(double(report.finalTestAccuracy) * 100.0, 0, 'f', 2),
-                    30000);
+    showVerdict();
+}
+
+void SessionPresenter::showVerdict()
+{
+    const std::optional<core::Verdict> verdict = m_session.lastVerdict();
+    if (!verdict)
+        return;
+    const QString outcome = QString::fromStdString(core::verdictOutcomeName(verdict->outcome));
+    const double learningRate = m_session.settings().learningRate;
+    QLabel *label = m_window->verdictLabel();
+    label->setText(JourneyText::verdictSummary(outcome, double(verdict->testAccuracy), double(verdict->initialLoss),
+                                               double(verdict->finalLoss), learningRate));
+    label->setToolTip(QString::fromStdString(verdict->reason));
+    label->setProperty("outcome", outcome);
+    label->show();
+    m_window->journey()->verdictReceived(outcome, learningRate);
 }
 
 void SessionPresenter::refreshRunState()
 {
+    // Paused with a card on show: the card holds until Continue.
+    TeachingPanel *teaching = m_window->teachingPanel();
+    if (!teaching->reason().isEmpty())
+        teaching->setHeld(m_session.runState() == server::RunState::Paused);
     using State = TrainingActions::RunState;
     m_window->actions()->setRunState(!m_session.isTraining() ? State::Idle
                                      : m_session.isPaused()  ? State::Paused
@@ -393,6 +431,7 @@ void SessionPresenter::onSettingsChanged()
     const server::SessionSettings settings = m_session.settings();
     m_window->controlBar()->setLearningRate(settings.learningRate);
     m_window->controlBar()->setSpeed(settings.speed);
+    m_window->controlBar()->setPace(settings.pace);
     m_window->actions()->teaching->setChecked(settings.teachingMode);
     if (!m_hasArchitecture || !(settings.architecture == m_shownArchitecture))
         showArchitecture();
@@ -572,6 +611,9 @@ void SessionPresenter::restoreSettings(QSettings &settings)
         execute(server::Command::teachingMode(settings.value(QStringLiteral("training/teaching")).toBool()));
     if (auto speed = server::speedModeFromName(settings.value(QStringLiteral("training/speed")).toString()))
         execute(server::Command::speedMode(*speed));
+    else if (settings.value(QStringLiteral("training/speed")).toString()
+             == server::speedModeName(server::SpeedMode::Custom))
+        execute(server::Command::pace(settings.value(QStringLiteral("training/pace")).toDouble()));
 }
 
 void SessionPresenter::saveSettings(QSettings &settings) const
@@ -581,4 +623,5 @@ void SessionPresenter::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("training/learningRate"), double(current.learningRate));
     settings.setValue(QStringLiteral("training/teaching"), current.teachingMode);
     settings.setValue(QStringLiteral("training/speed"), server::speedModeName(current.speed));
+    settings.setValue(QStringLiteral("training/pace"), current.pace);
 }

@@ -40,6 +40,8 @@ public:
     QString runStateText() const; // "Training", "Paused", "Teaching pause", "Stopped", ...
     // Lights the 3D view up layer by layer for a drawn digit (in Step speed) or a chosen image.
     ForwardSweep *forwardSweep() const { return m_sweep; }
+    // The sweep on show plays the person's own drawing (not a chosen test image).
+    bool sweepShowsDrawing() const { return m_sweepShowsDrawing; }
 
     void restoreSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
@@ -64,6 +66,7 @@ private:
     void onSettingsChanged();
     void onWeightsChanged();
     void onTrainingFinished(const core::FinishReport &report);
+    void showVerdict();
     void refreshRunState();
     void showArchitecture();
     void showActivations(const std::vector<std::vector<float>> &activations);
@@ -86,4 +89,5 @@ private:
     quint64 m_shownRunId = 0; // the session's run identity the views show
     ForwardSweep *m_sweep;
     bool m_sweepNext = false; // the next drawing prediction is a chosen image: sweep it
+    bool m_sweepShowsDrawing = false;
 };

@@ -78,6 +78,10 @@ void TestAppHeadless::helpNeedsNoDisplay()
     const QByteArray output = process.readAllStandardOutput();
     QVERIFY(output.contains("--headless"));
     QVERIFY(output.contains("--port"));
+    // The program's own name and purpose, not the headless server's or a placeholder.
+    QVERIFY2(output.startsWith("Usage: nnjourney [options]\n"), output.left(80).constData());
+    QVERIFY(!output.contains("<executable_name>"));
+    QVERIFY(!output.contains("headless server:"));
     process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--port"), QStringLiteral("70000")});
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
