@@ -363,12 +363,16 @@ QString teachingText(const core::TeachingMoment &m)
                    .arg(m.label)
                    .arg(m.guess)
                    .arg(number(100.0 * m.confidence, 1), number(m.loss, 3));
-    case core::TeachingMomentKind::FirstBackward:
+    case core::TeachingMomentKind::FirstBackward: {
+        // "784-128-64-10 relu,relu": the dense layers are the sizes after the first.
+        const int denseLayers = int(QString::fromStdString(m.architecture).section(u' ', 0, 0).count(u'-'));
         return u"First backward pass: the error flowed back from the outputs and every weight got a gradient. "
-               "The largest mean gradient |dL/dz| is %1 in layer %2; with learning rate %3 each weight moves a "
+               "The largest mean gradient |dL/dz| is %1 in %2; with learning rate %3 each weight moves a "
                "small step downhill. Loss now %4."_s.arg(number(m.strongestGradient, 5))
-                   .arg(m.strongestLayer)
+                   .arg(m.strongestLayer == denseLayers ? u"the output layer"_s
+                                                        : u"hidden layer %1"_s.arg(m.strongestLayer))
                    .arg(number(m.learningRate, 4), number(m.loss, 3));
+    }
     case core::TeachingMomentKind::HighLoss:
         return u"The loss is still high: %1 after %2 batches (batch accuracy %3%). The network is still searching; "
                "if it stays high, the learning rate (%4) may be too small or too large."_s.arg(number(m.loss, 3))

@@ -334,7 +334,9 @@ void TestClassroomHub::updateRateChoice()
     QTest::qWait(2000);
     const int received = client.count(u"update"_s) - before;
     m_session->execute(server::Command::of(server::CommandKind::Stop));
-    QVERIFY2(received >= 3 && received <= 11, qPrintable(QString::number(received)));
+    // ~10 at 5 a second (unpaced it would be ~66); an event (run_state, settings) may push the newest
+    // update out early so that the event never overtakes it: a few more.
+    QVERIFY2(received >= 3 && received <= 16, qPrintable(QString::number(received)));
 }
 
 QTEST_GUILESS_MAIN(TestClassroomHub)
