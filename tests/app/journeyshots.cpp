@@ -112,7 +112,12 @@ int main(int argc, char **argv)
     }
     window.journeyDock()->show();
     window.journeyDock()->raise();
+    // Narration speaks at real events: early in a fresh run the loss halves within seconds.
+    session.execute(server::Command::of(server::CommandKind::Stop));
+    waitFor([&] { return !session.isTraining(); }, 30000);
+    session.execute(server::Command::teachingMode(false));
     session.execute(server::Command::speedMode(server::SpeedMode::Narrated));
+    session.execute(server::Command::of(server::CommandKind::Start));
     if (waitFor([&] { return !window.captions()->captionText().isEmpty() || !session.isTraining(); }, 60000)
         && !window.captions()->captionText().isEmpty())
         shoot(&window, out.filePath(QStringLiteral("%1-caption-journey.png").arg(shot++, 2, 10, QLatin1Char('0'))));
