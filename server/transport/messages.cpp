@@ -623,17 +623,6 @@ QString captionLoss(float value)
     return QString::number(value, 'f', 2);
 }
 
-// A learning rate as typed: 0.01, 0.5, 0.0003 (no exponent, no trailing zeros).
-QString captionRate(float value)
-{
-    QString text = QString::number(value, 'f', 6);
-    while (text.endsWith(u'0'))
-        text.chop(1);
-    if (text.endsWith(u'.'))
-        text.chop(1);
-    return text;
-}
-
 } // namespace
 
 QString captionKindName(core::CaptionKind kind)
@@ -656,7 +645,7 @@ QString captionText(const core::Caption &c)
                "trained on. On its training images during the epoch it got %3."_s.arg(c.epoch)
                    .arg(captionPercent(c.value), captionPercent(c.previous));
     case core::CaptionKind::LearningRateChanged: {
-        QString text = u"The learning rate changed from %1 to %2"_s.arg(captionRate(c.previous), captionRate(c.value));
+        QString text = u"The learning rate changed from %1 to %2"_s.arg(rateText(c.previous), rateText(c.value));
         if (c.previous > 0 && c.value > 0) {
             const double ratio = c.value / c.previous;
             if (ratio >= 1.05)
