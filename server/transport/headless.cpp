@@ -173,9 +173,15 @@ int runHeadless(QCoreApplication &app, const QStringList &arguments, const QStri
     out << "Open " << urls.first() << " in your browser\n";
     const QString join = httpServer.joinUrl();
     if (!join.isEmpty()) {
-        out << "Join from the LAN: " << join << '\n';
+        // Students join without the token and watch; the presenter hands one of them control.
+        out << "Students join at: " << QString(join).section(u'?', 0, 0) << '\n';
+        out << "Join from the LAN (gives control, keep it to yourself): " << join << '\n';
         for (qsizetype i = 2; i < urls.size(); ++i)
             out << "  also reachable at " << urls[i] << '\n';
+    } else if (config.production) {
+        // Production needs the token even on this machine (and behind a proxy, use its address).
+        out << "Presenter link (gives control, keep it to yourself): " << urls.first()
+            << "?token=" << QString::fromLatin1(httpServer.token()) << '\n';
     }
     if (!config.lan && !address.isLoopback() && join.isEmpty())
         out << "Control token: " << httpServer.token() << '\n';

@@ -19,12 +19,13 @@ class TestHeadless : public QObject
 private slots:
     void initTestCase();
     void seedCurlExamples();
+    void productionPrintsThePresenterLink();
     void portInUseIsOneClearLine();
     void badConfigurationExitsWithUsageError();
 
 private:
-    // Starts the binary; returns its port (0 on failure).
-    quint16 startServer(QProcess &process, const QStringList &arguments);
+    // Starts the binary; returns its port (0 on failure). `output` gets what it printed.
+    quint16 startServer(QProcess &process, const QStringList &arguments, QString *printed = nullptr);
 
     QTemporaryDir m_dataDir;
     QProcessEnvironment m_environment;
@@ -41,7 +42,7 @@ void TestHeadless::initTestCase()
     m_environment.insert(u"XDG_DATA_HOME"_s, m_dataDir.filePath(u"xdg"_s));
 }
 
-quint16 TestHeadless::startServer(QProcess &process, const QStringList &arguments)
+quint16 TestHeadless::startServer(QProcess &process, const QStringList &arguments, QString *printed)
 {
     process.setProcessEnvironment(m_environment);
     process.setWorkingDirectory(m_dataDir.path());
@@ -55,8 +56,11 @@ quint16 TestHeadless::startServer(QProcess &process, const QStringList &argument
         process.waitForReadyRead(100);
         output += QString::fromUtf8(process.readAllStandardOutput());
         const auto match = openLine.match(output);
-        if (match.hasMatch())
+        if (match.hasMatch() && output.contains(u"MNIST folder"_s)) { // the banner's last line
+            if (printed)
+                *printed = output;
             return quint16(match.captured(1).toUInt());
+        }
     }
     qWarning().noquote() << output << process.readAllStandardError();
     return 0;
@@ -92,6 +96,32 @@ void TestHeadless::seedCurlExamples()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 0);
+}
+
+// In production even this machine needs the token, so the banner gives the presenter a link with
+// it, as development does for the LAN; the students' address never carries it.
+void TestHeadless::productionPrintsThePresenterLink()
+{
+    m_environment.insert(u"ENVIRONMENT"_s, u"production"_s);
+    QProcess process;
+    QString printed;
+    const quint16 port = startServer(process,
+                                     {u"--port"_s, u"0"_s, u"--data-dir"_s, m_dataDir.path(), u"--token"_s,
+                                      u"classroom-token-123"_s, u"--no-download"_s},
+                                     &printed);
+    m_environment.remove(u"ENVIRONMENT"_s);
+    QVERIFY(port != 0);
+    QVERIFY2(printed.contains(u"(production)"_s), qPrintable(printed));
+    QVERIFY2(
+        printed.contains(
+            u"Presenter link (gives control, keep it to yourself): http://127.0.0.1:%1/?token=classroom-token-123"_s
+                .arg(port)),
+        qPrintable(printed));
+    // The link works: with it a start is accepted, without it refused.
+    QCOMPARE(fixtures::post(port, "/start-training").status, 401);
+    QCOMPARE(fixtures::post(port, "/stop-training", {}, {"Authorization: Bearer classroom-token-123"}).status, 200);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(10000));
 }
 
 void TestHeadless::portInUseIsOneClearLine()
