@@ -6,7 +6,9 @@
 #include <QOpenGLContext>
 #include <QPointer>
 #include <QWheelEvent>
+
 #include <QtMath>
+#include <cmath>
 
 NetworkView::NetworkView(QScreen *screen)
     : QWindow(screen), m_channel(std::make_shared<SceneChannel>()), m_fpsTimer(new QTimer(this))
@@ -80,6 +82,7 @@ void NetworkView::resizeEvent(QResizeEvent *event)
     QWindow::resizeEvent(event);
     m_camera.aspectRatio = float(width()) / std::max(1.0f, float(height()));
     m_channel->update(SceneState::Camera, [this](SceneState &s) { s.camera = m_camera; });
+    emit cameraChanged(m_camera.position, m_target);
 }
 
 bool NetworkView::event(QEvent *event)
@@ -143,7 +146,14 @@ void NetworkView::frameNetwork()
         const float extent = std::max((right - left) * 0.5f, (top - bottom) * 0.5f);
         m_distance = std::max(2.0f, m_distance * std::clamp(extent / 0.88f, 0.5f, 2.0f));
     }
+    m_home = {m_yaw, m_pitch, m_distance};
     applyCamera();
+}
+
+NetworkView::Orbit NetworkView::orbitFromHome() const
+{
+    const float turn = std::remainder(m_yaw - m_home.yaw, 360.0f); // dragging winds m_yaw up
+    return {turn, m_pitch - m_home.pitch, m_home.zoom / std::max(1e-3f, m_distance)};
 }
 
 void NetworkView::applyCamera()

@@ -48,6 +48,19 @@ public:
     // (continuous rendering: what bench/app_bench uses to measure the renderer's capacity).
     void updateRenderPolicy();
     void setAnimationRate(int animationHz);
+    // The camera as the renderer uses it, in this window's scene coordinates.
+    QVector3D cameraPosition() const { return m_camera.position; }
+    QVector3D cameraTarget() const { return m_target; }
+    // The camera relative to the home view that frameNetwork() sets: degrees turned about +y
+    // (right-handed) and tilted up, and home distance / distance (2 = twice as close). This is
+    // what carries over to the web page, whose scene is laid out differently.
+    struct Orbit
+    {
+        float yaw = 0;
+        float pitch = 0;
+        float zoom = 1;
+    };
+    Orbit orbitFromHome() const;
     // The camera's matrices as the renderer uses them.
     QMatrix4x4 viewMatrix() const;
     QMatrix4x4 projectionMatrix() const;
@@ -55,6 +68,9 @@ public:
 signals:
     void neuronClicked(NeuronId id);
     void framesPerSecondChanged(double fps);
+    // Whenever the camera moves (orbit, pan, zoom, frameNetwork); at the frame rate while
+    // dragging, so receivers throttle.
+    void cameraChanged(const QVector3D &position, const QVector3D &target);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -80,6 +96,7 @@ private:
     float m_distance = 40;
     float m_yaw = -52; // degrees around +y; 0 looks along -z
     float m_pitch = 14; // degrees above the horizon
+    Orbit m_home{-44, 12, 40}; // frameNetwork's yaw, pitch and distance (in `zoom`)
     QPointF m_pressPosition;
     QPointF m_lastPosition;
     Qt::MouseButton m_dragButton = Qt::NoButton;

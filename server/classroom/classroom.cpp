@@ -31,10 +31,26 @@ QJsonObject cleanPresenterView(const QJsonObject &in)
                 return QJsonValue::Null;
         return array;
     };
+    const auto finite = [](const QJsonValue &value, double lo, double hi) -> QJsonValue {
+        const double v = value.toDouble(std::nan(""));
+        return value.isDouble() && std::isfinite(v) && v >= lo && v <= hi ? QJsonValue(v) : QJsonValue::Null;
+    };
     const QJsonObject camera = in.value(u"camera"_s).toObject();
-    if (!camera.isEmpty())
-        view.insert(u"camera"_s, QJsonObject{{u"position"_s, vector3(camera.value(u"position"_s))},
-                                             {u"target"_s, vector3(camera.value(u"target"_s))}});
+    if (!camera.isEmpty()) {
+        QJsonObject out{{u"position"_s, vector3(camera.value(u"position"_s))},
+                        {u"target"_s, vector3(camera.value(u"target"_s))}};
+        // The page and the window lay the network out differently: position and target are in the
+        // sender's `frame`; `orbit` (turn, tilt and zoom from that surface's home view) carries over.
+        const QString frame = camera.value(u"frame"_s).toString();
+        if (frame == u"page"_s || frame == u"window"_s)
+            out.insert(u"frame"_s, frame);
+        const QJsonObject orbit = camera.value(u"orbit"_s).toObject();
+        if (!orbit.isEmpty())
+            out.insert(u"orbit"_s, QJsonObject{{u"yaw"_s, finite(orbit.value(u"yaw"_s), -360, 360)},
+                                               {u"pitch"_s, finite(orbit.value(u"pitch"_s), -180, 180)},
+                                               {u"zoom"_s, finite(orbit.value(u"zoom"_s), 0.01, 100)}});
+        view.insert(u"camera"_s, out);
+    }
     const QJsonValue selected = in.value(u"selected"_s);
     if (selected.isObject()) {
         const QJsonObject s = selected.toObject();

@@ -3,7 +3,10 @@
 #include "analysisapi.h"
 #include "session.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QNetworkInterface>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +37,15 @@ Server::Server(Session &session, AccessSettings access, ServerLimits limits, QOb
     m_api->registerRoutes(m_http);
     connect(m_api->findChild<AnalysisApi *>(), &AnalysisApi::broadcastRequested, m_hub, &WebSocketHub::broadcastEvent);
     m_hub->attach(m_http);
+    m_hub->setPresenterLinks([this] {
+        QJsonArray lan;
+        for (const QString &url : urls()) {
+            const QHostAddress host(QUrl(url).host());
+            if (!host.isLoopback())
+                lan.append(url);
+        }
+        return QJsonObject{{u"join_url"_s, joinUrl()}, {u"lan_urls"_s, lan}};
+    });
     connect(m_hub, &WebSocketHub::sessionOpened, this, [this](const QHostAddress &peer, quint16 port) {
         if (m_listener && m_listener->adoptWebSocket(peer, port))
             return;

@@ -213,10 +213,16 @@ void WebSocketHub::accept(QWebSocket *socket)
             onBytesWritten(*c);
     });
 
-    send(ref, json::compact({{u"type"_s, u"connected"_s},
-                             {u"status"_s, u"ready"_s},
-                             {u"client_id"_s, ref.id},
-                             {u"role"_s, ref.controller ? u"controller"_s : u"viewer"_s}}));
+    QJsonObject connected{{u"type"_s, u"connected"_s},
+                          {u"status"_s, u"ready"_s},
+                          {u"client_id"_s, ref.id},
+                          {u"role"_s, ref.controller ? u"controller"_s : u"viewer"_s}};
+    if (ref.controller && m_presenterLinks) {
+        const QJsonObject links = m_presenterLinks();
+        for (auto it = links.begin(); it != links.end(); ++it)
+            connected.insert(it.key(), it.value());
+    }
+    send(ref, json::compact(connected));
     if (decision == AccessPolicy::Decision::WrongToken)
         send(ref, messages::error(u"The join token is not valid; you are watching as a viewer"_s));
     send(ref, messages::state(m_session, viewerCount(), true));

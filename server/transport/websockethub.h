@@ -57,6 +57,10 @@ public:
     void broadcastEvent(const QByteArray &message) { broadcast(message); }
     // Participants, control and the class gallery of the connected clients (docs/protocol.md
     // "Classroom"); the desktop app uses it as the presenter without a connection.
+    // Members added to a presenter's `connected` message: where the class joins ("join_url" with
+    // the token, "lan_urls" without it), known to the listening server only.
+    void setPresenterLinks(std::function<QJsonObject()> links) { m_presenterLinks = std::move(links); }
+
     Classroom &classroom() { return m_classroom; }
     const Classroom &classroom() const { return m_classroom; }
     // The interval the hub now keeps between live updates for client `clientId` (its chosen rate,
@@ -103,6 +107,7 @@ private:
     std::shared_ptr<const BatchUpdate> m_latestUpdateSource; // for the binary variant, made on demand
     QByteArray m_latestUpdateBinary;
     Classroom m_classroom;
+    std::function<QJsonObject()> m_presenterLinks;
     quint64 m_latestSequence = 0;
     QTimer m_flushTimer;
     QElapsedTimer m_clock;

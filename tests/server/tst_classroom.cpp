@@ -350,13 +350,23 @@ void TestClassroom::presenterViewIsCleanedAndOnlyFromThePresenter()
     QVERIFY(out.lastOfType(u"presenter_view"_s).isEmpty());
     room.handle(u"p"_s,
                 {{u"type"_s, u"presenter_view"_s},
-                 {u"camera"_s, QJsonObject{{u"position"_s, QJsonArray{1, 2, 3}}, {u"target"_s, QJsonArray{0, 0}}}},
+                 {u"camera"_s, QJsonObject{{u"position"_s, QJsonArray{1, 2, 3}},
+                                           {u"target"_s, QJsonArray{0, 0}},
+                                           {u"frame"_s, u"window"_s},
+                                           {u"orbit"_s, QJsonObject{{u"yaw"_s, 30}, {u"pitch"_s, 1e9}, {u"zoom"_s, 2}}},
+                                           {u"fov"_s, 40}}},
                  {u"selected"_s, QJsonObject{{u"layer"_s, 1}, {u"neuron"_s, 5}}},
                  {u"view"_s, QString(100, u'x')},
                  {u"extra"_s, u"dropped"_s}});
     const QJsonObject view = out.lastOfType(u"presenter_view"_s);
     QCOMPARE(view.value(u"camera"_s).toObject().value(u"position"_s).toArray(), (QJsonArray{1, 2, 3}));
     QVERIFY(view.value(u"camera"_s).toObject().value(u"target"_s).isNull()); // not three numbers
+    QCOMPARE(view.value(u"camera"_s).toObject().value(u"frame"_s).toString(), u"window"_s);
+    const QJsonObject orbit = view.value(u"camera"_s).toObject().value(u"orbit"_s).toObject();
+    QCOMPARE(orbit.value(u"yaw"_s).toDouble(), 30.0);
+    QVERIFY(orbit.value(u"pitch"_s).isNull()); // out of range
+    QCOMPARE(orbit.value(u"zoom"_s).toDouble(), 2.0);
+    QVERIFY(!view.value(u"camera"_s).toObject().contains(u"fov"_s));
     QCOMPARE(view.value(u"selected"_s).toObject().value(u"neuron"_s).toInt(), 5);
     QCOMPARE(view.value(u"view"_s).toString().size(), 32);
     QVERIFY(!view.contains(u"extra"_s));

@@ -99,6 +99,12 @@ void TestClassroomHub::handOffAcrossWebSocketAndHttp()
     QVERIFY(ada.open(m_port));
     QVERIFY(bob.open(m_port));
     QVERIFY(ada.waitFor(u"participants"_s) && bob.waitFor(u"control"_s) && presenter.waitFor(u"control"_s));
+    // Only the presenter learns where the class joins (on loopback: nowhere beyond this machine).
+    const QJsonObject hello = presenter.first(u"connected"_s);
+    QVERIFY(hello.contains(u"join_url"_s) && hello.value(u"join_url"_s).toString().isEmpty());
+    QCOMPARE(hello.value(u"lan_urls"_s).toArray(), QJsonArray());
+    QVERIFY(!ada.first(u"connected"_s).contains(u"join_url"_s));
+    QVERIFY(!ada.first(u"connected"_s).contains(u"lan_urls"_s));
     const QString adaId = idOf(ada);
     ada.send({{u"type"_s, u"hello"_s}, {u"name"_s, u"  <img src=x onerror=1> "_s}, {u"device"_s, u"phone"_s}});
     QTRY_COMPARE(participant(presenter, adaId).value(u"name"_s).toString(), u"<img src=x onerror=1>"_s);
