@@ -11,7 +11,9 @@ namespace {
 constexpr float kLayerGap = 16.0f; // distance between drawn layers along x
 constexpr float kInputSpacing = 0.5f; // 28 x 0.5 = 14 units: the input image
 constexpr int kInputSide = 28;
-constexpr float kOutputSpacing = 1.3f;
+// The output column is the farthest layer from the camera's three-quarter view: larger spheres,
+// spread over about the input image's height, keep the ten answers readable at that distance.
+constexpr float kOutputSpacing = 1.75f;
 } // namespace
 
 NetworkLayout::NetworkLayout(const std::vector<int> &sizes) : m_sizes(sizes)
@@ -34,7 +36,7 @@ NetworkLayout::NetworkLayout(const std::vector<int> &sizes) : m_sizes(sizes)
         } else if (last) {
             // Outputs: one vertical column, digit 0 at the top.
             placeGrid(layer, x, kOutputSpacing, 1);
-            m_radii[layer] = 0.45f;
+            m_radii[layer] = 0.8f;
         } else {
             // Hidden grids: about as wide as the input image, denser layers get smaller spheres.
             const int side = std::max(1, int(std::ceil(std::sqrt(double(m_sizes[layer])))));

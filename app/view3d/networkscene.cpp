@@ -33,20 +33,41 @@ void NetworkScene::setArchitecture(const std::vector<int> &sizes, const QStringL
     m_activations.clear();
     m_selected = {};
     m_highlighted.clear();
+    m_tileCount = m_layout.layerCount() > 0 ? m_layout.sizes()[0] : 0;
+    uploadOffsets();
+    recolorActivations();
+    m_connections.clear();
+    uploadLines();
+    clearGradients();
+    m_layerTitles = layerTitles;
+    rebuildLabels(layerTitles);
+}
+
+void NetworkScene::setPalette(const ViewPalette &palette)
+{
+    m_palette = palette;
+    m_channel->update(SceneState::Theme, [&](SceneState &s) {
+        s.background = palette.background;
+        s.additiveBlending = palette.additiveLines;
+    });
+    recolorActivations();
+    uploadLines();
+    rebuildLabels(m_layerTitles);
+    clearGradients(); // the next batch brings particles in the new colours
+}
+
+void NetworkScene::recolorActivations()
+{
     m_colors.assign(std::size_t(m_layout.neuronCount()) * 4, 0.0f);
     for (int i = 0; i < m_layout.neuronCount(); ++i) {
-        const QColor c = colorscheme::idle;
+        const QColor c = m_palette.idle;
         m_colors[i * 4 + 0] = float(c.redF());
         m_colors[i * 4 + 1] = float(c.greenF());
         m_colors[i * 4 + 2] = float(c.blueF());
     }
-    m_tileCount = m_layout.layerCount() > 0 ? m_layout.sizes()[0] : 0;
-    uploadOffsets();
+    if (!m_activations.empty() && setActivations(std::vector<std::vector<float>>(m_activations)))
+        return; // uploaded
     uploadColors();
-    m_connections.clear();
-    uploadLines();
-    clearGradients();
-    rebuildLabels(layerTitles);
 }
 
 bool NetworkScene::setActivations(const std::vector<std::vector<float>> &activations)
@@ -72,7 +93,7 @@ bool NetworkScene::setActivations(const std::vector<std::vector<float>> &activat
         const int offset = m_layout.layerOffset(layer);
         for (int i = 0; i < int(values.size()); ++i) {
             const float v = std::isfinite(values[i]) ? std::clamp(values[i] * scale, -1.0f, 1.0f) : 0.0f;
-            const QColor c = colorscheme::activation(v);
+            const QColor c = m_palette.activation(v);
             float *rgba = &m_colors[std::size_t(offset + i) * 4];
             rgba[0] = float(c.redF());
             rgba[1] = float(c.greenF());
@@ -127,16 +148,17 @@ void NetworkScene::uploadColors()
     std::vector<float> data = m_colors;
     for (const NeuronId &id : m_highlighted) {
         float *rgba = &data[std::size_t(m_layout.flatIndex(id)) * 4];
-        rgba[0] = float(colorscheme::red.redF());
-        rgba[1] = float(colorscheme::red.greenF());
-        rgba[2] = float(colorscheme::red.blueF());
+        rgba[0] = float(m_palette.highlight.redF());
+        rgba[1] = float(m_palette.highlight.greenF());
+        rgba[2] = float(m_palette.highlight.blueF());
         rgba[3] = 1.0f;
     }
     if (m_selected.isValid()) {
         // The selected neuron keeps its activation colour but glows white-tinted (orange and blue
-        // mean signed weights).
+        // mean signed weights); on the light background it is darkened towards the label ink.
         float *rgba = &data[std::size_t(m_layout.flatIndex(m_selected)) * 4];
-        const QColor c = colorscheme::mix(QColor::fromRgbF(rgba[0], rgba[1], rgba[2]), Qt::white, 0.7f);
+        const QColor c = colorscheme::mix(QColor::fromRgbF(rgba[0], rgba[1], rgba[2]),
+                                          m_palette.light ? m_palette.label : QColor(Qt::white), 0.7f);
         rgba[0] = float(c.redF());
         rgba[1] = float(c.greenF());
         rgba[2] = float(c.blueF());
@@ -159,8 +181,8 @@ void NetworkScene::uploadLines()
     for (const Connection &c : m_connections) {
         const QVector3D a = m_layout.position({c.denseLayer, c.from});
         const QVector3D b = m_layout.position({c.denseLayer + 1, c.to});
-        const QColor color = c.weight >= 0 ? colorscheme::positive : colorscheme::negative;
-        // Strength drives the alpha (additive blending: weak lines fade into the background).
+        const QColor color = c.weight >= 0 ? m_palette.positive : m_palette.negative;
+        // Strength drives the alpha (weak lines fade into the background).
         const float alpha = 0.08f + 0.62f * c.strength * c.strength;
         for (const QVector3D &p : {a, b}) {
             data.insert(data.end(),
@@ -221,7 +243,7 @@ void NetworkScene::setGradients(const std::vector<std::vector<float>> &neuronGra
             const QVector3D start = m_layout.position({layer + 1, c.to}); // backprop: output -> input
             const QVector3D end = m_layout.position({layer, c.from});
             const float brightness = std::sqrt(g[c.to] / largestNeuron);
-            const QColor color = colorscheme::mix(colorscheme::idle, colorscheme::orange, 0.35f + 0.65f * brightness);
+            const QColor color = colorscheme::mix(m_palette.idle, m_palette.particle, 0.35f + 0.65f * brightness);
             const float speed = 0.25f + 0.55f * relative;
             const float radius = 0.12f + 0.16f * relative;
             data.insert(data.end(), {start.x(), start.y(), start.z(), unit(rng), end.x(), end.y(), end.z(), speed,
@@ -305,15 +327,17 @@ void NetworkScene::rebuildLabels(const QStringList &layerTitles)
     std::vector<SceneLabel> labels;
     for (int digit = 0; digit < m_layout.sizes()[last]; ++digit) {
         const QVector3D p = m_layout.position({last, digit});
-        labels.push_back({QString::number(digit), p + QVector3D(0.9f, -0.6f, 0), 1.2f, colorscheme::text, true});
+        labels.push_back({QString::number(digit), p + QVector3D(1.0f, -0.9f, 1.0f), 1.8f, m_palette.label, true});
     }
     for (int layer = 0; layer <= last && layer < layerTitles.size(); ++layer) {
         float top = -1e9f;
         for (int i = 0; i < m_layout.sizes()[layer]; ++i)
             top = std::max(top, m_layout.position({layer, i}).y());
         const QVector3D x = m_layout.position({layer, 0});
+        // Farther layers look smaller in the three-quarter view: their titles grow to stay legible.
+        const float size = 1.1f * (1.0f + 0.6f * float(layer) / float(last));
         labels.push_back(
-            {layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), 1.1f, colorscheme::mutedText, true});
+            {layerTitles[layer], QVector3D(x.x() - 3.0f, top + 1.0f, 0), size, m_palette.mutedLabel, true});
     }
     std::vector<float> vertices;
     QImage atlas = LabelAtlas::paint(labels, &vertices);

@@ -8,6 +8,7 @@
 #include "connectionselector.h"
 #include "networklayout.h"
 #include "scenechannel.h"
+#include "viewpalette.h"
 
 #include <QObject>
 
@@ -36,6 +37,9 @@ public:
     void setConnectionsVisible(bool visible);
     void setParticlesVisible(bool visible);
     void setLabelsVisible(bool visible);
+    // The dark or the light theme's colours: recolours everything drawn and the background.
+    void setPalette(const ViewPalette &palette);
+    const ViewPalette &palette() const { return m_palette; }
     bool connectionsVisible() const { return m_connectionsVisible; }
     bool particlesVisible() const { return m_particlesVisible; }
     bool labelsVisible() const { return m_labelsVisible; }
@@ -65,7 +69,11 @@ private:
     void uploadLines();
     void publishVisibility();
 
+    void recolorActivations();
+
     std::shared_ptr<SceneChannel> m_channel;
+    ViewPalette m_palette;
+    QStringList m_layerTitles;
     NetworkLayout m_layout;
     std::vector<std::vector<float>> m_activations;
     std::vector<float> m_colors;

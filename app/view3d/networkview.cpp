@@ -2,8 +2,10 @@
 
 #include "viewengine.h"
 
+#include <QGuiApplication>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QPalette>
 #include <QPointer>
 #include <QWheelEvent>
 
@@ -41,6 +43,9 @@ NetworkView::NetworkView(QScreen *screen)
     QSurfaceFormat::setDefaultFormat(surface); // the renderer's context follows the default
 
     m_scene = new NetworkScene(m_channel, this);
+    // The window theme (app/style) sets the application palette; the scene follows it.
+    m_scene->setPalette(ViewPalette::forWindowColor(QGuiApplication::palette().color(QPalette::Window)));
+    qGuiApp->installEventFilter(this);
     m_renderThread.setObjectName(QStringLiteral("nnj-3d-render"));
     m_fpsClock.start();
     connect(m_fpsTimer, &QTimer::timeout, this, &NetworkView::countFrames);
@@ -154,6 +159,16 @@ NetworkView::Orbit NetworkView::orbitFromHome() const
 {
     const float turn = std::remainder(m_yaw - m_home.yaw, 360.0f); // dragging winds m_yaw up
     return {turn, m_pitch - m_home.pitch, m_home.zoom / std::max(1e-3f, m_distance)};
+}
+
+bool NetworkView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == qGuiApp && event->type() == QEvent::ApplicationPaletteChange) {
+        const ViewPalette palette = ViewPalette::forWindowColor(QGuiApplication::palette().color(QPalette::Window));
+        if (palette.light != m_scene->palette().light)
+            m_scene->setPalette(palette);
+    }
+    return QWindow::eventFilter(watched, event);
 }
 
 void NetworkView::applyCamera()

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QColor>
 #include <QImage>
 #include <QVector3D>
 
@@ -36,7 +37,8 @@ struct SceneState
         Camera = 1u << 6,
         Animation = 1u << 7,
         Redraw = 1u << 8, // nothing changed, but draw a frame (expose, capture)
-        All = (1u << 9) - 1,
+        Theme = 1u << 9, // background colour and how connections blend
+        All = (1u << 10) - 1,
     };
     int tileCount = 0; // input pixels drawn as flat tiles (first instances)
     int sphereCount = 0; // every other neuron
@@ -53,5 +55,7 @@ struct SceneState
     bool labelsVisible = true;
     CameraState camera;
     AnimationMode animation = AnimationMode::Off;
+    QColor background{0x0b, 0x10, 0x20};
+    bool additiveBlending = true; // lines and particles glow on a dark background
     int animationHz = 30;
 };

@@ -21,7 +21,13 @@ QUrl shaderUrl(const QString &name, const QString &suffix)
     return QUrl(QStringLiteral("qrc:/shaders/") + name + suffix);
 }
 
-QTechnique *createTechnique(const QString &shaderName, QGraphicsApiFilter::Api api, Blending blending)
+QBlendEquationArguments::Blending destinationFor(Blending blending)
+{
+    return blending == Blending::Additive ? QBlendEquationArguments::One : QBlendEquationArguments::OneMinusSourceAlpha;
+}
+
+QTechnique *createTechnique(const QString &shaderName, QGraphicsApiFilter::Api api, Blending blending,
+                            QList<QBlendEquationArguments *> *blendArguments)
 {
     auto *technique = new QTechnique;
     auto *filter = technique->graphicsApiFilter();
@@ -50,8 +56,8 @@ QTechnique *createTechnique(const QString &shaderName, QGraphicsApiFilter::Api a
     if (blending != Blending::Opaque) {
         auto *arguments = new QBlendEquationArguments(pass);
         arguments->setSourceRgb(QBlendEquationArguments::SourceAlpha);
-        arguments->setDestinationRgb(blending == Blending::Additive ? QBlendEquationArguments::One
-                                                                    : QBlendEquationArguments::OneMinusSourceAlpha);
+        arguments->setDestinationRgb(destinationFor(blending));
+        blendArguments->append(arguments);
         arguments->setSourceAlpha(QBlendEquationArguments::Zero);
         arguments->setDestinationAlpha(QBlendEquationArguments::One);
         auto *equation = new QBlendEquation(pass);
@@ -71,9 +77,17 @@ ShaderMaterial::ShaderMaterial(const QString &shaderName, Blending blending, Qt3
     : QMaterial(parent)
 {
     auto *effect = new QEffect(this);
-    effect->addTechnique(createTechnique(shaderName, QGraphicsApiFilter::OpenGL, blending));
-    effect->addTechnique(createTechnique(shaderName, QGraphicsApiFilter::RHI, blending));
+    effect->addTechnique(createTechnique(shaderName, QGraphicsApiFilter::OpenGL, blending, &m_blendArguments));
+    effect->addTechnique(createTechnique(shaderName, QGraphicsApiFilter::RHI, blending, &m_blendArguments));
     setEffect(effect);
+}
+
+void ShaderMaterial::setBlending(Blending blending)
+{
+    if (blending == Blending::Opaque)
+        return;
+    for (QBlendEquationArguments *arguments : std::as_const(m_blendArguments))
+        arguments->setDestinationRgb(destinationFor(blending));
 }
 
 ShaderMaterial::~ShaderMaterial() = default;

@@ -7,10 +7,20 @@
 
 enum class Blending { Opaque, Additive, Alpha };
 
+namespace Qt3DRender {
+class QBlendEquationArguments;
+}
+
 class ShaderMaterial : public Qt3DRender::QMaterial
 {
     Q_OBJECT
 public:
     ShaderMaterial(const QString &shaderName, Blending blending, Qt3DCore::QNode *parent = nullptr);
     ~ShaderMaterial() override;
+    // Switches a blended material between Additive and Alpha (the light theme's background would
+    // turn additive lines white); an Opaque material stays opaque.
+    void setBlending(Blending blending);
+
+private:
+    QList<Qt3DRender::QBlendEquationArguments *> m_blendArguments; // one per technique
 };

@@ -88,7 +88,7 @@ void ViewEngine::start()
     forward->setParent(m_capture);
     m_camera = new Qt3DRender::QCamera(m_root);
     forward->setCamera(m_camera);
-    forward->setClearColor(colorscheme::background);
+    forward->setClearColor(m_state.background);
     forward->setFrustumCullingEnabled(false); // instances live far from the base geometry
     if (auto *selector = forward->findChild<Qt3DRender::QRenderSurfaceSelector *>()) {
         connect(m_surface, &QWindow::screenChanged, selector, [selector](QScreen *screen) {
@@ -188,7 +188,8 @@ void ViewEngine::createConnections()
     m_lineRenderer->setPrimitiveType(Qt3DRender::QGeometryRenderer::Lines);
     m_lineRenderer->setVertexCount(0);
     m_lineEntity->addComponent(m_lineRenderer);
-    m_lineEntity->addComponent(new ShaderMaterial(QStringLiteral("line"), Blending::Additive, m_lineEntity));
+    m_lineMaterial = new ShaderMaterial(QStringLiteral("line"), Blending::Additive, m_lineEntity);
+    m_lineEntity->addComponent(m_lineMaterial);
     m_lineEntity->setEnabled(false);
 }
 
@@ -208,6 +209,7 @@ void ViewEngine::createParticles()
     m_particleRenderer->setInstanceCount(0);
     m_particleEntity->addComponent(m_particleRenderer);
     auto *material = new ShaderMaterial(QStringLiteral("particle"), Blending::Additive, m_particleEntity);
+    m_particleMaterial = material;
     m_timeParameter = new Qt3DRender::QParameter(QStringLiteral("time"), 0.0f, material);
     material->addParameter(m_timeParameter);
     m_particleEntity->addComponent(material);
@@ -256,6 +258,12 @@ void ViewEngine::apply(unsigned parts)
         m_lineEntity->setEnabled(s.linesVisible && s.lineVertices > 0);
         m_particleEntity->setEnabled(s.particlesVisible && s.particleCount > 0);
         m_labelRoot->setEnabled(s.labelsVisible);
+    }
+    if (parts & SceneState::Theme) {
+        m_forward->setClearColor(s.background);
+        const Blending blending = s.additiveBlending ? Blending::Additive : Blending::Alpha;
+        m_lineMaterial->setBlending(blending);
+        m_particleMaterial->setBlending(blending);
     }
     if (parts & SceneState::Camera) {
         const CameraState &c = s.camera;

@@ -20,6 +20,7 @@
 #include <memory>
 
 class QTimer;
+class ShaderMaterial;
 class QWindow;
 namespace Qt3DExtras {
 class QForwardRenderer;
@@ -94,6 +95,8 @@ private:
     InstanceBatch m_tiles;
     InstanceBatch m_spheres;
     Qt3DCore::QEntity *m_lineEntity = nullptr;
+    ShaderMaterial *m_lineMaterial = nullptr;
+    ShaderMaterial *m_particleMaterial = nullptr;
     Qt3DCore::QBuffer *m_lineBuffer = nullptr;
     Qt3DCore::QAttribute *m_linePositionAttribute = nullptr;
     Qt3DCore::QAttribute *m_lineColorAttribute = nullptr;

@@ -3,6 +3,7 @@
 #include "colorscheme.h"
 #include "networkview.h"
 
+#include <QGuiApplication>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QtTest>
@@ -21,11 +22,10 @@ std::vector<std::vector<float>> activationsWithInput(float inputValue)
 }
 
 // Pixels that differ from the background colour by more than a small tolerance.
-int litPixels(const QImage &image, const QRect &area)
+int litPixels(const QImage &image, const QRect &area, const QColor &background = colorscheme::background)
 {
     const QRect r = area.intersected(image.rect());
     int lit = 0;
-    const QColor background = colorscheme::background;
     for (int y = r.top(); y <= r.bottom(); ++y)
         for (int x = r.left(); x <= r.right(); ++x) {
             const QColor c = image.pixelColor(x, y);
@@ -61,6 +61,7 @@ private slots:
     void clickPicksTheNeuron_data();
     void clickPicksTheNeuron();
     void togglesHideConnectionsAndParticles();
+    void lightThemeRecoloursTheView();
     void rendersWhileTheGuiThreadIsBusy();
     void channelKeepsTheNewestStateAndWakesOnce();
 
@@ -69,8 +70,17 @@ private:
     NetworkView *m_view = nullptr;
 };
 
+// The view follows the window theme; these tests start from the dark one, as the app does.
+static void setWindowColor(const QColor &color)
+{
+    QPalette palette = QGuiApplication::palette();
+    palette.setColor(QPalette::Window, color);
+    QGuiApplication::setPalette(palette);
+}
+
 void TestNetworkView::init()
 {
+    setWindowColor(colorscheme::background);
     m_view = new NetworkView;
     m_view->resize(900, 600);
     m_view->scene()->setArchitecture(
@@ -185,6 +195,34 @@ void TestNetworkView::togglesHideConnectionsAndParticles()
     QVERIFY(!scene->isAnimating());
     const int without = litPixels(capture(), QRect(0, 0, m_view->width(), m_view->height()));
     QVERIFY2(without < withLines, qPrintable(QStringLiteral("%1 vs %2").arg(without).arg(withLines)));
+}
+
+// The light window theme gives the view a light background, dark labels and connections blended
+// normally: added onto white, they would vanish.
+void TestNetworkView::lightThemeRecoloursTheView()
+{
+    const QPointF input = m_view->screenPosition({0, 14 * 28 + 14});
+    const QPointF hidden = m_view->screenPosition({1, 64});
+    const QPointF between = (input + hidden) / 2; // only connections cross here
+    const QRect lines(int(between.x()) - 25, int(between.y()) - 25, 50, 50);
+    QVERIFY(litPixels(capture(), lines) > 100); // dark: lines glow on navy
+
+    QVERIFY(!m_view->scene()->palette().light);
+    setWindowColor(QColor(0xf6, 0xf7, 0xf9));
+    QVERIFY(m_view->scene()->palette().light);
+    const QColor background = ViewPalette::lightTheme().background;
+    QImage image;
+    for (int attempt = 0; attempt < 5 && image.pixelColor(2, 2) != background; ++attempt)
+        image = capture();
+    QCOMPARE(image.pixelColor(2, 2), background);
+    const int visible = litPixels(image, lines, background);
+    QVERIFY2(visible > 100, qPrintable(QStringLiteral("connection pixels on the light background: %1").arg(visible)));
+    // An idle input pixel is the light theme's idle colour, not navy.
+    const std::vector<float> &colors = m_view->scene()->neuronColors();
+    QCOMPARE(QColor::fromRgbF(colors[0], colors[1], colors[2]).rgb(), ViewPalette::lightTheme().idle.rgb());
+
+    setWindowColor(colorscheme::background);
+    QVERIFY(!m_view->scene()->palette().light);
 }
 
 void TestNetworkView::rendersWhileTheGuiThreadIsBusy()
