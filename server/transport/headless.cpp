@@ -186,7 +186,10 @@ int runHeadless(QCoreApplication &app, const QStringList &arguments, const QStri
     if (!config.lan && !address.isLoopback() && join.isEmpty())
         out << "Control token: " << httpServer.token() << '\n';
     out << "MNIST folder: " << QDir::toNativeSeparators(config.mnistDirectory())
-        << (session.dataStatus().ready ? "" : " (missing: downloaded on first start)") << '\n';
+        << (session.dataStatus().ready ? ""
+            : config.allowDownload     ? " (missing: downloaded on first start)"
+                                       : " (missing, and --no-download is set: put the four MNIST files there)")
+        << '\n';
     if (session.hasTrainedWeights())
         out << "Loaded the saved model " << QDir::toNativeSeparators(config.modelPath()) << '\n';
     out.flush();

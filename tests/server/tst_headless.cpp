@@ -20,6 +20,7 @@ private slots:
     void initTestCase();
     void seedCurlExamples();
     void productionPrintsThePresenterLink();
+    void missingDataWithoutDownloadSaysSo();
     void portInUseIsOneClearLine();
     void badConfigurationExitsWithUsageError();
 
@@ -120,6 +121,18 @@ void TestHeadless::productionPrintsThePresenterLink()
     // The link works: with it a start is accepted, without it refused.
     QCOMPARE(fixtures::post(port, "/start-training").status, 401);
     QCOMPARE(fixtures::post(port, "/stop-training", {}, {"Authorization: Bearer classroom-token-123"}).status, 200);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(10000));
+}
+
+void TestHeadless::missingDataWithoutDownloadSaysSo()
+{
+    QTemporaryDir empty;
+    QProcess process;
+    QString printed;
+    QVERIFY(startServer(process, {u"--port"_s, u"0"_s, u"--data-dir"_s, empty.path(), u"--no-download"_s}, &printed));
+    QVERIFY2(printed.contains(u"--no-download is set"_s), qPrintable(printed));
+    QVERIFY(!printed.contains(u"downloaded on first start"_s));
     ::kill(pid_t(process.processId()), SIGTERM);
     QVERIFY(process.waitForFinished(10000));
 }
