@@ -49,6 +49,19 @@ int main(int argc, char **argv)
                      : QStringLiteral("\n"));
         return help ? 0 : 2;
     }
+#ifdef Q_OS_LINUX
+    // Without a display Qt aborts with a message about reinstalling the application: say what
+    // to do instead. (An explicit platform, e.g. offscreen or -platform, is left to Qt.)
+    bool platformGiven = qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+    for (int i = 1; i < argc; ++i)
+        platformGiven = platformGiven || qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0;
+    if (!platformGiven && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        QTextStream(stderr) << "nnjourney: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not "
+                               "set).\nRun the server alone with `nnjourney --headless` and open the page in a "
+                               "browser, or start the app from a desktop session.\n";
+        return 1;
+    }
+#endif
     // The Qt 3D OpenGL renderer with MSAA off renders this scene faster than the RHI default
     // on software GL (bench/app_bench); an explicit QT3D_RENDERER wins.
     if (!qEnvironmentVariableIsSet("QT3D_RENDERER"))

@@ -82,6 +82,14 @@ void TestAppHeadless::helpNeedsNoDisplay()
     QVERIFY2(output.startsWith("Usage: nnjourney [options]\n"), output.left(80).constData());
     QVERIFY(!output.contains("<executable_name>"));
     QVERIFY(!output.contains("headless server:"));
+    // Without a display the window cannot open: one clear line that says what to do, no abort.
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY(process.readAllStandardError().contains("nnjourney --headless"));
     process.start(QStringLiteral(NNJ_APP_BINARY), {QStringLiteral("--port"), QStringLiteral("70000")});
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
