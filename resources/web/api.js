@@ -52,6 +52,9 @@ export class ApiClient extends Emitter {
 		this.wire = wire;
 		this.pageUrl = pageUrl;
 		this.token = token;
+		// The key the presenter's hand-off gave this page (control_granted): sent with every HTTP
+		// command as X-NNJ-Driver while it drives; null otherwise.
+		this.driverKey = null;
 		this.fetchImpl = fetchImpl;
 		this.WebSocketImpl = WebSocketImpl;
 		this.timers = timers;
@@ -217,6 +220,7 @@ export class ApiClient extends Emitter {
 		const headers = {};
 		if ( json ) headers[ 'Content-Type' ] = 'application/json';
 		if ( this.token ) headers.Authorization = `Bearer ${this.token}`;
+		if ( this.driverKey ) headers[ 'X-NNJ-Driver' ] = this.driverKey;
 		return headers;
 	}
 

@@ -17,18 +17,21 @@ import { Onboarding } from './onboarding.js';
 import { CaptionQueue } from './captions.js';
 import { PaceMeter } from './pace.js';
 import { globalBatch } from './runstate.js';
-import { CHAPTERS, TASKS, achievementText, narrationText, architectureText, verdictText } from './strings.js';
+import { CHAPTERS, TASKS, achievementText, narrationText, architectureText, verdictText, CLASS, percent } from './strings.js';
+import { ClassroomState, FollowState, ViewSender, CLASSROOM_MESSAGES, cleanName, deviceKind } from './classroom.js';
+import { ClassroomUi, drawQrCode } from './classroomui.js';
 
 const $ = ( id ) => document.getElementById( id );
 performance.mark( 'nnj-modules-loaded' ); // every import above has been fetched and evaluated
 
+// index.html took the join token out of the address bar and kept it for this tab.
 function readToken() {
-	const fromUrl = new URL( location.href ).searchParams.get( 'token' );
+	const fromUrl = new URL( location.href ).searchParams.get( 'token' ); // index.html did not run (never normally)
 	try {
 		if ( fromUrl ) sessionStorage.setItem( 'nnj-token', fromUrl );
-		return fromUrl || sessionStorage.getItem( 'nnj-token' );
+		return fromUrl || sessionStorage.getItem( 'nnj-token' ) || window.__nnjToken || null;
 	} catch {
-		return fromUrl;
+		return fromUrl || window.__nnjToken || null;
 	}
 }
 
@@ -100,7 +103,14 @@ performance.mark( 'nnj-connect' );
 if ( ! earlySocket ) api.connect();
 
 const initialTheme = document.documentElement.dataset.theme === 'light' ? 'light' : 'dark';
-const scene = new NetworkScene( $( 'network-canvas' ), { theme: initialTheme, onPick: ( selection ) => showInspector( selection ) } );
+const scene = new NetworkScene( $( 'network-canvas' ), { theme: initialTheme,
+	onPick: ( selection ) => {
+		showInspector( selection );
+		ownMove();
+		offerView();
+	},
+	onCamera: () => offerView(),
+	onOwnCamera: () => ownMove() } );
 const chart = new TrainingChart( $( 'chart' ) );
 const inspector = new Inspector( { onClose: () => {
 	scene.select( null );
@@ -116,7 +126,7 @@ const termLinks = ( ids ) => ids.map( ( id ) => glossaryTerms.find( ( t ) => t.i
 	.flatMap( ( t, k ) => ( k ? [ ' · ', termLink( t.term, t.id, openTerm ) ] : [ termLink( t.term, t.id, openTerm ) ] ) );
 const teaching = new TeachingCard( { onContinue: ( choice ) => leaveMoment( choice ), onSkip: ( choice ) => leaveMoment( choice ),
 	linkText, termLinks, run: () => ( { architecture: state.architecture, activations: state.activationNames } ) } );
-const onboarding = new Onboarding( { storage: localStore, termLinks } );
+const onboarding = new Onboarding( { storage: localStore, termLinks, onFinish: () => maybeAskName() } );
 let journey = null; // the tracker, once /api/journey answered
 const captions = new CaptionQueue();
 const paceMeter = new PaceMeter();
@@ -149,6 +159,62 @@ const learning = new LearningViews( {
 } );
 
 
+const NAME_KEY = 'nnj.name.v1';
+const NAME_ASKED_KEY = 'nnj.name-asked.v1';
+const room = new ClassroomState();
+const follow = new FollowState();
+const viewSender = new ViewSender( { send: ( v ) => api.send( { type: 'presenter_view', ...v } ) } );
+const myDevice = deviceKind( { coarsePointer: matchMedia( '(pointer: coarse)' ).matches,
+	width: screen.width || innerWidth, height: screen.height || innerHeight } );
+let submitBlockedUntil = 0;
+const classUi = new ClassroomUi( {
+	onName: ( raw ) => {
+		const name = cleanName( raw );
+		if ( ! name ) return;
+		store( NAME_KEY, name );
+		store( NAME_ASKED_KEY, 'named' );
+		classUi.closeNamePrompt();
+		sayHello();
+	},
+	onSkipName: () => skipName(),
+	onChangeName: () => classUi.askName( storedName() ),
+	onRaiseHand: ( raised ) => {
+		api.send( { type: 'raise_hand', raised } );
+		if ( raised ) ui.toast( CLASS.handUp );
+	},
+	onGrant: ( clientId ) => api.send( { type: 'grant_control', client_id: clientId } ),
+	onRevoke: () => api.send( { type: 'revoke_control' } ),
+	onShow: ( id ) => api.send( { type: 'show_gallery_item', id } ),
+	onHide: ( id ) => api.send( { type: 'remove_gallery_item', id } ),
+	onClear: () => api.send( { type: 'clear_gallery' } ),
+	onFollowToggle: () => {
+		if ( follow.following ) follow.breakAway();
+		else {
+			const v = follow.followAgain( room.presenterView );
+			if ( v ) applyPresenterView( v );
+		}
+		renderClassroom();
+	},
+	onInvite: () => classUi.openInvite( inviteLinks(), drawQrCode ),
+	toast: ( text, kind ) => ui.toast( text, kind ),
+} );
+const classPad = new DrawingPad( $( 'class-pad-canvas' ), {
+	colors: () => ( document.documentElement.dataset.theme === 'light' ? { background: '#ffffff', ink: '#000000' }
+		: { background: '#000000', ink: '#ffffff' } ),
+	onChange: ( input ) => {
+		paintDigit( $( 'class-pad-preview' ), input.pixels );
+		$( 'class-pad-hint' ).hidden = ! input.empty;
+	},
+} );
+// The presenter's view goes out when it changes (checked here for the learning views' tabs;
+// the camera and the selection offer it at once); "3 min" ages in the participants list.
+setInterval( offerView, 400 );
+setInterval( renderClassroom, 30000 );
+setInterval( () => {
+	if ( submitBlockedUntil ) renderSubmitButtons();
+	if ( submitBlockedUntil && performance.now() > submitBlockedUntil ) submitBlockedUntil = 0;
+}, 250 );
+
 // ---- Commands ------------------------------------------------------------------------------
 async function command( request, what ) {
 	const { ok, status, data } = await request;
@@ -156,7 +222,8 @@ async function command( request, what ) {
 	if ( data?.status === 'busy' ) {
 		ui.toast( data.message ? `Busy: ${data.message}` : 'Training is already running.', 'busy' );
 	} else if ( status === 401 || status === 403 ) {
-		ui.toast( `Not allowed to change the ${what}: this page is a viewer (open it with the join link to drive).`, 'error' );
+		ui.toast( ui.driving ? CLASS.refused( data?.message ?? `HTTP ${status}` )
+			: `Not allowed to change the ${what}: this page is a viewer (raise your hand to ask the presenter for the controls).`, 'error' );
 	} else {
 		ui.toast( `Could not change the ${what}: ${data?.message ?? `HTTP ${status}`}`, 'error' );
 	}
@@ -456,6 +523,9 @@ const ANALYSIS_MESSAGES = new Set( [ 'analysis_progress', 'landscape', 'random_s
 
 function onMessage( message ) {
 	if ( message.type === 'state' && ! state.snapshotReceived ) performance.mark( 'nnj-first-snapshot' );
+	if ( CLASSROOM_MESSAGES.has( message.type ) || message.type === 'connected' ) onClassroomMessage( message );
+	if ( CLASSROOM_MESSAGES.has( message.type ) ) return;
+	if ( message.type === 'error' && onClassroomError( message.message ) ) return;
 	if ( ANALYSIS_MESSAGES.has( message.type ) ) {
 		learning.onMessage( message ); // the learning views' jobs, not the run's state
 		return;
@@ -465,7 +535,7 @@ function onMessage( message ) {
 		console.warn( `ignored server message: ${error}` );
 		return;
 	}
-	if ( changed.has( 'role' ) ) ui.renderRole( state );
+	if ( changed.has( 'role' ) ) ui.renderRole( state, room.isDriver );
 	if ( changed.has( 'architecture' ) ) {
 		if ( weights.model && weights.model.sizes.join() !== state.architecture.join() ) {
 			weights.model = null; // the previous network's weights no longer apply
@@ -585,7 +655,169 @@ function onStatus( status ) {
 	} else if ( status.state === 'disconnected' && pageReady ) {
 		scene.setFlowing( false );
 		teaching.hide();
+		// The server forgets a driver that leaves: so does the page until it hears otherwise.
+		room.driverKey = null;
+		api.driverKey = null;
+		if ( ui.driving ) ui.renderRole( state, false );
 	}
+	if ( pageReady ) renderClassroom();
+}
+
+// ---- The classroom --------------------------------------------------------------------------
+// Names, the hand-off, following the presenter and the class gallery (docs/protocol.md "Classroom").
+function onClassroomMessage( message ) {
+	const { changed, error } = room.apply( message );
+	if ( error ) {
+		console.warn( `ignored server message: ${error}` );
+		return;
+	}
+	if ( changed.has( 'self' ) ) {
+		sayHello();
+		viewSender.reset(); // a new connection: the server may not have our view
+		classUi.resetGallery(); // the presenter's rows have buttons
+		if ( room.presenter ) offerView();
+	}
+	if ( changed.has( 'key' ) ) api.driverKey = room.driverKey;
+	if ( changed.has( 'control' ) || changed.has( 'key' ) ) {
+		const driving = room.isDriver && !! room.driverKey;
+		if ( driving !== ui.driving ) {
+			ui.renderRole( state, driving );
+			if ( message.type !== 'state' ) ui.toast( driving ? CLASS.granted : CLASS.revoked, driving ? 'achievement' : 'info' );
+		}
+	}
+	if ( changed.has( 'gallery' ) ) {
+		classUi.renderGallery( room );
+		if ( message.type === 'gallery_item' && message.client_id === room.selfId && room.selfId ) {
+			// On a phone the pad's own line says it (toasts would pile up over the pad).
+			if ( classUi.padShown ) classUi.padStatus( CLASS.submittedShort( galleryVerdict( message ) ) );
+			else ui.toast( CLASS.submitted( galleryVerdict( message ) ) );
+		}
+	}
+	if ( changed.has( 'shown' ) ) {
+		classUi.renderGallery( room );
+		showGalleryItem( room.gallery.get( room.shownId ) );
+	}
+	if ( changed.has( 'view' ) ) {
+		const wanted = follow.onPresenterView( room.presenterView, { presenter: room.presenter } );
+		if ( wanted ) applyPresenterView( wanted );
+	}
+	renderClassroom();
+}
+
+function galleryVerdict( item ) {
+	const p = item.probabilities?.[ item.prediction ];
+	return `${item.prediction} (${typeof p === 'number' ? percent( p, 0 ) : '–'})`;
+}
+
+// The server's refusals of classroom requests come as `error`; the rate limit gets its own words.
+function onClassroomError( text ) {
+	const limited = /^Too many drawings.* in (\d+) s/.exec( String( text ?? '' ) );
+	if ( ! limited ) return false;
+	const seconds = Number( limited[ 1 ] );
+	submitBlockedUntil = performance.now() + seconds * 1000;
+	ui.toast( CLASS.rateLimited( seconds ), 'busy', 6000 );
+	renderSubmitButtons();
+	return true;
+}
+
+function renderClassroom() {
+	classUi.render( room, { driving: ui.driving } );
+	classUi.renderFollow( { visible: !! room.selfId && ! room.presenter && api.state === 'connected', following: follow.following } );
+}
+
+function sayHello() {
+	api.send( { type: 'hello', name: storedName(), device: myDevice } );
+}
+
+function storedName() {
+	return cleanName( stored( NAME_KEY, '' ) );
+}
+
+function maybeAskName() {
+	if ( onboarding.visible || storedName() || stored( NAME_ASKED_KEY, '' ) ) return;
+	classUi.askName( '' );
+}
+
+function skipName() {
+	store( NAME_ASKED_KEY, 'skipped' );
+	classUi.closeNamePrompt();
+}
+
+// Following: the presenter's camera, selected neuron and open view.
+const LEARNING_VIEWS = new Set( [ 'features', 'histograms', 'mistakes', 'compare', 'steps', 'landscape', 'painter' ] );
+
+function currentView() {
+	const s = scene.selection;
+	return { camera: scene.cameraView(), selected: s ? { layer: s.layer, neuron: s.index } : null,
+		view: learning.visible ? learning.view : 'network' };
+}
+
+function offerView() {
+	if ( pageReady && room.presenter && api.state === 'connected' ) viewSender.offer( currentView() );
+}
+
+function applyPresenterView( v ) {
+	if ( v.camera ) scene.flyTo( v.camera );
+	const sizes = state.architecture;
+	const selection = v.selected && v.selected.layer < sizes.length && v.selected.neuron < sizes[ v.selected.layer ]
+		? { layer: v.selected.layer, index: v.selected.neuron } : null;
+	const current = scene.selection;
+	if ( ( selection?.layer ) !== ( current?.layer ) || ( selection?.index ) !== ( current?.index ) ) {
+		scene.select( selection );
+		showInspector( selection );
+	}
+	if ( v.view && LEARNING_VIEWS.has( v.view ) ) {
+		if ( ! learning.visible || learning.view !== v.view ) learning.setOpen( true, v.view );
+	} else if ( v.view && learning.visible ) {
+		learning.setOpen( false );
+	}
+}
+
+// The person moved the camera or picked a neuron: a follower breaks away.
+function ownMove() {
+	if ( ! pageReady || room.presenter ) return;
+	if ( follow.onOwnMove() ) renderClassroom();
+}
+
+// The class gallery: submit (anyone), show in the network (the presenter's gallery_show).
+function submitDrawing( pixels ) {
+	if ( performance.now() < submitBlockedUntil ) {
+		ui.toast( CLASS.rateLimited( Math.ceil( ( submitBlockedUntil - performance.now() ) / 1000 ) ), 'busy' );
+		return false;
+	}
+	if ( ! api.send( { type: 'submit_drawing', pixels: Array.from( pixels ) } ) ) {
+		ui.toast( CLASS.notConnected, 'error' );
+		return false;
+	}
+	return true;
+}
+
+function renderSubmitButtons() {
+	const left = Math.ceil( ( submitBlockedUntil - performance.now() ) / 1000 );
+	for ( const id of [ 'class-pad-submit', 'send-drawing' ] ) {
+		$( id ).disabled = left > 0;
+		$( id ).textContent = left > 0 ? CLASS.wait( left ) : CLASS.submit;
+	}
+}
+
+function showGalleryItem( item ) {
+	if ( ! item ) return;
+	view.sweepNext = true;
+	view.testImage = true; // someone else's drawing: not this person's drawing task
+	pad.showImage( item.pixels );
+	ui.toast( CLASS.shownToast( item.name || CLASS.guest( item.client_id ?? '?' ), item.prediction,
+		percent( item.probabilities?.[ item.prediction ], 0 ) ) );
+	if ( matchMedia( '(min-width: 821px)' ).matches ) setDrawingOpen( true, { focus: false } );
+}
+
+// The server tells a presenter where the class reaches it (lan_urls, join_url); without that
+// (an older server) the page's own address. A loopback address is no use to the class: say so.
+function inviteLinks() {
+	const students = room.lanUrl ?? `${location.origin}/`;
+	const host = new URL( students ).hostname;
+	const loopback = host === 'localhost' || host.startsWith( '127.' ) || host === '[::1]';
+	const presenter = room.joinUrl ?? ( api.token && ! loopback ? `${students}?token=${encodeURIComponent( api.token )}` : null );
+	return { students, presenter, loopback };
 }
 
 // ---- Theme ----------------------------------------------------------------------------------
@@ -621,12 +853,24 @@ $( 'drawing-canvas' ).addEventListener( 'pointerdown', () => {
 	view.testImage = false;
 }, { capture: true } );
 $( 'predict-button' ).addEventListener( 'click', () => predictButton() );
+$( 'send-drawing' ).addEventListener( 'click', () => {
+	const input = pad.input();
+	if ( input.empty ) ui.toast( CLASS.drawFirst, 'busy' );
+	else submitDrawing( input.pixels );
+} );
+$( 'class-pad-clear' ).addEventListener( 'click', () => classPad.clear() );
+$( 'class-pad-submit' ).addEventListener( 'click', () => {
+	const input = classPad.input();
+	if ( input.empty ) ui.toast( CLASS.drawFirst, 'busy' );
+	else if ( submitDrawing( input.pixels ) ) classPad.clear();
+} );
 $( 'architecture-open' ).addEventListener( 'click', () => architecture.open( state.architecture, state.activationNames ) );
 document.addEventListener( 'keydown', ( e ) => {
 	const typing = e.target.closest?.( 'input:not([type=range]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]' );
 	if ( e.key === 'Escape' ) {
 		// The top-most overlay first: the tour, the help menu, the glossary, the drawing, the inspector.
 		if ( onboarding.visible ) onboarding.finish();
+		else if ( classUi.namePromptOpen ) skipName();
 		else if ( ! $( 'help-list' ).hidden ) setHelpOpen( false );
 		else if ( glossary.isOpen ) glossary.close();
 		else if ( ! $( 'draw-panel' ).hidden ) setDrawingOpen( false );
@@ -635,7 +879,7 @@ document.addEventListener( 'keydown', ( e ) => {
 			showInspector( null );
 		}
 	} else if ( e.key === ' ' && ! typing && ! e.target.closest?.( 'button, a, summary, [role=tab], label' ) &&
-		e.target.id !== 'drawing-canvas' && state.isController ) {
+		e.target.id !== 'drawing-canvas' && ui.canControl ) {
 		e.preventDefault(); // Space starts and pauses the run (not on buttons: they click)
 		playPause();
 	}
@@ -666,14 +910,17 @@ document.addEventListener( 'click', ( e ) => {
 
 ui.setTheme( initialTheme );
 showPrediction( null );
-ui.renderRole( state );
+ui.renderRole( state, false );
 ui.renderTraining( state );
+renderClassroom();
 ui.renderSettings( state );
 
 pageReady = true;
 if ( earlySocket ) api.connect( earlySocket );
 loadJourney();
 if ( ! onboarding.seen ) onboarding.start();
+else maybeAskName();
 
 // Read-only hooks for the benchmark and the end-to-end tests.
-window.__nnj = { state, scene, weights, learning, journey: () => journey, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ) };
+window.__nnj = { state, scene, weights, learning, journey: () => journey, perf: () => scene.perf(), drawingInput: () => Array.from( pad.input().pixels ),
+	room, follow, api: { get driverKey() { return api.driverKey; } } };

@@ -8,8 +8,10 @@ export const ONBOARDING_KEY = 'nnj.onboarding.v1';
 
 export class Onboarding {
 	// storage: localStorage-like; termLinks(ids) -> nodes linking to the glossary.
-	constructor( { storage, termLinks } ) {
+	// onFinish(): the tour closed (skipped or done).
+	constructor( { storage, termLinks, onFinish = () => {} } ) {
 		this.storage = storage;
+		this.onFinish = onFinish;
 		this.termLinks = termLinks;
 		this.step = - 1;
 		this.panel = $( 'onboarding' );
@@ -69,5 +71,6 @@ export class Onboarding {
 		try {
 			this.storage?.setItem( ONBOARDING_KEY, 'done' );
 		} catch { /* not remembered */ }
+		this.onFinish();
 	}
 }

@@ -5,6 +5,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { layoutNetwork } from './layout.js';
+import { toWireFrame, fromWireFrame } from './classroom.js';
 import { selectConnections } from './connections.js';
 import { BackpropParticles } from './particles.js';
 
@@ -220,10 +221,21 @@ function impostorLayer( layer, lights ) {
 	return mesh;
 }
 
+// A camera offset as angles: azimuth about +y (right-handed, 0 along +z), elevation above the
+// x-z plane, and its length.
+function spherical( v ) {
+	const length = v.length();
+	return { azimuth: Math.atan2( v.x, v.z ), elevation: Math.asin( Math.max( - 1, Math.min( 1, v.y / Math.max( 1e-9, length ) ) ) ), length };
+}
+
 export class NetworkScene {
-	constructor( canvas, { onPick = () => {}, theme = 'dark' } = {} ) {
+	// onCamera(): the camera moved (by the person, a fit or a flight); onOwnCamera(): the person
+	// started moving it (a drag, the wheel, the keys).
+	constructor( canvas, { onPick = () => {}, onCamera = () => {}, onOwnCamera = () => {}, theme = 'dark' } = {} ) {
 		this.canvas = canvas;
 		this.onPick = onPick;
+		this.onCamera = onCamera;
+		this.onOwnCamera = onOwnCamera;
 		this.sizes = [ 784, 128, 64, 10 ];
 		this.activationNames = [ 'relu', 'relu' ];
 		this.activations = null;
@@ -273,8 +285,15 @@ export class NetworkScene {
 		this.controls = new OrbitControls( this.camera, this.canvas );
 		this.controls.enableDamping = false;
 		this.controls.listenToKeyEvents( this.canvas ); // arrow keys pan while the canvas has focus
-		this.controls.addEventListener( 'change', () => this.requestRender() );
-		this.controls.addEventListener( 'start', () => { this.userMovedCamera = true; } );
+		this.controls.addEventListener( 'change', () => {
+			this.requestRender();
+			this.onCamera();
+		} );
+		this.controls.addEventListener( 'start', () => {
+			this.userMovedCamera = true;
+			this.stopFlight();
+			this.onOwnCamera();
+		} );
 		this.lines = new THREE.LineSegments( new THREE.BufferGeometry(),
 			new THREE.LineBasicMaterial( { vertexColors: true, transparent: true, opacity: 0.75, depthWrite: false } ) );
 		this.lines.frustumCulled = false;
@@ -581,7 +600,92 @@ export class NetworkScene {
 	}
 
 	// Fits the whole network in view, keeping a slight 3/4 angle so depth reads.
+	// The camera as a presenter sends it (docs/protocol.md, presenter_view): position and target
+	// in the page's frame (the landscape layout's coordinates: a portrait page turns its own a
+	// quarter turn, classroom.js toWireFrame, and scales distances to the landscape fit), plus the
+	// orbit from this page's home view (fit()), which a surface with another layout can follow.
+	cameraView() {
+		const orientation = this.layout.orientation;
+		const scale = 1 / this.frameScale();
+		const target = this.controls.target.toArray();
+		const offset = this.camera.position.clone().sub( this.controls.target );
+		const scaled = offset.clone().multiplyScalar( scale ).toArray();
+		const position = target.map( ( t, k ) => t + scaled[ k ] );
+		const r = ( v ) => v.map( ( x ) => Math.round( x * 1000 ) / 1000 );
+		const view = { position: r( toWireFrame( position, orientation ) ), target: r( toWireFrame( target, orientation ) ), frame: 'page' };
+		if ( this.home ) {
+			const now = spherical( offset ), home = spherical( this.home.offset );
+			const yaw = ( ( now.azimuth - home.azimuth ) * 180 / Math.PI + 540 ) % 360 - 180;
+			const pitch = ( now.elevation - home.elevation ) * 180 / Math.PI;
+			const round2 = ( x ) => Math.round( x * 100 ) / 100;
+			view.orbit = { yaw: round2( yaw ), pitch: round2( pitch ), zoom: round2( Math.min( 100, Math.max( 0.01, home.length / Math.max( 1e-6, now.length ) ) ) ) };
+		}
+		return view;
+	}
+
+	// Flies the camera to a presenter's view in `ms` (eased); the person's own move stops it.
+	// A landscape page takes another page's position and target; a portrait page (its layout
+	// differs) and any page following the desktop window apply the orbit to their own home view
+	// (a pan does not carry over).
+	flyTo( view, ms = 600 ) {
+		let position, target;
+		const samePage = ( view.frame ?? 'page' ) === 'page' && view.position && view.target;
+		if ( samePage && ( this.layout.orientation === 'horizontal' || ! view.orbit ) ) {
+			const orientation = this.layout.orientation;
+			target = new THREE.Vector3().fromArray( fromWireFrame( view.target, orientation ) );
+			const offset = new THREE.Vector3().fromArray( fromWireFrame( view.position, orientation ) )
+				.sub( target ).multiplyScalar( this.frameScale() );
+			position = target.clone().add( offset );
+		} else if ( view.orbit && this.home ) {
+			const home = spherical( this.home.offset );
+			const azimuth = home.azimuth + ( view.orbit.yaw ?? 0 ) * Math.PI / 180;
+			const elevation = Math.max( - 1.5, Math.min( 1.5, home.elevation + ( view.orbit.pitch ?? 0 ) * Math.PI / 180 ) );
+			const length = home.length / Math.max( 0.01, view.orbit.zoom ?? 1 );
+			target = this.home.target.clone();
+			position = target.clone().add( new THREE.Vector3( Math.cos( elevation ) * Math.sin( azimuth ), Math.sin( elevation ),
+				Math.cos( elevation ) * Math.cos( azimuth ) ).multiplyScalar( length ) );
+		} else {
+			return;
+		}
+		const to = { position, target };
+		const from = { position: this.camera.position.clone(), target: this.controls.target.clone() };
+		this.stopFlight();
+		this.userMovedCamera = true; // a resize keeps the followed view instead of fitting
+		const distance = to.position.distanceTo( to.target );
+		this.camera.near = Math.max( 0.05, distance / 50 );
+		this.camera.far = Math.max( 100, distance * 10 );
+		this.camera.updateProjectionMatrix();
+		const started = performance.now();
+		const step = () => {
+			const t = ms > 0 ? Math.min( 1, ( performance.now() - started ) / ms ) : 1;
+			const eased = t < 0.5 ? 2 * t * t : 1 - ( - 2 * t + 2 ) ** 2 / 2;
+			this.camera.position.lerpVectors( from.position, to.position, eased );
+			this.controls.target.lerpVectors( from.target, to.target, eased );
+			this.controls.update();
+			this.requestRender();
+			this.flight = t < 1 ? requestAnimationFrame( step ) : null;
+		};
+		step();
+	}
+
+	stopFlight() {
+		if ( this.flight ) cancelAnimationFrame( this.flight );
+		this.flight = null;
+	}
+
+	// Portrait and landscape layouts differ in length: the shared frame is the landscape one at
+	// a 16:9 screen, and distances scale by how much farther this page's fit stands back.
+	frameScale() {
+		if ( this.layout.orientation === 'horizontal' || ! this.fitted ) return 1;
+		const reference = layoutNetwork( this.sizes, 'horizontal' ).bounds;
+		const tan = Math.tan( THREE.MathUtils.degToRad( this.camera.fov / 2 ) );
+		const width = reference.max[ 0 ] - reference.min[ 0 ] + 14, height = reference.max[ 1 ] - reference.min[ 1 ] + 8;
+		const distance = Math.max( height / 2 / tan, width / 2 / ( tan * 16 / 9 ) ) * 1.02;
+		return this.fitted.distance / distance;
+	}
+
 	fit() {
+		this.stopFlight();
 		const { min, max } = this.layout.bounds;
 		// Margins leave room for the digit labels (right / below) and the layer titles (above).
 		const horizontal = this.layout.orientation === 'horizontal';
@@ -599,6 +703,7 @@ export class NetworkScene {
 		this.camera.far = distance * 10;
 		this.camera.updateProjectionMatrix();
 		this.controls.target.copy( center );
+		this.home = { target: center.clone(), offset: this.camera.position.clone().sub( center ) };
 		this.controls.update();
 		this.userMovedCamera = false;
 		this.fitted = { distance, tan };

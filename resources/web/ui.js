@@ -2,7 +2,7 @@
 // teaching switch, stats, connection indicator, role, banners and toasts. It renders the run
 // state and reports what the user asked for through callbacks; it never talks to the server.
 
-import { architectureText, plainNumber, verdictText, MOMENT_KINDS, MOMENT_LABELS, FOCUS, SPEED_NAMES } from './strings.js';
+import { architectureText, plainNumber, verdictText, MOMENT_KINDS, MOMENT_LABELS, FOCUS, SPEED_NAMES, CLASS } from './strings.js';
 import { sliderToSpeed, speedToSlider, paceText } from './pace.js';
 
 const $ = ( id ) => document.getElementById( id );
@@ -21,6 +21,7 @@ export class Ui {
 		this.handlers = handlers;
 		this.draggingRate = false;
 		this.canControl = false;
+		this.driving = false;
 		this.bind();
 	}
 
@@ -101,16 +102,19 @@ export class Ui {
 		element.title = connected ? 'Connected to the training server' : 'Not connected: click to retry now';
 	}
 
-	renderRole( state ) {
-		this.canControl = state.isController;
+	// driving: the presenter handed this page the controls (the classroom's hand-off).
+	renderRole( state, driving = this.driving ) {
+		this.driving = driving;
+		this.canControl = state.isController || driving;
 		const badge = $( 'role-badge' );
-		badge.textContent = state.isController ? 'Controller' : 'Viewer';
-		badge.classList.toggle( 'controller', state.isController );
-		badge.title = state.isController ? 'You can drive this run' : 'You are watching; the teacher drives the run';
+		badge.textContent = state.isController ? 'Presenter' : driving ? 'Driver' : 'Viewer';
+		badge.classList.toggle( 'controller', this.canControl );
+		badge.title = state.isController ? 'You present: you can drive this run and hand the controls to someone'
+			: driving ? CLASS.drivingNote : 'You are watching; the presenter drives the run';
 		const note = $( 'viewer-note' );
 		note.hidden = state.isController;
-		note.textContent = 'You are watching the shared run. The controls are for the teacher: open the page with the ' +
-			'join link (…?token=…) to drive it. Drawing and predicting work for everyone.';
+		note.classList.toggle( 'driving', !! driving );
+		note.textContent = driving ? CLASS.drivingNote : CLASS.viewerNote;
 		this.renderControls( state );
 	}
 

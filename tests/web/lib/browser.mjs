@@ -21,8 +21,9 @@ const ARGS = [ '--no-sandbox', '--disable-gpu', '--disable-background-networking
 	.concat( ( process.env.NNJ_CHROMIUM_ARGS ?? '' ).split( ' ' ).filter( Boolean ) );
 
 // onboarded: the profile has seen the first-visit tour (false: a first visit, the tour shows).
+// askName: the page asks for a display name on the first visit (by default it was skipped).
 export async function launchBrowser( { viewport = { width: 1920, height: 1080 }, colorScheme = 'dark', isMobile = false,
-	hasTouch = false, deviceScaleFactor = 1, onboarded = true } = {} ) {
+	hasTouch = false, deviceScaleFactor = 1, onboarded = true, askName = false } = {} ) {
 	const profile = mkdtempSync( join( tmpdir(), 'nnj-chromium-' ) );
 	const context = await chromium.launchPersistentContext( profile, { executablePath: CHROMIUM, headless: true, args: ARGS,
 		viewport, colorScheme, isMobile, hasTouch, deviceScaleFactor } );
@@ -30,6 +31,13 @@ export async function launchBrowser( { viewport = { width: 1920, height: 1080 },
 		await context.addInitScript( () => {
 			try {
 				localStorage.setItem( 'nnj.onboarding.v1', 'done' );
+			} catch { /* about:blank has no storage */ }
+		} );
+	}
+	if ( ! askName ) {
+		await context.addInitScript( () => {
+			try {
+				if ( ! localStorage.getItem( 'nnj.name-asked.v1' ) ) localStorage.setItem( 'nnj.name-asked.v1', 'skipped' );
 			} catch { /* about:blank has no storage */ }
 		} );
 	}
