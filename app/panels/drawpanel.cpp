@@ -90,6 +90,7 @@ void DrawPanel::setInputImage(const std::vector<float> &pixels, const QString &c
     m_canvas->clear();
     m_coalesce->stop();
     m_external = true;
+    m_caption = caption;
     std::copy(pixels.begin(), pixels.end(), m_input.pixels.begin());
     m_input.empty = std::all_of(pixels.begin(), pixels.end(), [](float v) { return v <= 0; });
     m_hint->setText(tr("Showing %1 · draw to replace it").arg(caption));

@@ -29,6 +29,8 @@ public:
     const core::PreprocessedDrawing &input() const { return m_input; }
     // The last prediction; digit -1 when the canvas is empty or there is no network.
     const core::Prediction &prediction() const { return m_prediction; }
+    // What setInputImage called the input ("Ada's drawing"); empty when the canvas is the input.
+    QString inputCaption() const { return m_external ? m_caption : QString(); }
 
 public slots:
     void clear();
@@ -55,5 +57,6 @@ private:
     bool m_trained = false;
     core::PreprocessedDrawing m_input;
     bool m_external = false; // m_input came from setInputImage, not the canvas
+    QString m_caption;
     core::Prediction m_prediction;
 };

@@ -45,3 +45,8 @@ QString ServerShare::setSharedOnLan(bool shared)
     emit bindingChanged();
     return {};
 }
+
+server::Classroom *ServerShare::classroom() const
+{
+    return &m_server.hub().classroom();
+}

@@ -21,6 +21,7 @@ public:
     QString joinUrl() const override;
     int viewerCount() const override;
     QString setSharedOnLan(bool shared) override;
+    server::Classroom *classroom() const override;
 
 private:
     server::Server &m_server;

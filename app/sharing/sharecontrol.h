@@ -5,6 +5,12 @@
 
 #include <QObject>
 #include <QString>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace server {
+class Classroom;
+}
 
 class ShareControl : public QObject
 {
@@ -16,11 +22,27 @@ public:
     virtual bool isListening() const = 0;
     virtual QString localUrl() const = 0; // e.g. http://127.0.0.1:8000/
     virtual bool isSharedOnLan() const = 0;
-    // The URL students open, with ?token=… so they may drive; empty when not on the LAN.
+    // The presenter's join URL, with ?token=… (whoever opens it controls the run); empty when not
+    // on the LAN. Shown only on request.
     virtual QString joinUrl() const = 0;
+    // The URL students open: the join URL without its token, so they join as viewers and the
+    // presenter hands control over. Empty when not on the LAN.
+    QString studentUrl() const
+    {
+        QUrl url(joinUrl());
+        if (url.isEmpty())
+            return {};
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("token"));
+        url.setQuery(query.isEmpty() ? QString() : query.query());
+        return url.toString();
+    }
     virtual int viewerCount() const = 0;
     // Rebinds; returns an empty string on success, else the error (the old binding stays).
     virtual QString setSharedOnLan(bool shared) = 0;
+    // The classroom of the connected browsers, where the desktop is the presenter; null without
+    // a server (tests, or a build without it).
+    virtual server::Classroom *classroom() const { return nullptr; }
 
 signals:
     void viewerCountChanged(int count);

@@ -1,14 +1,13 @@
 #include "sharestatus.h"
 
 #include "colorscheme.h"
-#include "qrcode.h"
+#include "invitedialog.h"
 #include "sharecontrol.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
-#include <QDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -25,9 +24,9 @@ ShareStatus::ShareStatus(ShareControl *control, QAction *shareAction, QAction *c
     m_share->setToolTip(shareAction->toolTip());
     m_copy->setDefaultAction(copyAction);
     m_copy->setText(tr("Copy link"));
-    m_qr->setText(tr("QR"));
-    m_qr->setToolTip(tr("Show the join link as a QR code"));
-    m_qr->setVisible(QrCode::isAvailable());
+    m_qr->setText(tr("Invite…"));
+    m_qr->setObjectName(QStringLiteral("inviteButton"));
+    m_qr->setToolTip(tr("Invite the class: the link and QR code students open"));
 
     connect(m_share, &QCheckBox::clicked, shareAction, &QAction::trigger);
     connect(shareAction, &QAction::triggered, this, [this](bool checked) {
@@ -37,7 +36,7 @@ ShareStatus::ShareStatus(ShareControl *control, QAction *shareAction, QAction *c
         refresh();
     });
     connect(copyAction, &QAction::triggered, this, &ShareStatus::copyJoinUrl);
-    connect(m_qr, &QToolButton::clicked, this, &ShareStatus::showQrCode);
+    connect(m_qr, &QToolButton::clicked, this, &ShareStatus::showInvite);
     connect(m_control, &ShareControl::viewerCountChanged, this, &ShareStatus::refresh);
     connect(m_control, &ShareControl::bindingChanged, this, &ShareStatus::refresh);
 
@@ -72,39 +71,28 @@ void ShareStatus::refresh()
     if (!m_control->isListening()) {
         m_url->setText(tr("<span style='color:%1'>server not running</span>").arg(colorscheme::red.name()));
     } else {
-        const QString url = shared ? m_control->joinUrl() : m_control->localUrl();
+        // Shared: the students' link. The presenter's (with the token) shows only in the invite
+        // dialog, on request.
+        const QString url = shared ? m_control->studentUrl() : m_control->localUrl();
         m_url->setText(QStringLiteral("<a style='color:%1' href='%2'>%3</a>")
                            .arg(colorscheme::cyan.name(), url.toHtmlEscaped(), url.toHtmlEscaped()));
-        m_url->setToolTip(shared ? tr("Students open this link to join and drive the run")
+        m_url->setToolTip(shared ? tr("Students open this link to join the run as viewers")
                                  : tr("Open the web page of this run in a browser on this computer"));
     }
     m_copy->setEnabled(m_control->isListening());
-    m_qr->setEnabled(shared);
+    m_qr->setEnabled(m_control->isListening());
     const int viewers = m_control->viewerCount();
     m_viewers->setText(tr("%n browser(s) connected", nullptr, viewers));
 }
 
 void ShareStatus::copyJoinUrl()
 {
-    const QString url = m_control->isSharedOnLan() ? m_control->joinUrl() : m_control->localUrl();
+    const QString url = m_control->isSharedOnLan() ? m_control->studentUrl() : m_control->localUrl();
     QApplication::clipboard()->setText(url);
 }
 
-void ShareStatus::showQrCode()
+void ShareStatus::showInvite()
 {
-    const QString url = m_control->joinUrl();
-    const QImage code = QrCode::encode(url, 8);
-    if (code.isNull())
-        return;
-    QDialog dialog(window());
-    dialog.setWindowTitle(tr("Join this run"));
-    auto *image = new QLabel(&dialog);
-    image->setPixmap(QPixmap::fromImage(code));
-    image->setAlignment(Qt::AlignCenter);
-    auto *text = new QLabel(url, &dialog);
-    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(image);
-    layout->addWidget(text);
+    InviteDialog dialog(m_control, window());
     dialog.exec();
 }

@@ -1,6 +1,6 @@
 // The right side of the status bar: the server URL (click opens the page), the number of
-// connected browsers, the "Share on LAN" switch, and when shared the join URL with a copy
-// button and its QR code.
+// connected browsers, the "Share on LAN" switch, and when shared the students' link (never the
+// token) with a copy button; "Invite…" opens the invite dialog with the QR codes.
 #pragma once
 
 #include <QWidget>
@@ -24,7 +24,7 @@ public:
 public slots:
     void refresh();
     void copyJoinUrl();
-    void showQrCode();
+    void showInvite();
 
 private:
     ShareControl *m_control;

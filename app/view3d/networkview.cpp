@@ -87,7 +87,6 @@ void NetworkView::resizeEvent(QResizeEvent *event)
     QWindow::resizeEvent(event);
     m_camera.aspectRatio = float(width()) / std::max(1.0f, float(height()));
     m_channel->update(SceneState::Camera, [this](SceneState &s) { s.camera = m_camera; });
-    emit cameraChanged(m_camera.position, m_target);
 }
 
 bool NetworkView::event(QEvent *event)
@@ -180,6 +179,7 @@ void NetworkView::applyCamera()
     m_camera.viewCenter = m_target;
     m_camera.up = {0, 1, 0};
     m_channel->update(SceneState::Camera, [this](SceneState &s) { s.camera = m_camera; });
+    emit cameraChanged(m_camera.position, m_target);
 }
 
 QMatrix4x4 NetworkView::viewMatrix() const

@@ -3,6 +3,8 @@
 #include "apptheme.h"
 #include "captionstrip.h"
 #include "chartspanel.h"
+#include "classgallerypanel.h"
+#include "classroom.h"
 #include "colorscheme.h"
 #include "controlbar.h"
 #include "drawpanel.h"
@@ -14,8 +16,11 @@
 #include "learningviews.h"
 #include "networkview.h"
 #include "onboardingtour.h"
+#include "participantspanel.h"
+#include "presenterviewsync.h"
 #include "session.h"
 #include "sessionpresenter.h"
+#include "sharecontrol.h"
 #include "sharestatus.h"
 #include "teachingpanel.h"
 #include "toast.h"
@@ -71,7 +76,8 @@ private:
 } // namespace
 
 MainWindow::MainWindow(server::Session &session, ShareControl *share, QWidget *parent)
-    : QMainWindow(parent), m_session(session), m_actions(new TrainingActions(this)), m_view(new NetworkView)
+    : QMainWindow(parent), m_session(session), m_actions(new TrainingActions(this)), m_view(new NetworkView),
+      m_shareControl(share)
 {
     setWindowTitle(tr("Neural Network Journey"));
     setCentralWidget(createCentralArea());
@@ -90,7 +96,10 @@ MainWindow::MainWindow(server::Session &session, ShareControl *share, QWidget *p
         QTimer::singleShot(0, m_tour, &OnboardingTour::start);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    delete m_presenterView; // before the docks it listens to go
+}
 
 QWidget *MainWindow::createCentralArea()
 {
@@ -195,6 +204,8 @@ void MainWindow::createDocks()
     m_journeyDock->setWidget(journeyScroll);
     addDockWidget(Qt::RightDockWidgetArea, m_journeyDock);
     tabifyDockWidget(drawDock, m_journeyDock);
+    if (m_shareControl && m_shareControl->classroom())
+        createClassroomDocks();
     drawDock->raise();
 
     resizeDocks({drawDock}, {330}, Qt::Horizontal);
@@ -252,6 +263,12 @@ void MainWindow::createMenus()
     QMenu *share = menuBar()->addMenu(tr("&Share"));
     share->addAction(m_actions->shareOnLan);
     share->addAction(m_actions->copyJoinUrl);
+    if (m_invite) {
+        share->addAction(m_invite);
+        share->addSeparator();
+        share->addAction(m_participantsDock->toggleViewAction());
+        share->addAction(m_classGalleryDock->toggleViewAction());
+    }
 
     createHelpMenu();
 }
@@ -346,7 +363,87 @@ void MainWindow::showTour()
 void MainWindow::createStatusBar(ShareControl *share)
 {
     m_share = new ShareStatus(share, m_actions->shareOnLan, m_actions->copyJoinUrl, this);
+    if (m_participants) {
+        m_driverLabel = new QLabel(this);
+        m_driverLabel->setObjectName(QStringLiteral("driverLabel"));
+        m_driverLabel->setTextFormat(Qt::PlainText); // holds a participant's name
+        m_driverLabel->setToolTip(tr("Who runs the training now: you, or the participant you gave control to"));
+        const auto showDriver = [this](const QString &text) {
+            m_driverLabel->setText(text);
+            const bool you = m_shareControl->classroom()->participants().driver().isEmpty();
+            m_driverLabel->setStyleSheet(QStringLiteral("color:%1; font-weight:bold; padding: 0 8px")
+                                             .arg((you ? colorscheme::mutedText : colorscheme::green).name()));
+        };
+        connect(m_participants, &ParticipantsPanel::driverChanged, this, showDriver);
+        showDriver(m_participants->driverText());
+        statusBar()->addPermanentWidget(m_driverLabel);
+    }
     statusBar()->addPermanentWidget(m_share);
+    if (m_invite)
+        connect(m_invite, &QAction::triggered, m_share, &ShareStatus::showInvite);
+}
+
+void MainWindow::createClassroomDocks()
+{
+    server::Classroom &classroom = *m_shareControl->classroom();
+    m_invite = new QAction(tr("Invite the class…"), this);
+    m_invite->setToolTip(tr("Show the link and QR code students open to join"));
+    m_invite->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+
+    m_participants = new ParticipantsPanel(classroom, this);
+    m_participantsDock = new QDockWidget(tr("Participants"), this);
+    m_participantsDock->setObjectName(QStringLiteral("participantsDock"));
+    m_participantsDock->setWidget(m_participants);
+    addDockWidget(Qt::LeftDockWidgetArea, m_participantsDock);
+
+    m_classGallery = new ClassGalleryPanel(classroom, this);
+    m_classGalleryDock = new QDockWidget(tr("Class gallery"), this);
+    m_classGalleryDock->setObjectName(QStringLiteral("classGalleryDock"));
+    m_classGalleryDock->setWidget(m_classGallery);
+    addDockWidget(Qt::LeftDockWidgetArea, m_classGalleryDock);
+    tabifyDockWidget(m_participantsDock, m_classGalleryDock);
+    resizeDocks({m_participantsDock}, {340}, Qt::Horizontal);
+    // Out of the way until the class arrives: the first participant opens them (the Share menu
+    // does at any time).
+    m_participantsDock->hide();
+    m_classGalleryDock->hide();
+    connect(&classroom, &server::Classroom::participantsChanged, this, [this, &classroom] {
+        if (m_classArrived || classroom.participants().all().empty())
+            return;
+        m_classArrived = true;
+        m_classGalleryDock->show();
+        m_participantsDock->show();
+        m_participantsDock->raise();
+    });
+    // A drawing shown to the class goes through this window's network too: the 3D view lights up.
+    connect(m_classGallery, &ClassGalleryPanel::showInNetwork, m_draw, &DrawPanel::setInputImage);
+
+    // What the class follows: the camera, the selected neuron and the open view.
+    m_presenterView
+        = new PresenterViewSync([&classroom](const QJsonObject &view) { classroom.setPresenterView(view); }, this);
+    connect(m_view, &NetworkView::neuronClicked, m_presenterView, &PresenterViewSync::setSelected);
+    const auto camera = [this] {
+        const NetworkView::Orbit orbit = m_view->orbitFromHome();
+        m_presenterView->setCamera(
+            {m_view->cameraPosition(), m_view->cameraTarget(), orbit.yaw, orbit.pitch, orbit.zoom});
+    };
+    connect(m_view, &NetworkView::cameraChanged, m_presenterView, camera);
+    camera();
+    // Context: the sync, deleted first in ~MainWindow, so the docks hiding while the window is
+    // destroyed call nothing.
+    for (QDockWidget *dock : {m_learningDock, m_inspectorDock})
+        connect(dock, &QDockWidget::visibilityChanged, m_presenterView, [this] { updatePresenterView(); });
+    connect(m_learning, &QTabWidget::currentChanged, m_presenterView, [this] { updatePresenterView(); });
+}
+
+void MainWindow::updatePresenterView()
+{
+    QString view;
+    if (m_learningDock->isVisibleTo(this))
+        view = PresenterViewSync::learningViewName(m_learning->currentIndex());
+    else if (m_inspectorDock->isVisibleTo(this))
+        view = QStringLiteral("inspector");
+    m_presenterView->setView(view);
 }
 
 void MainWindow::restoreSettings()

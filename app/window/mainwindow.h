@@ -11,6 +11,9 @@ namespace server {
 class Session;
 }
 class CaptionStrip;
+class ClassGalleryPanel;
+class ParticipantsPanel;
+class PresenterViewSync;
 class ChartsPanel;
 class ControlBar;
 class GlossaryWindow;
@@ -60,6 +63,15 @@ public:
     GlossaryWindow *glossary(); // created on first use
     // The run's end in words (the verdict), shown above the 3D view until the next run.
     QLabel *verdictLabel() const { return m_verdict; }
+    // The classroom (null without a server): who is connected and who drives, the class gallery,
+    // the presenter's view sent to followers, and "Ada drives" in the status bar.
+    ParticipantsPanel *participants() const { return m_participants; }
+    QDockWidget *participantsDock() const { return m_participantsDock; }
+    ClassGalleryPanel *classGallery() const { return m_classGallery; }
+    QDockWidget *classGalleryDock() const { return m_classGalleryDock; }
+    PresenterViewSync *presenterView() const { return m_presenterView; }
+    QLabel *driverLabel() const { return m_driverLabel; }
+    QAction *inviteAction() const { return m_invite; }
 
 public slots:
     void showGlossary(const QString &termId = QString());
@@ -71,6 +83,8 @@ protected:
 private:
     QWidget *createCentralArea();
     void createDocks();
+    void createClassroomDocks();
+    void updatePresenterView();
     void createMenus();
     void createStatusBar(ShareControl *share);
     void createHelpMenu();
@@ -103,4 +117,13 @@ private:
     Toast *m_toast = nullptr;
     GlossaryWindow *m_glossary = nullptr;
     QLabel *m_verdict = nullptr;
+    ShareControl *m_shareControl;
+    ParticipantsPanel *m_participants = nullptr;
+    QDockWidget *m_participantsDock = nullptr;
+    ClassGalleryPanel *m_classGallery = nullptr;
+    QDockWidget *m_classGalleryDock = nullptr;
+    PresenterViewSync *m_presenterView = nullptr;
+    QLabel *m_driverLabel = nullptr;
+    QAction *m_invite = nullptr;
+    bool m_classArrived = false; // the classroom docks opened once for the first participant
 };

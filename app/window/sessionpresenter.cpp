@@ -229,8 +229,12 @@ void SessionPresenter::connectActions()
             m_sweep->stop();
             showActivations(prediction.layerActivations);
         }
-        m_window->viewTitle()->setText(tr("Showing <b>your drawing</b>: the network predicts <b>%1</b> · "
+        // A chosen image names itself ("Ada's drawing" from the class gallery): escaped, the
+        // title is rich text and the name comes from a browser.
+        const QString caption = m_window->drawPanel()->inputCaption();
+        m_window->viewTitle()->setText(tr("Showing <b>%1</b>: the network predicts <b>%2</b> · "
                                           "clear the canvas to follow training again")
+                                           .arg(caption.isEmpty() ? tr("your drawing") : caption.toHtmlEscaped())
                                            .arg(prediction.digit));
     });
     connect(draw, &DrawPanel::cleared, this, [this] {

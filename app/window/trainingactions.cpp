@@ -38,7 +38,7 @@ TrainingActions::TrainingActions(QObject *parent) : QObject(parent)
     shareOnLan = makeAction(this, tr("Share on LAN"), QKeySequence(Qt::CTRL | Qt::Key_L),
                             tr("Let browsers on the local network join this run"), true);
     copyJoinUrl = makeAction(this, tr("Copy join link"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
-                             tr("Copy the link browsers use to join"));
+                             tr("Copy the link students open (they join as viewers)"));
     downloadData = makeAction(this, tr("Get MNIST data…"), {}, tr("Download MNIST or choose a folder that holds it"));
     quit = makeAction(this, tr("Quit"), QKeySequence::Quit, tr("Quit Neural Network Journey"));
     connections->setChecked(true);

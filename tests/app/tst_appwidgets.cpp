@@ -258,7 +258,9 @@ void TestAppWidgets::sharingStatusShowsUrlAndViewers()
     QVERIFY(window.shareStatus()->viewersText().contains(QStringLiteral("2")));
     window.actions()->shareOnLan->trigger();
     QVERIFY(share.shared);
-    QVERIFY(window.shareStatus()->urlText().contains(QStringLiteral("token=abc")));
+    // Shared: the students' link; the token shows only in the invite dialog, on request.
+    QVERIFY(window.shareStatus()->urlText().contains(QStringLiteral("10.0.0.5:8000")));
+    QVERIFY(!window.shareStatus()->urlText().contains(QStringLiteral("token")));
     share.viewers = 5;
     emit share.viewerCountChanged(5);
     QVERIFY(window.shareStatus()->viewersText().contains(QStringLiteral("5")));
