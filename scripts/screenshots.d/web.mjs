@@ -1,15 +1,17 @@
 // The web page's screenshots for the documentation, taken on a real nnjourney-server (fresh,
 // idle, on loopback so the page drives it) with headless Chromium: a learner's first run, a drawn
-// digit, the learning views, two experiments that go wrong, and the page on a phone.
-// Usage: node scripts/screenshots.d/web.mjs <url> <raw-dir>
+// digit, the learning views, two experiments that go wrong, the page on a phone, and the classroom
+// (the presenter, a phone and a laptop on the server's LAN address).
+// Usage: node scripts/screenshots.d/web.mjs <url> <raw-dir> <students-url>
+//   <url>: the server on loopback (it drives); <students-url>: its LAN address (viewers).
 // Writes <raw-dir>/web-*.png and <raw-dir>/web-numbers.json (what the page showed, for the docs).
 // NNJ_WEB_TEST_MODULES must name the folder whose node_modules hold playwright-core.
 import { writeFileSync } from 'node:fs';
 import { launchBrowser } from '../../tests/web/lib/browser.mjs';
 
-const [ url, out ] = process.argv.slice( 2 );
+const [ url, out, lanUrl ] = process.argv.slice( 2 );
 if ( ! url || ! out ) {
-	console.error( 'usage: node scripts/screenshots.d/web.mjs <url> <raw-dir>' );
+	console.error( 'usage: node scripts/screenshots.d/web.mjs <url> <raw-dir> <students-url>' );
 	process.exit( 2 );
 }
 const post = async ( path, body ) => {
@@ -167,10 +169,10 @@ note( 'verdict_default_fast', await verdictOf( page ) );
 const errors = desktop.log.consoleErrors.concat( desktop.log.pageErrors );
 await desktop.close();
 
-// 7. The page on a phone, as a student sees it.
+// 7. The page on a phone, as a student sees it (through the LAN address: a viewer).
 const phone = await launchBrowser( { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } );
 const small = await phone.newPage();
-await small.goto( url );
+await small.goto( lanUrl ?? url );
 await wait( small, () => window.__nnj?.state?.settings && window.__nnj.weights?.model );
 await shot( small, 'web-phone', { settle: 1500 } );
 await small.getByTestId( 'open-drawing' ).click();
@@ -180,8 +182,91 @@ await shot( small, 'web-phone-drawing', { settle: TOASTS_GONE } );
 errors.push( ...phone.log.consoleErrors, ...phone.log.pageErrors );
 await phone.close();
 
-// Classroom states (participants, the invite QR, a student driving, the class gallery) go here,
-// after the page has them: one block per state, each a shot() named in images.txt.
+// 8. The classroom: the presenter (this machine, loopback) invites the class; Ada joins on a phone
+// through the LAN address and names herself, Bob on a laptop raises his hand and follows the
+// presenter's view; Ada gets the controls, draws for the class; the presenter shows a drawing.
+if ( ! lanUrl ) throw new Error( 'no LAN address: the classroom pictures need the server\'s "Students join at" link' );
+const ready = ( p ) => wait( p, () => document.querySelector( '[data-testid=connection-status]' )?.dataset.state === 'connected'
+	&& window.__nnj?.state.snapshotReceived && window.__nnj.room.selfId && window.__nnj.weights?.model, null, 30000 );
+const teacher = await launchBrowser( { viewport: { width: 1280, height: 800 } } );
+const lead = await teacher.newPage();
+await lead.goto( url );
+await lead.evaluate( () => localStorage.setItem( 'nnj.name.v1', 'Teacher' ) );
+await lead.reload();
+await ready( lead );
+await lead.getByTestId( 'invite-open' ).click();
+await lead.getByTestId( 'invite-dialog' ).waitFor( { state: 'visible' } );
+await wait( lead, () => Number( document.querySelector( '[data-testid=invite-qr]' ).dataset.modules ) >= 21, null, 10000 );
+note( 'invite_students_url', await lead.getByTestId( 'invite-students-url' ).inputValue() );
+await shot( lead, 'web-invite' );
+await lead.locator( '#invite-close' ).click();
+
+const adaPhone = await launchBrowser( { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, askName: true } );
+const ada = await adaPhone.newPage();
+await ada.goto( lanUrl );
+await ready( ada );
+await ada.getByTestId( 'name-prompt' ).waitFor( { state: 'visible' } );
+await ada.getByTestId( 'name-input' ).fill( 'Ada' );
+await shot( ada, 'web-class-name' );
+await ada.getByTestId( 'name-join' ).click();
+const bobLaptop = await launchBrowser( { viewport: { width: 1280, height: 800 } } );
+const bob = await bobLaptop.newPage();
+await bob.goto( lanUrl );
+await bob.evaluate( () => localStorage.setItem( 'nnj.name.v1', 'Bob' ) );
+await bob.reload();
+await ready( bob );
+await bob.getByTestId( 'raise-hand' ).click();
+await wait( lead, () => window.__nnj.room.participants.some( ( p ) => p.name === 'Bob' && p.hand_raised )
+	&& window.__nnj.room.participants.some( ( p ) => p.name === 'Ada' ), null, 10000 );
+
+// The presenter picks a neuron: Bob's page follows (the pill says so).
+const neuron = await lead.evaluate( () => window.__nnj.scene.neuronClientPosition( 1, 5 ) );
+await lead.mouse.click( neuron.x, neuron.y );
+await wait( bob, () => window.__nnj.scene.selection?.layer === 1 && ! document.getElementById( 'inspector' ).hidden, null, 10000 );
+await shot( bob, 'web-following', { settle: TOASTS_GONE } );
+await lead.locator( '#inspector-close' ).click();
+
+// Ada gets the controls; the Class card shows the driver and Bob's hand.
+const adaId = await ada.evaluate( () => window.__nnj.room.selfId );
+await lead.locator( `[data-testid=participant][data-client="${adaId}"] button[data-action=grant]` ).click();
+await wait( lead, () => document.querySelector( '[data-testid=driver-badge]' ).textContent === 'Ada drives', null, 10000 );
+await lead.locator( '#class-card' ).scrollIntoViewIfNeeded();
+await shot( lead, 'web-participants', { settle: TOASTS_GONE } );
+
+// Ada draws a 7 on the class pad and sends it; Bob sends a 3 from his drawing panel.
+const pad = ada.getByTestId( 'class-pad-canvas' );
+await ada.evaluate( () => document.getElementById( 'class-pad-card' ).scrollIntoView( { block: 'center' } ) );
+await ada.waitForTimeout( 300 );
+const padBox = await pad.boundingBox();
+const onPad = ( [ x, y ] ) => [ padBox.x + x * padBox.width, padBox.y + y * padBox.height ];
+for ( const stroke of STROKES[ 7 ] ) {
+	await ada.mouse.move( ...onPad( stroke[ 0 ] ) );
+	await ada.mouse.down();
+	for ( let i = 1; i < stroke.length; ++ i ) await ada.mouse.move( ...onPad( stroke[ i ] ), { steps: 10 } );
+	await ada.mouse.up();
+}
+await wait( ada, () => ! document.querySelector( '.toast' ), null, 10000 ).catch( () => {} );
+await shot( ada, 'web-class-pad' );
+await ada.getByTestId( 'class-pad-submit' ).click();
+await wait( lead, () => window.__nnj.room.gallery.size === 1, null, 10000 );
+await bob.getByTestId( 'open-drawing' ).click();
+await draw( bob, STROKES[ 3 ] );
+await bob.getByTestId( 'send-drawing' ).click();
+await wait( lead, () => window.__nnj.room.gallery.size === 2, null, 10000 );
+note( 'class_gallery', await lead.evaluate( () => [ ...window.__nnj.room.gallery.values() ]
+	.map( ( item ) => ( { name: item.name, prediction: item.prediction } ) ) ) );
+// The presenter shows Ada's 7 in everyone's network.
+const first = await lead.evaluate( () => [ ...window.__nnj.room.gallery.values() ][ 0 ].id );
+await lead.locator( `[data-testid=gallery-item][data-id="${first}"] button[data-action=show]` ).click();
+await wait( lead, () => document.querySelector( '.gallery-item.shown' ) !== null, null, 10000 );
+await lead.locator( '#gallery-card' ).scrollIntoViewIfNeeded();
+// Its toasts (the drawing shown, a journey step) would cover the view: wait until they are gone.
+await wait( lead, () => ! document.querySelector( '.toast' ), null, 15000 ).catch( () => {} );
+await shot( lead, 'web-class-gallery', { settle: 1000 } );
+for ( const b of [ teacher, adaPhone, bobLaptop ] ) {
+	errors.push( ...b.log.consoleErrors, ...b.log.pageErrors );
+	await b.close();
+}
 
 writeFileSync( `${out}/web-numbers.json`, `${JSON.stringify( numbers, null, '\t' )}\n` );
 if ( errors.length ) console.log( `page errors: ${JSON.stringify( errors )}` );
