@@ -62,12 +62,17 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     const int margin = metrics.horizontalAdvance(QStringLiteral("0")) + 10;
     const qreal cell = cellRect(0, 1).left() - cellRect(0, 0).left();
     const QPointF origin(margin, margin + title);
-    painter.setPen(colorscheme::mutedText);
+    // The light theme (as the charts and the drawing pad): light empty cells and dark text.
+    const bool light = palette().color(QPalette::Window).lightness() > 128;
+    const QColor empty = light ? QColor(0xe2, 0xe8, 0xf0) : colorscheme::idle;
+    const QColor text = light ? palette().color(QPalette::WindowText) : colorscheme::text;
+    const QColor muted = light ? QColor(0x47, 0x55, 0x69) : colorscheme::mutedText;
+    painter.setPen(muted);
     painter.drawText(QRectF(0, 0, width(), title), Qt::AlignLeft | Qt::AlignVCenter,
                      m_matrix ? tr("Confusion matrix (test set) · rows true, columns predicted")
                               : tr("Confusion matrix: after the first epoch"));
     for (int i = 0; i < 10; ++i) {
-        painter.setPen(colorscheme::mutedText);
+        painter.setPen(muted);
         painter.drawText(QRectF(origin.x() + i * cell, title, cell, margin), Qt::AlignCenter, QString::number(i));
         painter.drawText(QRectF(0, origin.y() + i * cell, margin - 4, cell), Qt::AlignRight | Qt::AlignVCenter,
                          QString::number(i));
@@ -84,13 +89,13 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
             const QColor hot = row == column ? colorscheme::teal : colorscheme::orange;
             // Off-diagonal errors are rare; a square-root scale keeps them visible.
             const float shade = row == column ? share : std::min(1.0f, std::sqrt(share) * 1.6f);
-            painter.fillRect(r, colorscheme::mix(colorscheme::idle, hot, shade));
+            painter.fillRect(r, colorscheme::mix(empty, hot, shade));
             if (m_matrix && cell >= 22) {
-                painter.setPen(shade > 0.55f ? colorscheme::background : colorscheme::text);
+                painter.setPen(shade > 0.55f ? colorscheme::background : text);
                 painter.drawText(r, Qt::AlignCenter, QString::number(count));
             }
             if (row == m_selectedRow && column == m_selectedColumn) {
-                painter.setPen(QPen(colorscheme::text, 2));
+                painter.setPen(QPen(text, 2));
                 painter.drawRect(r.adjusted(1, 1, -1, -1));
             }
         }

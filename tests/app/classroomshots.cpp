@@ -16,6 +16,8 @@
 
 #include "../server/wsclient.h"
 
+#include "shotkit.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
@@ -32,35 +34,9 @@
 
 namespace {
 
-void settle(int milliseconds)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < milliseconds)
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-}
-
-bool waitFor(const std::function<bool()> &condition, int milliseconds)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!condition()) {
-        if (clock.elapsed() > milliseconds)
-            return false;
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
-}
-
-// The screen's pixels where the widget is (the 3D view is a native window of its own: only the
-// screen has it composed with the widgets).
-void shoot(QWidget *widget, const QString &path)
-{
-    settle(500);
-    const QRect area(widget->mapToGlobal(QPoint(0, 0)), widget->size());
-    const QPixmap pixmap = widget->screen()->grabWindow(0, area.x(), area.y(), area.width(), area.height());
-    QTextStream(stdout) << (pixmap.save(path) ? "saved " : "FAILED ") << path << '\n';
-}
+using shotkit::settle;
+using shotkit::shoot;
+using shotkit::waitFor;
 
 } // namespace
 

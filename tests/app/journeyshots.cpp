@@ -26,6 +26,8 @@
 #include "trainingactions.h"
 #include "weightpainterview.h"
 
+#include "shotkit.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
@@ -38,6 +40,10 @@
 
 namespace {
 
+using shotkit::settle;
+using shotkit::shoot;
+using shotkit::waitFor;
+
 class NoShare : public ShareControl
 {
 public:
@@ -48,33 +54,6 @@ public:
     int viewerCount() const override { return 0; }
     QString setSharedOnLan(bool) override { return {}; }
 };
-
-void settle(int milliseconds)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < milliseconds)
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-}
-
-bool waitFor(const std::function<bool()> &condition, int milliseconds)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!condition()) {
-        if (clock.elapsed() > milliseconds)
-            return false;
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
-}
-
-void shoot(QWidget *widget, const QString &path)
-{
-    settle(400);
-    const QPixmap pixmap = widget->screen()->grabWindow(widget->winId());
-    QTextStream(stdout) << (pixmap.save(path) ? "saved " : "FAILED ") << path << '\n';
-}
 
 void clickNeuron(NetworkView *view, NeuronId id)
 {

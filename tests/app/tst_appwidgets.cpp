@@ -3,6 +3,8 @@
 // reaching the shared session.
 #include "architecturedialog.h"
 #include "chartspanel.h"
+#include "colorscheme.h"
+#include "confusionmatrixview.h"
 #include "controlbar.h"
 #include "drawingcanvas.h"
 #include "drawpanel.h"
@@ -67,6 +69,7 @@ private slots:
     void newNetworkClearsTheOldRun();
     void sharingStatusShowsUrlAndViewers();
     void chartsDrawTheEnvelopeOfLongHistories();
+    void confusionMatrixFollowsTheLightTheme();
 
 private:
     QTemporaryDir m_dir;
@@ -335,6 +338,22 @@ void TestAppWidgets::newNetworkClearsTheOldRun()
     QCOMPARE(window.presenter()->statsText(), QStringLiteral("Idle"));
     QVERIFY(window.viewTitle()->text().contains(QStringLiteral("Untrained network")));
     QVERIFY(!window.teachingPanel()->isVisible());
+}
+
+// The light theme leaves no navy block behind: an empty cell is light, as the charts' background.
+void TestAppWidgets::confusionMatrixFollowsTheLightTheme()
+{
+    ConfusionMatrixView matrix;
+    matrix.resize(matrix.sizeHint());
+    QPalette palette = matrix.palette();
+    palette.setColor(QPalette::Window, colorscheme::background);
+    matrix.setPalette(palette);
+    const QPoint cell = matrix.cellRect(3, 5).center().toPoint();
+    QVERIFY(matrix.grab().toImage().pixelColor(cell).lightness() < 80);
+    palette.setColor(QPalette::Window, QColor(0xf6, 0xf7, 0xf9));
+    palette.setColor(QPalette::WindowText, QColor(0x1f, 0x29, 0x37));
+    matrix.setPalette(palette);
+    QVERIFY(matrix.grab().toImage().pixelColor(cell).lightness() > 200);
 }
 
 QTEST_MAIN(TestAppWidgets)
