@@ -20,8 +20,9 @@
 #include "networkview.h"
 #include "onboardingtour.h"
 #include "randomstepsview.h"
+#include "server.h"
+#include "servershare.h"
 #include "session.h"
-#include "sharecontrol.h"
 #include "teachingpanel.h"
 #include "trainingactions.h"
 #include "weightpainterview.h"
@@ -43,17 +44,6 @@ namespace {
 using shotkit::settle;
 using shotkit::shoot;
 using shotkit::waitFor;
-
-class NoShare : public ShareControl
-{
-public:
-    bool isListening() const override { return false; }
-    QString localUrl() const override { return {}; }
-    bool isSharedOnLan() const override { return false; }
-    QString joinUrl() const override { return {}; }
-    int viewerCount() const override { return 0; }
-    QString setSharedOnLan(bool) override { return {}; }
-};
 
 void clickNeuron(NetworkView *view, NeuronId id)
 {
@@ -145,7 +135,13 @@ int main(int argc, char **argv)
     options.mnistDirectory = qEnvironmentVariable("NNJ_MNIST_DIR");
     options.allowDownload = false;
     server::Session session(options);
-    NoShare share;
+    // The embedded server as the app runs it (its address in the status bar, as users see it).
+    server::Server httpServer(session, server::AccessSettings{});
+    if (!httpServer.listen(QHostAddress::LocalHost, 0)) {
+        QTextStream(stderr) << "nnj-journey-shots: cannot listen: " << httpServer.errorString() << '\n';
+        return 1;
+    }
+    ServerShare share(httpServer);
     MainWindow window(session, &share);
     window.resize(1400, 900);
     window.show();
