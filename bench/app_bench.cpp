@@ -48,7 +48,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMouseEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
@@ -141,17 +140,6 @@ void shoot(MainWindow &window, const QString &path)
     QTextStream(stdout) << "saved " << path << '\n';
 }
 
-void clickNeuron(NetworkView *view, NeuronId id)
-{
-    const QPointF at = view->screenPosition(id);
-    QMouseEvent press(QEvent::MouseButtonPress, at, view->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton,
-                      Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, view->mapToGlobal(at), Qt::LeftButton, Qt::NoButton,
-                        Qt::NoModifier);
-    QCoreApplication::sendEvent(view, &press);
-    QCoreApplication::sendEvent(view, &release);
-}
-
 void drawSeven(DrawingCanvas *canvas)
 {
     canvas->drawStroke({{70, 60}, {130, 58}, {200, 60}, {180, 110}, {150, 165}, {130, 225}});
@@ -178,7 +166,7 @@ int tour(MainWindow &window, server::Session &session, const QString &directory)
     waitFor([&] { return window.drawPanel()->prediction().digit >= 0; }, 5000);
     shoot(window, directory + QStringLiteral("/4-drawing.png"));
 
-    clickNeuron(window.networkView(), {1, 37});
+    window.networkView()->selectNeuron({1, 37}); // as a click on it does
     shoot(window, directory + QStringLiteral("/5-inspector.png"));
     session.execute(server::Command::of(server::CommandKind::Stop));
     waitFor([&] { return !session.isTraining(); }, 10000);

@@ -7,7 +7,7 @@
 // Writes <raw-dir>/web-*.png and <raw-dir>/web-numbers.json (what the page showed, for the docs).
 // NNJ_WEB_TEST_MODULES must name the folder whose node_modules hold playwright-core.
 import { writeFileSync } from 'node:fs';
-import { launchBrowser } from '../../tests/web/lib/browser.mjs';
+import { launchBrowser, drawStrokes } from '../../tests/web/lib/browser.mjs';
 
 const [ url, out, lanUrl ] = process.argv.slice( 2 );
 if ( ! url || ! out ) {
@@ -55,16 +55,6 @@ const STROKES = {
 	3: [ [ [ 0.3, 0.22 ], [ 0.5, 0.15 ], [ 0.68, 0.25 ], [ 0.6, 0.42 ], [ 0.45, 0.48 ], [ 0.65, 0.56 ], [ 0.7, 0.72 ], [ 0.52, 0.85 ], [ 0.3, 0.8 ] ] ],
 	7: [ [ [ 0.25, 0.2 ], [ 0.72, 0.2 ], [ 0.45, 0.85 ] ] ],
 };
-async function draw( page, strokes ) {
-	const box = await page.getByTestId( 'drawing-canvas' ).boundingBox();
-	for ( const stroke of strokes ) {
-		const at = ( [ x, y ] ) => [ box.x + x * box.width, box.y + y * box.height ];
-		await page.mouse.move( ...at( stroke[ 0 ] ) );
-		await page.mouse.down();
-		for ( let i = 1; i < stroke.length; ++ i ) await page.mouse.move( ...at( stroke[ i ] ), { steps: 8 } );
-		await page.mouse.up();
-	}
-}
 async function predict( page ) {
 	await page.getByTestId( 'predict-button' ).click();
 	await wait( page, () => document.querySelector( '[data-testid=prediction-result]' ).dataset.digit !== '' );
@@ -97,7 +87,7 @@ await shot( page, 'web-verdict', { settle: 1000 } );
 
 // 3. A drawn digit.
 await page.getByTestId( 'open-drawing' ).click();
-await draw( page, STROKES[ 3 ] );
+await drawStrokes( page, STROKES[ 3 ] );
 note( 'drawn_3', await predict( page ) );
 await shot( page, 'web-drawing', { settle: TOASTS_GONE } );
 await page.locator( '#draw-close' ).click();
@@ -176,7 +166,7 @@ await small.goto( lanUrl ?? url );
 await wait( small, () => window.__nnj?.state?.settings && window.__nnj.weights?.model );
 await shot( small, 'web-phone', { settle: 1500 } );
 await small.getByTestId( 'open-drawing' ).click();
-await draw( small, STROKES[ 7 ] );
+await drawStrokes( small, STROKES[ 7 ] );
 note( 'phone_drawn_7', await predict( small ) );
 await shot( small, 'web-phone-drawing', { settle: TOASTS_GONE } );
 errors.push( ...phone.log.consoleErrors, ...phone.log.pageErrors );
@@ -250,7 +240,7 @@ await shot( ada, 'web-class-pad' );
 await ada.getByTestId( 'class-pad-submit' ).click();
 await wait( lead, () => window.__nnj.room.gallery.size === 1, null, 10000 );
 await bob.getByTestId( 'open-drawing' ).click();
-await draw( bob, STROKES[ 3 ] );
+await drawStrokes( bob, STROKES[ 3 ] );
 await bob.getByTestId( 'send-drawing' ).click();
 await wait( lead, () => window.__nnj.room.gallery.size === 2, null, 10000 );
 note( 'class_gallery', await lead.evaluate( () => [ ...window.__nnj.room.gallery.values() ]

@@ -33,7 +33,6 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
-#include <QMouseEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
@@ -44,17 +43,6 @@ namespace {
 using shotkit::settle;
 using shotkit::shoot;
 using shotkit::waitFor;
-
-void clickNeuron(NetworkView *view, NeuronId id)
-{
-    const QPointF at = view->screenPosition(id);
-    QMouseEvent press(QEvent::MouseButtonPress, at, view->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton,
-                      Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, view->mapToGlobal(at), Qt::LeftButton, Qt::NoButton,
-                        Qt::NoModifier);
-    QCoreApplication::sendEvent(view, &press);
-    QCoreApplication::sendEvent(view, &release);
-}
 
 // The trained network of the default run: a drawn 7, a first-layer neuron in the inspector, then
 // every learning view, large (the tutorial's pictures).
@@ -68,7 +56,7 @@ void shootTrained(MainWindow &window, const QDir &out)
     waitFor([&] { return window.drawPanel()->prediction().digit >= 0; }, 5000);
     settle(1500); // the forward sweep through the 3D view
     shoot(&window, out.filePath(QStringLiteral("trained-drawing.png")));
-    clickNeuron(window.networkView(), {1, 37});
+    window.networkView()->selectNeuron({1, 37}); // as a click on it does
     shoot(&window, out.filePath(QStringLiteral("trained-inspector.png")));
     if (auto *inspector = window.findChild<QDockWidget *>(QStringLiteral("inspectorDock")))
         inspector->hide();

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchBrowser } from '../lib/browser.mjs';
+import { launchBrowser, drawStrokes } from '../lib/browser.mjs';
 import { startServer, missingPrerequisite, api, lanAddress, artifactsDir, TOKEN } from '../lib/server.mjs';
 
 const skip = missingPrerequisite( { needMnist: true } );
@@ -177,17 +177,6 @@ const STROKES = {
 	7: [ [ [ 0.25, 0.2 ], [ 0.72, 0.2 ], [ 0.45, 0.85 ] ] ],
 };
 
-async function drawWithMouse( page, strokes ) {
-	const box = await page.getByTestId( 'drawing-canvas' ).boundingBox();
-	for ( const stroke of strokes ) {
-		const at = ( [ x, y ] ) => [ box.x + x * box.width, box.y + y * box.height ];
-		await page.mouse.move( ...at( stroke[ 0 ] ) );
-		await page.mouse.down();
-		for ( let i = 1; i < stroke.length; ++ i ) await page.mouse.move( ...at( stroke[ i ] ), { steps: 8 } );
-		await page.mouse.up();
-	}
-}
-
 async function predicted( page ) {
 	await page.getByTestId( 'predict-button' ).click();
 	await waitFor( page, () => document.querySelector( '[data-testid=prediction-result]' ).dataset.digit !== '' );
@@ -198,7 +187,7 @@ test( 'a drawn digit is predicted correctly in the browser, matching the server'
 	await main.getByTestId( 'open-drawing' ).click();
 	for ( const digit of [ 1, 0, 7 ] ) {
 		await main.getByTestId( 'clear-drawing' ).click();
-		await drawWithMouse( main, STROKES[ digit ] );
+		await drawStrokes( main, STROKES[ digit ] );
 		const got = await predicted( main );
 		const pixels = await main.evaluate( () => window.__nnj.drawingInput() );
 		const answer = ( await api( server, 'POST', '/predict', { pixels } ) ).data;

@@ -68,3 +68,16 @@ function watch( page, log ) {
 	page.on( 'request', ( request ) => log.requests.push( request.url() ) );
 	page.on( 'websocket', ( socket ) => log.requests.push( socket.url() ) );
 }
+
+// Draws strokes (each a list of [x, y] in 0..1 of the pad) on the page's drawing pad with the
+// mouse, as a person does.
+export async function drawStrokes( page, strokes ) {
+	const box = await page.getByTestId( 'drawing-canvas' ).boundingBox();
+	for ( const stroke of strokes ) {
+		const at = ( [ x, y ] ) => [ box.x + x * box.width, box.y + y * box.height ];
+		await page.mouse.move( ...at( stroke[ 0 ] ) );
+		await page.mouse.down();
+		for ( let i = 1; i < stroke.length; ++ i ) await page.mouse.move( ...at( stroke[ i ] ), { steps: 8 } );
+		await page.mouse.up();
+	}
+}
