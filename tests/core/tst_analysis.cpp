@@ -27,17 +27,8 @@ using namespace core;
 
 namespace {
 
+using fixtures::firstImages;
 using fixtures::randomDataset;
-
-Dataset firstImages(const Dataset &data, int count)
-{
-    Dataset subset;
-    subset.rows = data.rows;
-    subset.columns = data.columns;
-    subset.images.assign(data.images.begin(), data.images.begin() + std::ptrdiff_t(count) * data.pixelsPerImage());
-    subset.labels.assign(data.labels.begin(), data.labels.begin() + count);
-    return subset;
-}
 
 // Non-zero biases everywhere, so every path is exercised.
 Network testNetwork(const std::string &layers, Activation activation, std::uint64_t seed)

@@ -6,6 +6,7 @@
 #include "idxreader.h"
 #include "journey/losstracker.h"
 #include "journey/verdict.h"
+#include "randomdataset.h"
 #include "trainer.h"
 
 #include <QTest>
@@ -18,40 +19,13 @@
 using namespace core;
 
 namespace {
-// Label k lights a 4x4 block at a position that depends on k, plus noise: easily learnable.
-Dataset blocksDataset(int count, std::uint64_t seed, int labelShift = 0)
-{
-    Dataset data;
-    data.rows = data.columns = 28;
-    data.images.assign(std::size_t(count) * 784, 0);
-    std::mt19937_64 rng(seed);
-    for (int i = 0; i < count; ++i) {
-        const int label = int(rng() % 10);
-        std::uint8_t *image = data.images.data() + std::size_t(i) * 784;
-        const int top = 2 + (label / 5) * 12, left = 2 + (label % 5) * 5;
-        for (int y = top; y < top + 4; ++y)
-            for (int x = left; x < left + 4; ++x)
-                image[y * 28 + x] = std::uint8_t(180 + rng() % 76);
-        for (int k = 0; k < 20; ++k)
-            image[rng() % 784] = std::uint8_t(rng() % 256);
-        data.labels.push_back(std::uint8_t((label + labelShift) % 10));
-    }
-    return data;
-}
+
+using fixtures::blocksDataset;
+using fixtures::firstImages;
 
 MnistData blocks(int train, int test, int labelShift = 0)
 {
     return {blocksDataset(train, 1, labelShift), blocksDataset(test, 2, labelShift)};
-}
-
-Dataset firstImages(const Dataset &data, int count)
-{
-    Dataset subset;
-    subset.rows = data.rows;
-    subset.columns = data.columns;
-    subset.images.assign(data.images.begin(), data.images.begin() + std::ptrdiff_t(count) * data.pixelsPerImage());
-    subset.labels.assign(data.labels.begin(), data.labels.begin() + count);
-    return subset;
 }
 
 struct Recorder : TrainingObserver

@@ -2,6 +2,7 @@
 // the drawn-layer shapes, teaching moments fire as the original's, and the batch gate (stop /
 // close / single steps / open), live learning rate and batch delay behave; a non-finite loss
 // ends the run.
+#include "randomdataset.h"
 #include "trainer.h"
 
 #include <QTest>
@@ -17,30 +18,12 @@
 using namespace core;
 
 namespace {
-// Label k lights a 4x4 block at a position that depends on k, plus noise: easily learnable.
-Dataset blocksDataset(int count, std::uint64_t seed, bool randomLabels = false)
-{
-    Dataset data;
-    data.rows = data.columns = 28;
-    data.images.assign(std::size_t(count) * 784, 0);
-    std::mt19937_64 rng(seed);
-    for (int i = 0; i < count; ++i) {
-        const int label = int(rng() % 10);
-        std::uint8_t *image = data.images.data() + std::size_t(i) * 784;
-        const int top = 2 + (label / 5) * 12, left = 2 + (label % 5) * 5;
-        for (int y = top; y < top + 4; ++y)
-            for (int x = left; x < left + 4; ++x)
-                image[y * 28 + x] = std::uint8_t(180 + rng() % 76);
-        for (int k = 0; k < 20; ++k)
-            image[rng() % 784] = std::uint8_t(rng() % 256);
-        data.labels.push_back(std::uint8_t(randomLabels ? rng() % 10 : label));
-    }
-    return data;
-}
+
+using fixtures::blocksDataset;
 
 MnistData blocks(int train = 640, int test = 200, bool randomLabels = false)
 {
-    return {blocksDataset(train, 1, randomLabels), blocksDataset(test, 2, randomLabels)};
+    return {blocksDataset(train, 1, 0, randomLabels), blocksDataset(test, 2, 0, randomLabels)};
 }
 
 struct Recorder : TrainingObserver
