@@ -3,15 +3,13 @@
 #include "analysispaint.h"
 #include "analysisworker.h"
 #include "colorscheme.h"
+#include "jobcontrols.h"
 
 #include <QDoubleSpinBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -162,7 +160,9 @@ protected:
             painter.setBrush(colorscheme::green);
             painter.drawEllipse(start, 4, 4);
             painter.setPen(textColor);
-            painter.drawText(start + QPointF(6, -6), tr("start"));
+            // Left of the dot: the path often ends beside the centre, whose label is on the right.
+            const QString label = tr("start");
+            painter.drawText(start + QPointF(-6 - painter.fontMetrics().horizontalAdvance(label), -6), label);
         }
         const QPointF centrePoint = project(0, level(l.centerLoss) * heightScale + 0.02f, 0).point;
         painter.setPen(QPen(Qt::white, 1.5));
@@ -198,12 +198,22 @@ private:
     QPointF m_last;
 };
 
+// Two random directions among many weights are almost perpendicular to the way training went, so the
+// projected path often stays near the centre: the view says so rather than leave an unexplained dot.
+QString pathNote(const core::Trajectory &trajectory, float span)
+{
+    if (trajectory.points.size() < 2 || core::trajectoryExtent(trajectory, span) >= 0.05f)
+        return {};
+    return LandscapeView::tr(" The path stays close to the centre: among this many weights, two random directions are "
+                             "almost perpendicular to the way training went, so this slice shows little of it.");
+}
+
 } // namespace
 
 LandscapeView::LandscapeView(AnalysisSource source, AnalysisWorker *jobs, QWidget *parent)
     : QWidget(parent), m_source(std::move(source)), m_jobs(jobs), m_grid(new QSpinBox(this)),
-      m_span(new QDoubleSpinBox(this)), m_samples(new QSpinBox(this)), m_run(new QPushButton(tr("Compute"), this)),
-      m_cancel(new QPushButton(tr("Cancel"), this)), m_progress(new QProgressBar(this)), m_summary(new QLabel(this))
+      m_span(new QDoubleSpinBox(this)), m_samples(new QSpinBox(this)),
+      m_controls(new JobControls(tr("Compute"), {m_grid, m_span, m_samples}, jobs, this)), m_summary(new QLabel(this))
 {
     m_grid->setRange(3, 81);
     m_grid->setSingleStep(2);
@@ -219,32 +229,18 @@ LandscapeView::LandscapeView(AnalysisSource source, AnalysisWorker *jobs, QWidge
     m_samples->setSingleStep(100);
     m_samples->setValue(1000);
     m_samples->setPrefix(tr("test images "));
-    connect(m_run, &QPushButton::clicked, this, &LandscapeView::start);
-    connect(m_cancel, &QPushButton::clicked, this, &LandscapeView::cancel);
+    connect(m_controls, &JobControls::runClicked, this, &LandscapeView::start);
+    connect(m_controls, &JobControls::cancelClicked, this, &LandscapeView::cancel);
     m_summary->setWordWrap(true);
     m_summary->setText(tr("The loss around the current weights along two random directions (scaled to each neuron's "
                           "weights). The green line is the run's path projected onto this plane."));
     auto *surface = new LandscapeSurface(this);
     surface->emptyText = tr("Press Compute.");
     m_surface = surface;
-    connect(m_jobs, &AnalysisWorker::progressChanged, this, [this](int done, int total) {
-        if (!m_running)
-            return;
-        m_progress->setMaximum(std::max(1, total));
-        m_progress->setValue(done);
-    });
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(m_grid);
-    controls->addWidget(m_span);
-    controls->addWidget(m_samples);
-    controls->addWidget(m_run);
-    controls->addWidget(m_cancel);
-    controls->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
-    layout->addLayout(controls);
+    layout->addWidget(m_controls);
     layout->addWidget(surface, 1);
-    setRunning(false);
 }
 
 LandscapeView::~LandscapeView() = default;
@@ -256,21 +252,16 @@ void LandscapeView::setSettings(const core::LandscapeSettings &settings)
     m_samples->setValue(settings.count);
 }
 
-void LandscapeView::setRunning(bool running)
+bool LandscapeView::isRunning() const
 {
-    m_running = running;
-    for (QWidget *widget : std::initializer_list<QWidget *>{m_grid, m_span, m_samples, m_run})
-        widget->setEnabled(!running);
-    m_cancel->setEnabled(running);
-    if (!running)
-        m_progress->setValue(0);
+    return m_controls->isRunning();
 }
 
 void LandscapeView::start()
 {
     const auto center = m_source.weights ? m_source.weights() : nullptr;
     const auto mnist = m_source.data ? m_source.data() : nullptr;
-    if (m_running)
+    if (isRunning())
         return;
     if (!center || !mnist) {
         m_summary->setText(tr("This needs MNIST, which loads when training starts: press Train once."));
@@ -284,7 +275,7 @@ void LandscapeView::start()
         = m_source.trajectory ? m_source.trajectory() : decltype(path){};
     if (!path.empty() && m_source.initialWeights)
         path.insert(path.begin(), m_source.initialWeights());
-    setRunning(true);
+    m_controls->setRunning(true);
     m_jobs->submit<LandscapeResult>(
         [center, path, mnist, settings](const AnalysisWorker::Progress &progress) {
             LandscapeResult result;
@@ -309,7 +300,7 @@ void LandscapeView::start()
             return result;
         },
         [this](const LandscapeResult &result) {
-            setRunning(false);
+            m_controls->setRunning(false);
             if (result.cancelled) {
                 emit finished(true);
                 return;
@@ -324,7 +315,8 @@ void LandscapeView::start()
                                    .arg(l.gridSize)
                                    .arg(l.gridSize)
                                    .arg(double(result.span))
-                                   .arg(result.trajectory.points.size()));
+                                   .arg(result.trajectory.points.size())
+                               + pathNote(result.trajectory, result.span));
             m_surface->update();
             emit finished(false);
         });
@@ -332,10 +324,10 @@ void LandscapeView::start()
 
 void LandscapeView::cancel()
 {
-    if (!m_running)
+    if (!isRunning())
         return;
     m_jobs->cancel();
-    setRunning(false);
+    m_controls->setRunning(false);
     m_summary->setText(tr("Cancelled; the last finished landscape stays."));
     emit finished(true);
 }

@@ -12,10 +12,9 @@
 #include <optional>
 
 class AnalysisWorker;
+class JobControls;
 class QDoubleSpinBox;
 class QLabel;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
 
 struct LandscapeResult
@@ -36,7 +35,7 @@ public:
     void setSettings(const core::LandscapeSettings &settings);
     void start();
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const;
     const std::optional<LandscapeResult> &result() const { return m_result; }
     QWidget *surface() const { return m_surface; }
 
@@ -44,18 +43,13 @@ signals:
     void finished(bool cancelled);
 
 private:
-    void setRunning(bool running);
-
     AnalysisSource m_source;
     AnalysisWorker *m_jobs;
     QSpinBox *m_grid;
     QDoubleSpinBox *m_span;
     QSpinBox *m_samples;
-    QPushButton *m_run;
-    QPushButton *m_cancel;
-    QProgressBar *m_progress;
+    JobControls *m_controls;
     QLabel *m_summary;
     QWidget *m_surface; // LandscapeSurface
     std::optional<LandscapeResult> m_result;
-    bool m_running = false;
 };

@@ -2,14 +2,12 @@
 
 #include "analysisworker.h"
 #include "colorscheme.h"
+#include "jobcontrols.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -18,15 +16,14 @@
 
 RandomStepsView::RandomStepsView(AnalysisSource source, AnalysisWorker *jobs, QWidget *parent)
     : QWidget(parent), m_source(std::move(source)), m_jobs(jobs), m_steps(new QSpinBox(this)),
-      m_run(new QPushButton(tr("Run"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
-      m_progress(new QProgressBar(this)), m_summary(new QLabel(this)), m_chart(new QChart), m_sgd(new QLineSeries),
-      m_random(new QLineSeries), m_x(new QValueAxis), m_y(new QValueAxis)
+      m_controls(new JobControls(tr("Run"), {m_steps}, jobs, this)), m_summary(new QLabel(this)), m_chart(new QChart),
+      m_sgd(new QLineSeries), m_random(new QLineSeries), m_x(new QValueAxis), m_y(new QValueAxis)
 {
     m_steps->setRange(1, 2000);
     m_steps->setValue(100);
     m_steps->setPrefix(tr("steps: "));
-    connect(m_run, &QPushButton::clicked, this, &RandomStepsView::start);
-    connect(m_cancel, &QPushButton::clicked, this, &RandomStepsView::cancel);
+    connect(m_controls, &JobControls::runClicked, this, &RandomStepsView::start);
+    connect(m_controls, &JobControls::cancelClicked, this, &RandomStepsView::cancel);
     m_summary->setWordWrap(true);
     m_summary->setText(tr("Does the gradient matter? Both start from the run's starting weights and see the same "
                           "training batches; every random step is exactly as long as the gradient step, only its "
@@ -64,22 +61,10 @@ RandomStepsView::RandomStepsView(AnalysisSource source, AnalysisWorker *jobs, QW
     view->setRenderHint(QPainter::Antialiasing);
     view->setBackgroundBrush(colorscheme::background);
 
-    connect(m_jobs, &AnalysisWorker::progressChanged, this, [this](int done, int total) {
-        if (!m_running)
-            return;
-        m_progress->setMaximum(std::max(1, total));
-        m_progress->setValue(done);
-    });
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(m_steps);
-    controls->addWidget(m_run);
-    controls->addWidget(m_cancel);
-    controls->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
-    layout->addLayout(controls);
+    layout->addWidget(m_controls);
     layout->addWidget(view, 1);
-    setRunning(false);
 }
 
 RandomStepsView::~RandomStepsView() = default;
@@ -89,21 +74,16 @@ void RandomStepsView::setSteps(int steps)
     m_steps->setValue(steps);
 }
 
-void RandomStepsView::setRunning(bool running)
+bool RandomStepsView::isRunning() const
 {
-    m_running = running;
-    m_run->setEnabled(!running);
-    m_steps->setEnabled(!running);
-    m_cancel->setEnabled(running);
-    if (!running)
-        m_progress->setValue(0);
+    return m_controls->isRunning();
 }
 
 void RandomStepsView::start()
 {
     const auto initial = m_source.initialWeights ? m_source.initialWeights() : nullptr;
     const auto mnist = m_source.data ? m_source.data() : nullptr;
-    if (m_running)
+    if (isRunning())
         return;
     if (!initial || !mnist) {
         m_summary->setText(tr("This needs the MNIST training images, which load when training starts: press Train "
@@ -114,14 +94,13 @@ void RandomStepsView::start()
     settings.steps = m_steps->value();
     settings.learningRate = m_source.learningRate ? m_source.learningRate() : 0.01f;
     settings.batchSize = m_source.batchSize ? m_source.batchSize() : 64;
-    setRunning(true);
-    m_progress->setMaximum(settings.steps);
+    m_controls->setRunning(true);
     m_jobs->submit<core::RandomStepsResult>(
         [initial, mnist, settings](const AnalysisWorker::Progress &progress) {
             return core::compareRandomSteps(*initial, mnist->train, settings, progress);
         },
         [this, settings](const core::RandomStepsResult &result) {
-            setRunning(false);
+            m_controls->setRunning(false);
             if (result.cancelled) {
                 m_summary->setText(tr("Cancelled."));
                 emit finished(true);
@@ -155,10 +134,10 @@ void RandomStepsView::start()
 
 void RandomStepsView::cancel()
 {
-    if (!m_running)
+    if (!isRunning())
         return;
     m_jobs->cancel(); // its result is dropped: the view is free again now
-    setRunning(false);
+    m_controls->setRunning(false);
     m_summary->setText(tr("Cancelled."));
     emit finished(true);
 }

@@ -9,11 +9,10 @@
 #include <QWidget>
 
 class AnalysisWorker;
+class JobControls;
 class QChart;
 class QLabel;
 class QLineSeries;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
 class QValueAxis;
 
@@ -27,7 +26,7 @@ public:
     void setSteps(int steps);
     void start();
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const;
     const QLineSeries *sgdSeries() const { return m_sgd; }
     const QLineSeries *randomSeries() const { return m_random; }
 
@@ -35,19 +34,14 @@ signals:
     void finished(bool cancelled);
 
 private:
-    void setRunning(bool running);
-
     AnalysisSource m_source;
     AnalysisWorker *m_jobs;
     QSpinBox *m_steps;
-    QPushButton *m_run;
-    QPushButton *m_cancel;
-    QProgressBar *m_progress;
+    JobControls *m_controls;
     QLabel *m_summary;
     QChart *m_chart;
     QLineSeries *m_sgd;
     QLineSeries *m_random;
     QValueAxis *m_x;
     QValueAxis *m_y;
-    bool m_running = false;
 };

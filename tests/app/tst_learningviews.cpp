@@ -29,7 +29,10 @@
 
 #include <QDockWidget>
 #include <QLineSeries>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -317,12 +320,27 @@ void TestLearningViews::landscapeJobCancels()
     views.landscape()->setSettings(settings);
     QSignalSpy progress(views.jobs(), &AnalysisWorker::progressChanged);
     QSignalSpy finished(views.landscape(), &LandscapeView::finished);
+    const auto button = [&](const QString &text) {
+        for (QPushButton *b : views.landscape()->findChildren<QPushButton *>())
+            if (b->text() == text)
+                return b;
+        return static_cast<QPushButton *>(nullptr);
+    };
+    QPushButton *compute = button(QStringLiteral("Compute")), *cancel = button(QStringLiteral("Cancel"));
+    QVERIFY(compute && cancel);
+    QVERIFY(compute->isEnabled() && !cancel->isEnabled());
     views.landscape()->start();
     QVERIFY(progress.wait(20000));
-    views.landscape()->cancel();
+    // While it runs: its settings and Compute are locked, Cancel works, the bar moves.
+    QVERIFY(!compute->isEnabled() && cancel->isEnabled());
+    for (QSpinBox *box : views.landscape()->findChildren<QSpinBox *>())
+        QVERIFY(!box->isEnabled());
+    QTRY_VERIFY(views.landscape()->findChild<QProgressBar *>()->value() > 0);
+    cancel->click();
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.first().first().toBool(), true);
     QVERIFY(!views.landscape()->isRunning());
+    QVERIFY(compute->isEnabled() && !cancel->isEnabled());
     // The job stops at its next grid point: the worker is idle long before 6,561 points are done.
     QTRY_VERIFY_WITH_TIMEOUT(!views.jobs()->isBusy(), 10000);
     QVERIFY(progress.last().at(0).toInt() < 81 * 81);
