@@ -4,6 +4,7 @@
 
 #include "standardnormal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -222,6 +223,15 @@ Trajectory projectTrajectory(const Network &center, const LandscapePlane &plane,
         }
     }
     return trajectory;
+}
+
+float trajectoryExtent(const Trajectory &trajectory, float span)
+{
+    float extent = 0;
+    for (const TrajectoryPoint &p : trajectory.points)
+        if (std::isfinite(p.alpha) && std::isfinite(p.beta))
+            extent = std::max({extent, std::abs(p.alpha), std::abs(p.beta)});
+    return span > 0 ? extent / span : 0;
 }
 
 } // namespace core

@@ -111,4 +111,9 @@ struct Trajectory
 Trajectory projectTrajectory(const Network &center, const LandscapePlane &plane, const std::vector<Network> &snapshots,
                              const Dataset &test, int count, const AnalysisProgress &progress = {});
 
+// How far the projected path reaches from the centre, as a fraction of the span: the largest |alpha| or
+// |beta| of its finite points over span (0 without points). Two random directions among many weights
+// are almost perpendicular to the way training went, so this is often tiny: the views then say so.
+float trajectoryExtent(const Trajectory &trajectory, float span);
+
 } // namespace core

@@ -74,8 +74,11 @@ export function rampColor( t, stops = LOSS_STOPS ) {
  * The landscape result -> a surface in a box: x from alpha, z from beta (both to -size..size),
  * height y from the loss (min..max -> 0..height; the loss is drawn as log(1 + loss) when the range
  * is wide, so that a deep valley stays visible). Returns {positions: Float32Array(G*G*3),
- * colors: Float32Array(G*G*3) in 0..1, indices: Uint32Array, lossRange: [min, max], map} where
- * map(alpha, beta, loss) places any point (the trajectory, the centre) on the same axes.
+ * colors: Float32Array(G*G*3) in 0..1, indices: Uint32Array, lossRange: [min, max], map, onSurface}
+ * where map(alpha, beta, loss) places any point (the centre) on the same axes, and
+ * onSurface(alpha, beta) is the point of the drawn surface above (alpha, beta), clamped to the
+ * grid, its height interpolated between the four grid points around it: the training path is its
+ * projection onto this plane, so it is drawn on the surface.
  */
 export function landscapeMesh( { alphas, betas, loss }, { size = 10, height = 6 } = {} ) {
 	const g = alphas.length;
@@ -112,7 +115,29 @@ export function landscapeMesh( { alphas, betas, loss }, { size = 10, height = 6 
 			n += 6;
 		}
 	}
-	return { positions, colors, indices, lossRange: [ min, max ], logScale, map };
+	const clamp = ( x ) => Math.min( g - 1, Math.max( 0, Number.isFinite( x ) ? x : 0 ) );
+	const onSurface = ( alpha, beta ) => {
+		const fi = clamp( ( alpha - alphas[ 0 ] ) / ( alphas[ g - 1 ] - alphas[ 0 ] || 1 ) * ( g - 1 ) );
+		const fj = clamp( ( beta - betas[ 0 ] ) / ( betas[ g - 1 ] - betas[ 0 ] || 1 ) * ( g - 1 ) );
+		const i = Math.min( Math.floor( fi ), Math.max( 0, g - 2 ) ), j = Math.min( Math.floor( fj ), Math.max( 0, g - 2 ) );
+		const u = g > 1 ? fi - i : 0, v = g > 1 ? fj - j : 0;
+		const y = ( di, dj ) => positions[ ( Math.min( g - 1, j + dj ) * g + Math.min( g - 1, i + di ) ) * 3 + 1 ];
+		const height = ( 1 - u ) * ( 1 - v ) * y( 0, 0 ) + u * ( 1 - v ) * y( 1, 0 ) + ( 1 - u ) * v * y( 0, 1 ) + u * v * y( 1, 1 );
+		const [ x, , z ] = map( alphas[ 0 ] + fi / Math.max( 1, g - 1 ) * ( alphas[ g - 1 ] - alphas[ 0 ] ),
+			betas[ 0 ] + fj / Math.max( 1, g - 1 ) * ( betas[ g - 1 ] - betas[ 0 ] ), min );
+		return [ x, height, z ];
+	};
+	return { positions, colors, indices, lossRange: [ min, max ], logScale, map, onSurface };
+}
+
+// How far the projected training path reaches from the centre, as a fraction of the span (the
+// largest |alpha| or |beta| of its points over span); 0 without a path.
+export function pathExtent( trajectory, span ) {
+	let extent = 0;
+	for ( const [ a, b ] of trajectory ?? [] ) {
+		if ( Number.isFinite( a ) && Number.isFinite( b ) ) extent = Math.max( extent, Math.abs( a ), Math.abs( b ) );
+	}
+	return span > 0 ? extent / span : 0;
 }
 
 // The weight painter's brush, as core::brushWeight: sign * strength * (1 - (d / r)^2)^2 for d < r,

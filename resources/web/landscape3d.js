@@ -1,6 +1,7 @@
 // The loss landscape as a three.js surface in its own canvas: vertex colours by loss (the legend
-// is drawn by learning.js with the same ramp), the run's projected trajectory as a line just above
-// the surface, the centre (the current weights) as a marker. Orbit controls; renders on demand.
+// is drawn by learning.js with the same ramp), the run's trajectory projected onto the plane as a
+// line on the surface, the centre (the current weights) as a marker. Orbit controls; renders on
+// demand. Until the user turns or zooms it, the camera keeps the whole box in view at any size.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { landscapeMesh } from './analysis.js';
@@ -19,6 +20,7 @@ export class LandscapeView {
 		this.controls = new OrbitControls( this.camera, canvas );
 		this.controls.target.set( 0, HEIGHT / 3, 0 );
 		this.controls.addEventListener( 'change', () => this.render() );
+		this.controls.addEventListener( 'start', () => { this.userMoved = true; } );
 		this.controls.update();
 		this.group = new THREE.Group();
 		this.scene.add( this.group );
@@ -45,7 +47,7 @@ export class LandscapeView {
 		const wire = new THREE.LineSegments( new THREE.WireframeGeometry( geometry ),
 			new THREE.LineBasicMaterial( { color: 0x000000, transparent: true, opacity: 0.18 } ) );
 		this.group.add( wire );
-		const points = ( result.trajectory ?? [] ).map( ( [ a, b, loss ] ) => new THREE.Vector3( ...mesh.map( a, b, loss ) ).add( new THREE.Vector3( 0, 0.08, 0 ) ) );
+		const points = ( result.trajectory ?? [] ).map( ( [ a, b ] ) => new THREE.Vector3( ...mesh.onSurface( a, b ) ).add( new THREE.Vector3( 0, 0.08, 0 ) ) );
 		this.trajectory = null;
 		if ( points.length > 1 ) {
 			this.trajectory = new THREE.Line( new THREE.BufferGeometry().setFromPoints( points ),
@@ -87,7 +89,20 @@ export class LandscapeView {
 		this.renderer.setSize( width, height, false );
 		this.camera.aspect = width / height;
 		this.camera.updateProjectionMatrix();
+		if ( ! this.userMoved ) this.fit();
 		this.render();
+	}
+
+	// The camera back along its direction until a sphere around the box fits both the height and
+	// the width of the view.
+	fit() {
+		const radius = Math.hypot( SIZE, SIZE, HEIGHT / 2 ) * 0.9; // the box seen from above its corner
+		const vertical = THREE.MathUtils.degToRad( this.camera.fov ) / 2;
+		const horizontal = Math.atan( Math.tan( vertical ) * this.camera.aspect );
+		const distance = radius / Math.sin( Math.min( vertical, horizontal ) );
+		const direction = this.camera.position.clone().sub( this.controls.target ).normalize();
+		this.camera.position.copy( this.controls.target ).addScaledVector( direction, distance );
+		this.controls.update();
 	}
 
 	render() {

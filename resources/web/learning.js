@@ -4,7 +4,7 @@
 // Every number shown comes from the server's answer or from the page's own forward pass.
 import uPlot from 'uplot';
 import { decodeFeatureWeights, divergingColor, imagePixels, maxAbs, tileOrder, rampColor, privateCopy, paintNeuron,
-	histogramTotal } from './analysis.js';
+	histogramTotal, pathExtent } from './analysis.js';
 import { forward } from './inference.js';
 import { layerName } from './strings.js';
 
@@ -15,6 +15,7 @@ const HIST_BINS = 30;
 const HIST_SAMPLES = 1000;
 const FEATURE_SAMPLES = 1000;
 const TOP_K = 16;
+const PATH_NEAR_CENTRE = 0.05; // a projected path within 5% of the span is explained in words
 
 function parseColor( text ) {
 	const probe = document.createElement( 'canvas' ).getContext( '2d' );
@@ -374,7 +375,7 @@ export class LearningViews {
 			const row = el( 'div', { className: 'hist-row' } );
 			for ( const [ key, label ] of [ [ 'weights', 'weights' ], [ 'biases', 'biases' ], [ 'activations', 'activations' ], [ 'gradients', 'gradients' ] ] ) {
 				const h = layer[ key ];
-				const canvas = el( 'canvas', { width: 150, height: 64 } );
+				const canvas = el( 'canvas', { width: 220, height: 64 } );
 				canvas.dataset.total = String( histogramTotal( h ) );
 				canvas.dataset.kind = key;
 				const caption = h ? `${label} · ${histogramTotal( h ).toLocaleString( 'en' )} values` : `${label} · none`;
@@ -585,7 +586,9 @@ export class LearningViews {
 		$( 'landscape-max' ).textContent = summary.lossRange[ 1 ].toFixed( 3 ) + ( summary.logScale ? ' (height: log scale)' : '' );
 		$( 'landscape-status' ).textContent = `${result.grid}×${result.grid} points, ±${result.span} along two random directions, ` +
 			`${result.samples} test images. Loss here now: ${result.center_loss.toFixed( 3 )}. ` +
-			( result.trajectory.length ? `Training path: ${result.trajectory.length} snapshots, projected onto this slice.` : 'No training path yet.' );
+			( result.trajectory.length ? `Training path: ${result.trajectory.length} snapshots, projected onto this slice.` : 'No training path yet.' ) +
+			( result.trajectory.length > 1 && pathExtent( result.trajectory, result.span ) < PATH_NEAR_CENTRE ? ' The path stays close to the centre: ' +
+				'among this many weights, two random directions are almost perpendicular to the way training went, so this slice shows little of it.' : '' );
 		$( 'landscape-bar' ).style.width = '100%';
 	}
 

@@ -697,6 +697,14 @@ private slots:
             = projectTrajectory(center, plane, snapshots, data, 100, [](int done, int) { return done < 2; });
         QVERIFY(stopped.cancelled);
         QCOMPARE(stopped.points.size(), std::size_t(2));
+
+        // The extent: the largest |alpha| or |beta| over the span, NaN points skipped.
+        Trajectory small;
+        small.points = {{0.01f, -0.03f}, {0, 0}, {NAN, 5}};
+        QCOMPARE(trajectoryExtent(small, 0.5f), 0.06f);
+        QCOMPARE(trajectoryExtent({}, 1), 0.0f);
+        QCOMPARE(trajectoryExtent(trajectory, 1),
+                 std::max({std::abs(trajectory.points[3].alpha), std::abs(trajectory.points[3].beta), 0.3f}));
     }
 
     void randomStepsMatchDirectComputation()

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { base64Bytes, decodeFeatureWeights, imagePixels, divergingColor, maxAbs, tileOrder, rampColor, LOSS_STOPS,
-	landscapeMesh, brushWeight, privateCopy, paintNeuron, histogramTotal } from '../../../resources/web/analysis.js';
+	landscapeMesh, pathExtent, brushWeight, privateCopy, paintNeuron, histogramTotal } from '../../../resources/web/analysis.js';
 import { parseWeights, forward } from '../../../resources/web/inference.js';
 
 // The server's encoding (analysisapi.cpp quantisedRows), written here independently.
@@ -82,12 +82,21 @@ test( 'the landscape mesh: G×G vertices, heights by loss, the trajectory on the
 	// A trajectory point halfway out along alpha with loss 2: x 5, y 3, z 0; loss beyond the range clamps.
 	assert.deepEqual( mesh.map( 0.5, 0, 2 ), [ 5, 3, 0 ] );
 	assert.deepEqual( mesh.map( 0, 0, 100 ), [ 0, 6, 0 ] );
+	// The training path's projection sits on the surface: at grid points their height, between
+	// them the bilinear mix, and outside the grid clamped to its edge.
+	assert.deepEqual( mesh.onSurface( 0, 0 ), [ 0, 0, 0 ] );
+	assert.deepEqual( mesh.onSurface( - 1, - 1 ), [ - 10, 6, - 10 ] );
+	assert.deepEqual( mesh.onSurface( 0.5, 0 ), [ 5, 1.5, 0 ] );
+	assert.deepEqual( mesh.onSurface( 0.5, 0.5 ), [ 5, 3, 5 ] );
+	assert.deepEqual( mesh.onSurface( 7, 0 ), [ 10, 3, 0 ] );
 	// Colours: the minimum has the ramp's first colour, the maximum its last.
 	assert.deepEqual( Array.from( mesh.colors.slice( 12, 15 ), ( c ) => Math.round( c * 255 ) ), LOSS_STOPS[ 0 ] );
 	assert.deepEqual( Array.from( mesh.colors.slice( 0, 3 ), ( c ) => Math.round( c * 255 ) ), LOSS_STOPS[ LOSS_STOPS.length - 1 ] );
 	// A wide range is drawn on a log scale.
 	assert.equal( landscapeMesh( { alphas, betas, loss: loss.map( ( r ) => r.map( ( v ) => v * v * v ) ) } ).logScale, true );
 	assert.throws( () => landscapeMesh( { alphas, betas: [ 0 ], loss } ), /landscape/ );
+	assert.equal( pathExtent( [ [ 0.01, - 0.03, 2.3 ], [ 0, 0, 0.1 ], [ NaN, 5, 1 ] ], 0.5 ), 0.06 );
+	assert.equal( pathExtent( [], 1 ), 0 );
 } );
 
 test( 'the painter brush follows the core formula and paints only a private copy', () => {
