@@ -184,14 +184,15 @@ export function narrationText( n ) {
 // The end-of-run text from the server's verdict.
 export function verdictText( v ) {
 	if ( ! v ) return null;
-	const losses = `the loss went from ${plainNumber( v.initial_loss )} to ${plainNumber( v.final_loss )}`;
+	// The server's reason already gives the run's numbers; without one, say them here.
+	const facts = v.reason || `The loss went from ${plainNumber( v.initial_loss, 3 )} to ${plainNumber( v.final_loss, 3 )}, test accuracy ${percent( v.test_accuracy )}.`;
 	switch ( v.outcome ) {
 	case 'learned':
 		return { title: `Test accuracy ${percent( v.test_accuracy )} — draw a digit to try it`, detail: v.reason ?? '', action: 'draw' };
 	case 'diverged':
-		return { title: 'Training diverged', detail: `${v.reason ?? ''} (${losses}, test accuracy ${percent( v.test_accuracy )}). The learning rate was too big: each step overshot. Try 0.01–0.1 and train again.` };
+		return { title: 'Training diverged', detail: `${facts} The learning rate was too big: each step overshot. Try 0.01–0.1 and train again.` };
 	case 'stuck':
-		return { title: 'The network got stuck', detail: `${v.reason ?? ''} (${losses}, test accuracy ${percent( v.test_accuracy )}). Try a larger learning rate, more epochs, or ReLU.` };
+		return { title: 'The network got stuck', detail: `${facts} Try a larger learning rate, more epochs, or ReLU.` };
 	case 'stopped':
 		return { title: 'You stopped the run', detail: `${v.reason ?? ''}${Number.isFinite( v.test_accuracy ) ? ` Test accuracy so far: ${percent( v.test_accuracy )}.` : ''}` };
 	default:

@@ -87,7 +87,10 @@ test( 'narration, moment and verdict texts carry the message numbers', () => {
 	for ( const k of MOMENT_KINDS ) assert.ok( MOMENT_LABELS[ k ] && MOMENT_TERMS[ k ].length, k );
 	assert.equal( verdictText( { outcome: 'learned', test_accuracy: 0.972 } ).title, 'Test accuracy 97.2% — draw a digit to try it' );
 	assert.match( verdictText( { outcome: 'diverged', test_accuracy: 0.098, initial_loss: 2.3, final_loss: NaN, reason: 'The loss became NaN.' } ).detail,
-		/NaN\. \(the loss went from 2\.3 to not a number, test accuracy 9\.8%\)/ );
+		/^The loss became NaN\. The learning rate was too big/ );
+	// Without the server's reason the numbers are said here, once.
+	assert.match( verdictText( { outcome: 'stuck', test_accuracy: 0.227, initial_loss: 2.32, final_loss: 2.27 } ).detail,
+		/^The loss went from 2\.32 to 2\.27, test accuracy 22\.7%\. Try a larger learning rate/ );
 } );
 
 test( 'the backward card shows the signed output gradient of the digit we follow', () => {
