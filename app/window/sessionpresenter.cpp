@@ -220,15 +220,9 @@ void SessionPresenter::connectActions()
     DrawPanel *draw = m_window->drawPanel();
     connect(draw, &DrawPanel::predictionReady, this, [this](const core::Prediction &prediction) {
         setSource(Source::Drawing);
-        if (m_sweepNext || m_session.settings().speed == server::SpeedMode::Step) {
-            m_sweepShowsDrawing = !m_sweepNext;
-            m_sweepNext = false;
-            m_shownActivations = prediction.layerActivations; // what the inspector reads meanwhile
-            m_sweep->start(prediction.layerActivations);
-        } else {
-            m_sweep->stop();
-            showActivations(prediction.layerActivations);
-        }
+        presentActivations(prediction.layerActivations,
+                           m_sweepNext || m_session.settings().speed == server::SpeedMode::Step, !m_sweepNext);
+        m_sweepNext = false;
         // A chosen image names itself ("Ada's drawing" from the class gallery): escaped, the
         // title is rich text and the name comes from a browser.
         const QString caption = m_window->drawPanel()->inputCaption();
@@ -250,14 +244,13 @@ void SessionPresenter::connectLearningViews()
     LearningViews *learning = m_window->learningViews();
     NetworkView *view = m_window->networkView();
     DrawPanel *draw = m_window->drawPanel();
+    // A sweep plays what the view shows: a drawing, or a training step in Step speed. Switching the
+    // source stops it (setSource), so its frames always belong to the source on show.
     connect(m_sweep, &ForwardSweep::frame, this, [this](const std::vector<std::vector<float>> &activations) {
-        if (m_source == Source::Drawing)
-            m_window->networkView()->scene()->setActivations(activations);
+        m_window->networkView()->scene()->setActivations(activations);
     });
-    connect(m_sweep, &ForwardSweep::finished, this, [this](const std::vector<std::vector<float>> &activations) {
-        if (m_source == Source::Drawing)
-            showActivations(activations);
-    });
+    connect(m_sweep, &ForwardSweep::finished, this,
+            [this](const std::vector<std::vector<float>> &activations) { showActivations(activations); });
     connect(&m_session, &server::Session::weightsChanged, learning, &LearningViews::weightsChanged);
     connect(&m_session, &server::Session::epochFinished, learning, &LearningViews::confusionChanged);
     connect(&m_session, &server::Session::trainingStarted, learning, &LearningViews::confusionChanged);
@@ -298,6 +291,18 @@ void SessionPresenter::setSource(Source source)
                 : tr("Untrained network · press <b>Train</b> (Space) to start"));
 }
 
+void SessionPresenter::presentActivations(const std::vector<std::vector<float>> &activations, bool sweep, bool drawing)
+{
+    if (!sweep) {
+        m_sweep->stop();
+        showActivations(activations);
+        return;
+    }
+    m_sweepShowsDrawing = drawing;
+    m_shownActivations = activations; // what the inspector reads meanwhile
+    m_sweep->start(activations);
+}
+
 void SessionPresenter::showActivations(const std::vector<std::vector<float>> &activations)
 {
     if (m_window->networkView()->scene()->setActivations(activations))
@@ -318,7 +323,8 @@ void SessionPresenter::onBatch(const server::BatchUpdate &update)
     if (m_source != Source::Training)
         return;
     NetworkScene *scene = m_window->networkView()->scene();
-    showActivations(report.focusActivations);
+    // Step by step, each step's forward pass runs through the layers one after another.
+    presentActivations(report.focusActivations, m_session.settings().speed == server::SpeedMode::Step, false);
     if (scene->particlesVisible() && m_session.isTraining())
         scene->setGradients(report.neuronGradients, report.layerGradients);
     m_window->networkView()->updateRenderPolicy();

@@ -69,6 +69,9 @@ private:
     void showVerdict();
     void refreshRunState();
     void showArchitecture();
+    // Shows `activations` in the 3D view at once, or sweeps them through it layer by layer;
+    // `drawing`: the sweep plays the person's own drawing.
+    void presentActivations(const std::vector<std::vector<float>> &activations, bool sweep, bool drawing);
     void showActivations(const std::vector<std::vector<float>> &activations);
     void setSource(Source source);
     void inspectSelected();

@@ -11,6 +11,7 @@ import { layerName } from './strings.js';
 const $ = ( id ) => document.getElementById( id );
 const css = ( name ) => getComputedStyle( document.documentElement ).getPropertyValue( name ).trim();
 const GALLERY_REFRESH_MS = 500; // at most 2 refreshes a second while training, only while visible
+const HIST_REFRESH_MS = 1000; // the histograms: at most once a second while training, only while visible
 const HIST_BINS = 30;
 const HIST_SAMPLES = 1000;
 const FEATURE_SAMPLES = 1000;
@@ -84,6 +85,7 @@ export class LearningViews {
 		this.tabs = [ ...$( 'learning-tabs' ).querySelectorAll( '[role=tab]' ) ];
 		this.view = 'features';
 		this.features = { data: null, weights: null, loading: false, lastAt: 0, shared: false };
+		this.hist = { loading: false, lastAt: 0, loaded: false };
 		this.jobs = { landscape: null, random_steps: null }; // our job id per kind
 		this.finished = new Map(); // job id -> result message (it can come before the POST's answer)
 		this.painter = { model: null, source: null };
@@ -152,10 +154,12 @@ export class LearningViews {
 		else if ( view === 'mistakes' && ! this.mistakesShown ) this.loadMistakes();
 	}
 
-	// A new training update arrived (main.js): refresh the live gallery, throttled.
+	// A new training update arrived (main.js): refresh the live gallery or histograms, throttled.
 	onRunProgress() {
-		if ( ! this.visible || this.view !== 'features' || document.visibilityState !== 'visible' ) return;
-		if ( performance.now() - this.features.lastAt >= GALLERY_REFRESH_MS ) this.loadFeatures();
+		if ( ! this.visible || document.visibilityState !== 'visible' ) return;
+		const now = performance.now();
+		if ( this.view === 'features' && now - this.features.lastAt >= GALLERY_REFRESH_MS ) this.loadFeatures();
+		if ( this.view === 'histograms' && now - this.hist.lastAt >= HIST_REFRESH_MS ) this.loadHistograms();
 	}
 
 	// The architecture changed: what was loaded no longer applies.
@@ -345,13 +349,22 @@ export class LearningViews {
 	}
 
 	async loadHistograms() {
-		$( 'hist-status' ).textContent = 'Loading…';
+		const h = this.hist;
+		if ( h.loading ) return;
+		h.loading = true;
+		h.lastAt = performance.now();
+		if ( ! h.loaded ) $( 'hist-status' ).textContent = 'Loading…';
 		const { ok, data } = await this.host.api.get( '/api/analysis/histograms', { query: { bins: HIST_BINS, samples: HIST_SAMPLES } } );
+		h.loading = false;
+		h.lastAt = performance.now();
 		if ( ! ok ) {
 			$( 'hist-status' ).textContent = data?.message ?? 'Could not load the histograms.';
 			return;
 		}
-		$( 'hist-status' ).textContent = `${data.bins} bins, ${data.samples} test images`;
+		h.loaded = true;
+		this.histogramsShown = ( this.histogramsShown ?? 0 ) + 1;
+		const live = this.host.state.training && ! this.host.state.paused ? ' · live' : '';
+		$( 'hist-status' ).textContent = `${data.bins} bins, ${data.samples} test images${live}`;
 		const bar = css( '--accent' ), text = css( '--text-3' );
 		const last = data.layers.length;
 		$( 'hist-layers' ).replaceChildren( ...data.layers.map( ( layer ) => {

@@ -563,7 +563,9 @@ function onMessage( message ) {
 		const update = state.lastUpdate;
 		ui.renderSample( update, paintDigit );
 		if ( view.source === 'training' ) {
-			scene.setActivations( update?.activations ?? null );
+			// Step by step, each step's forward pass runs through the layers one after another.
+			if ( state.settings.speed === 'step' && message.type === 'update' && update?.activations ) scene.sweep( update.activations, 800 );
+			else scene.setActivations( update?.activations ?? null );
 			refreshInspector();
 		}
 		scene.setGradients( update?.gradients, update?.layer_gradients ?? gradientMeans( update?.gradients ),

@@ -26,6 +26,7 @@
 #include "weightpainterview.h"
 
 #include "../core/randomdataset.h"
+#include "../server/serverfixtures.h"
 
 #include <QDockWidget>
 #include <QLineSeries>
@@ -77,6 +78,7 @@ private slots:
     void landscapeJobCancels();
     void liveRefreshOnlyWhileVisibleAndThrottled();
     void forwardSweepRevealsLayersInOrder();
+    void stepSpeedSweepsEachTrainingStep();
     void windowTileClickSelectsTheNeuron();
     void painterChangesThePredictionButNotTheSession();
 
@@ -387,6 +389,34 @@ void TestLearningViews::forwardSweepRevealsLayersInOrder()
     QVERIFY(done.wait(3000));
     QVERIFY(frames.count() >= 5); // animated, not one jump
     QCOMPARE(done.first().first().value<std::vector<std::vector<float>>>(), full);
+}
+
+void TestLearningViews::stepSpeedSweepsEachTrainingStep()
+{
+    QTemporaryDir dir;
+    const auto session = fixtures::offlineSession(dir.path());
+    FakeShare share;
+    MainWindow window(*session, &share);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    session->execute(server::Command::teachingMode(false));
+    session->execute(server::Command::speedMode(server::SpeedMode::Step));
+    QCOMPARE(session->execute(server::Command::of(server::CommandKind::Step)).status, QStringLiteral("stepped"));
+    // The step's forward pass runs through the layers one after another, then shows its real values.
+    QTRY_VERIFY_WITH_TIMEOUT(window.presenter()->forwardSweep()->isRunning(), 10000);
+    QVERIFY(!window.presenter()->sweepShowsDrawing());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.presenter()->forwardSweep()->isRunning(), 3000);
+    QCOMPARE(window.presenter()->source(), SessionPresenter::Source::Training);
+    QVERIFY(session->lastUpdate() && session->lastUpdate()->report);
+    QCOMPARE(window.presenter()->shownActivations(), session->lastUpdate()->report->focusActivations);
+
+    // At another speed the updates show at once.
+    session->execute(server::Command::speedMode(server::SpeedMode::Fast));
+    session->execute(server::Command::of(server::CommandKind::Resume));
+    QTRY_VERIFY_WITH_TIMEOUT(session->stats().globalBatch > 3, 10000);
+    QVERIFY(!window.presenter()->forwardSweep()->isRunning());
+    session->execute(server::Command::of(server::CommandKind::Stop));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isTraining(), 10000);
 }
 
 void TestLearningViews::windowTileClickSelectsTheNeuron()

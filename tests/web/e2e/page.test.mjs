@@ -90,6 +90,27 @@ test( 'play trains: a teaching pause explains the first forward pass, then the s
 	const perf = await main.evaluate( () => window.__nnj.perf() );
 	assert.ok( perf.lines > 0, 'connections are drawn' );
 	await shot( main, 'desktop-dark-training' );
+
+	// While it trains, the histograms refresh by themselves (at most once a second).
+	await main.getByTestId( 'learning-open' ).click();
+	await main.locator( '#tab-histograms' ).click();
+	await waitFor( main, () => ( window.__nnj.learning.histogramsShown ?? 0 ) >= 3, null, 30000 );
+	assert.match( await main.locator( '#hist-status' ).textContent(), /test images · live$/ );
+	await main.locator( '#tab-features' ).click();
+	await main.keyboard.press( 'Escape' );
+	await waitFor( main, () => document.getElementById( 'learning' ).hidden );
+
+	// In Step speed (the run holds) each press of Step sweeps that step's forward pass through the layers.
+	await api( server, 'POST', '/set-speed?mode=step' );
+	await waitFor( main, () => window.__nnj.state.settings.speed === 'step' && window.__nnj.state.paused );
+	const sweeps = await main.evaluate( () => window.__nnj.scene.sweeps ?? 0 );
+	await main.locator( '#step-button' ).click();
+	try {
+		await waitFor( main, ( n ) => ( window.__nnj.scene.sweeps ?? 0 ) > n, sweeps, 30000 );
+	} finally {
+		await api( server, 'POST', '/set-speed?mode=narrated' );
+		await api( server, 'POST', '/resume-training' );
+	}
 } );
 
 test( 'a second page and a late joiner see the same run at once', { skip: skip ?? false }, async () => {
