@@ -307,11 +307,7 @@ void TestAppWidgets::chartsDrawTheEnvelopeOfLongHistories()
 void TestAppWidgets::newNetworkClearsTheOldRun()
 {
     QTemporaryDir data;
-    fixtures::writeMnist(data.filePath(QStringLiteral("mnist")), 640, 100);
-    server::SessionOptions options;
-    options.mnistDirectory = data.filePath(QStringLiteral("mnist"));
-    options.allowDownload = false;
-    server::Session session(options);
+    server::Session session(fixtures::offlineOptions(data.filePath(QStringLiteral("mnist")), 640, 100));
     FakeShare share;
     MainWindow window(session, &share);
     session.execute(server::Command::teachingMode(false));

@@ -85,10 +85,7 @@ private:
 void TestCommandPath::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 640, 100);
-    server::SessionOptions options;
-    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
-    options.allowDownload = false;
+    server::SessionOptions options = fixtures::offlineOptions(m_dir->filePath(u"mnist"_s), 640, 100);
     options.teachingPauseScale = 100; // teaching pauses last minutes unless ended
     m_session = std::make_unique<server::Session>(options);
     server::AccessSettings access;

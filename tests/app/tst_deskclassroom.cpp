@@ -236,11 +236,7 @@ void TestDeskClassroom::presenterViewIsThrottledAndSentOnChange()
 void TestDeskClassroom::startClassroom()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 640, 100);
-    server::SessionOptions options;
-    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
-    options.allowDownload = false;
-    m_session = std::make_unique<server::Session>(options);
+    m_session = fixtures::offlineSession(m_dir->filePath(u"mnist"_s), 640, 100);
     server::AccessSettings access;
     access.token = "desk-token-0123456789abcdef";
     access.production = true;

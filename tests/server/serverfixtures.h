@@ -63,15 +63,21 @@ inline void writeMnist(const QString &directory, int trainCount, int testCount)
     write(QStringLiteral("t10k"), testCount, 2);
 }
 
-// A Session on a small synthetic MNIST written into `directory`, never downloading.
-inline std::unique_ptr<server::Session> offlineSession(const QString &directory, int trainCount = 200,
-                                                       int testCount = 50)
+// Session options for a small synthetic MNIST written into `directory`, never downloading.
+inline server::SessionOptions offlineOptions(const QString &directory, int trainCount, int testCount)
 {
     writeMnist(directory, trainCount, testCount);
     server::SessionOptions options;
     options.mnistDirectory = directory;
     options.allowDownload = false;
-    return std::make_unique<server::Session>(options);
+    return options;
+}
+
+// A Session on a small synthetic MNIST written into `directory`, never downloading.
+inline std::unique_ptr<server::Session> offlineSession(const QString &directory, int trainCount = 200,
+                                                       int testCount = 50)
+{
+    return std::make_unique<server::Session>(offlineOptions(directory, trainCount, testCount));
 }
 
 struct HttpResponse

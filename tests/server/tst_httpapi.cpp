@@ -63,11 +63,8 @@ void TestHttpApi::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    fixtures::writeMnist(m_dir->filePath(u"mnist"_s), 640, 100);
-    server::SessionOptions options;
-    options.mnistDirectory = m_dir->filePath(u"mnist"_s);
+    server::SessionOptions options = fixtures::offlineOptions(m_dir->filePath(u"mnist"_s), 640, 100);
     options.modelPath = m_dir->filePath(u"models/last.nnjmodel"_s);
-    options.allowDownload = false;
     options.teachingPauseScale = 0.01;
     m_session = std::make_unique<server::Session>(options);
     m_session->execute(server::Command::teachingMode(false));
