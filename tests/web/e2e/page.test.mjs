@@ -246,9 +246,13 @@ test( 'the learning views show analyses of the real network', { skip: skip ?? fa
 	const started = Date.now();
 	const model = () => main.evaluate( () => window.__nnj.weights.model?.sizes );
 	const sizes = await model();
+	const opened = await main.evaluate( () => performance.now() );
 	await main.getByTestId( 'learning-open' ).click();
 	await waitFor( main, () => ! document.getElementById( 'learning' ).hidden );
 	assert.equal( await main.locator( '#tab-features' ).getAttribute( 'aria-selected' ), 'true' );
+	// Opening loads the features afresh: the tiles of an earlier visit (while training) are older
+	// than the weights now, so wait for a load that began after opening.
+	await waitFor( main, ( t ) => ! window.__nnj.learning.features.loading && window.__nnj.learning.features.lastAt > t, opened );
 
 	// Features: one 28×28 tile per first-layer neuron, decoded from the int8 answer to within half a
 	// step of the server's weights (/get-weights, full precision: the page's own copy came as
